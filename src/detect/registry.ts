@@ -1,0 +1,38 @@
+/**
+ * The providers, in order. Order only breaks ties between candidates of equal role and confidence
+ * at the same folder: ecosystem providers come first, the generic ones (existing Dockerfiles and
+ * compose files, static sites, shell scripts) last, because they describe a folder less precisely.
+ */
+import type { Provider } from './provider.js';
+import type { Language } from './types.js';
+
+export const PROVIDERS: readonly Provider[] = [
+  // Ecosystem providers (one file each under providers/) are added here.
+];
+
+/** What each ecosystem is recognised by, for the "nothing detected" message. */
+export const KNOWN_MANIFESTS: ReadonlyArray<{ language: Language; files: string[] }> = [
+  { language: 'node', files: ['package.json'] },
+  { language: 'bun', files: ['bun.lockb', 'bun.lock', 'bunfig.toml'] },
+  { language: 'deno', files: ['deno.json', 'deno.jsonc'] },
+  { language: 'python', files: ['pyproject.toml', 'requirements.txt', 'Pipfile', 'setup.py', 'manage.py'] },
+  { language: 'go', files: ['go.mod', 'go.work'] },
+  { language: 'rust', files: ['Cargo.toml'] },
+  { language: 'java', files: ['pom.xml', 'build.gradle', 'build.gradle.kts'] },
+  { language: 'kotlin', files: ['build.gradle.kts'] },
+  { language: 'scala', files: ['build.sbt'] },
+  { language: 'clojure', files: ['project.clj', 'deps.edn'] },
+  { language: 'ruby', files: ['Gemfile', 'config.ru'] },
+  { language: 'php', files: ['composer.json', 'index.php'] },
+  { language: 'dotnet', files: ['*.csproj', '*.fsproj', '*.sln'] },
+  { language: 'elixir', files: ['mix.exs'] },
+  { language: 'gleam', files: ['gleam.toml'] },
+  { language: 'crystal', files: ['shard.yml'] },
+  { language: 'dart', files: ['pubspec.yaml'] },
+  { language: 'swift', files: ['Package.swift'] },
+  { language: 'haskell', files: ['stack.yaml', '*.cabal'] },
+  { language: 'zig', files: ['build.zig'] },
+  { language: 'cpp', files: ['CMakeLists.txt', 'meson.build'] },
+  { language: 'static', files: ['index.html', 'Staticfile', 'public/index.html'] },
+  { language: 'shell', files: ['start.sh', 'run.sh'] },
+];

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Docker-backed end-to-end tests build images and start stacks: give them room, and run test
+    // files one at a time per worker so two stacks never fight over the 2 cores.
+    testTimeout: 30_000,
+    hookTimeout: 600_000,
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+  },
+});
