@@ -61,6 +61,8 @@ export class SourceView {
   readonly warnings: SourceWarning[] = [];
   private readonly fileSet: Set<string>;
   private readonly dirSet: Set<string>;
+  /** Base name → files with that name: manifest lookups must not scan a 100k-file listing per provider. */
+  private readonly byBaseName = new Map<string, string[]>();
   private readonly textCache = new Map<string, string | null>();
   private readonly looked = new Set<string>();
   private readonly maxFileBytes: number;
@@ -71,6 +73,10 @@ export class SourceView {
     this.fileSet = new Set(files);
     this.dirSet = new Set(['.']);
     for (const f of files) {
+      const base = f.slice(f.lastIndexOf('/') + 1);
+      const same = this.byBaseName.get(base);
+      if (same) same.push(f);
+      else this.byBaseName.set(base, [f]);
       let d = path.posix.dirname(f);
       while (d !== '.' && !this.dirSet.has(d)) {
         this.dirSet.add(d);
@@ -146,6 +152,11 @@ export class SourceView {
     return this.dirSet.has(norm(dir));
   }
 
+  /** Every file with this exact base name, anywhere (including test and example folders). */
+  named(name: string): string[] {
+    return [...(this.byBaseName.get(name) ?? [])];
+  }
+
   /** Files directly inside `dir` (not recursive). */
   list(dir: string): string[] {
     const d = norm(dir);
@@ -173,9 +184,10 @@ export class SourceView {
    * tests, fixtures or examples. Shallowest first, so a provider sees a workspace root before its members.
    */
   manifests(names: string | string[]): string[] {
-    const wanted = new Set(Array.isArray(names) ? names : [names]);
-    return this.files
-      .filter((f) => wanted.has(path.posix.basename(f)) && !inNonServiceDir(f))
+    const wanted = Array.isArray(names) ? names : [names];
+    return wanted
+      .flatMap((n) => this.byBaseName.get(n) ?? [])
+      .filter((f) => !inNonServiceDir(f))
       .sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
   }
 
