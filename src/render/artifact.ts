@@ -26,6 +26,11 @@ export interface OutputFile {
    * missing, never regenerated or removed by later renders.
    */
   createOnly?: boolean;
+  /**
+   * `stackgen` (default): generated, marked, recorded in the manifest. `user`: a deliberate edit of a
+   * file the user owns (one line appended to `.gitignore`), shown in the diff, never marked.
+   */
+  owner?: 'stackgen' | 'user';
 }
 
 export interface Artifact {

@@ -1,0 +1,49 @@
+/**
+ * Dockerfiles and .dockerignore files, one per application service (none when the spec keeps the
+ * user's own Dockerfile), plus the files a template needs next to it (nginx.conf, the health probe).
+ */
+import type { Artifact, OutputFile } from '../artifact.js';
+import { dockerfileContext } from '../contexts/dockerfile.js';
+import { join, serviceModels } from '../contexts/service.js';
+
+const IGNORE_FAMILY: Record<string, string> = {
+  node: 'node',
+  bun: 'node',
+  deno: 'node',
+  static: 'static',
+  python: 'python',
+  go: 'go',
+  rust: 'rust',
+  'java-maven': 'java',
+  'java-gradle': 'java',
+  ruby: 'ruby',
+  php: 'php',
+  dotnet: 'dotnet',
+  elixir: 'elixir',
+  generic: 'generic',
+};
+
+export const dockerfileArtifact: Artifact = {
+  name: 'dockerfile',
+  files(input, engine) {
+    const out: OutputFile[] = [];
+    for (const m of serviceModels(input.spec, input.rootDir)) {
+      if (m.template === null) continue;
+      const ctx = dockerfileContext(input.spec, m, input.rootDir, input.imageMap);
+      // Workspace services build from the workspace root: the Dockerfile stays in the service folder.
+      const contextDir = m.context === '.' ? '.' : m.context.slice(2);
+      out.push({ path: join(m.dir, 'Dockerfile'), content: engine.render(`dockerfile/${m.template}/Dockerfile.njk`, ctx) });
+      out.push({
+        path: join(contextDir, '.dockerignore'),
+        content: engine.render(`dockerignore/${IGNORE_FAMILY[m.template]}.njk`, { ...ctx, dockerfile: m.dockerfile }),
+      });
+      if (m.template === 'static') out.push({ path: join(m.dir, 'nginx.conf'), content: engine.render('dockerfile/static/nginx.conf.njk', ctx) });
+      if (m.template === 'go' || m.template === 'rust') {
+        out.push({ path: join(m.dir, '.stackgen/healthcheck/main.go'), content: engine.render('dockerfile/_partials/healthcheck.go.njk', ctx) });
+      }
+    }
+    // Two workspace services share one build context: one .dockerignore.
+    const seen = new Set<string>();
+    return out.filter((f) => (seen.has(f.path) ? false : (seen.add(f.path), true)));
+  },
+};

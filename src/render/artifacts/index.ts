@@ -1,0 +1,13 @@
+/**
+ * Every artifact `render` runs, in order. Add an artifact by adding one line here.
+ */
+import type { Artifact } from '../artifact.js';
+import { composeArtifact } from './compose.js';
+import { dockerfileArtifact } from './dockerfile.js';
+import { envArtifact } from './env.js';
+
+export const ARTIFACTS: readonly Artifact[] = [
+  dockerfileArtifact,
+  composeArtifact,
+  envArtifact,
+];

@@ -1,0 +1,259 @@
+/**
+ * Backing services (databases, caches, brokers): the official image, credentials only as `${VAR}`
+ * references to `.env`, a healthcheck that uses a tool present in that image, the data folder for a
+ * named volume, and the connection variables an app that depends on it receives.
+ */
+import { IMAGES } from '../../images/catalog.js';
+import { mapImage, type ImageMap } from '../../images/image-map.js';
+import type { BackingService, Spec } from '../../spec/types.generated.js';
+
+/** A variable stackgen puts in `.env`: a generated secret, or a plain default. */
+export interface EnvVar {
+  name: string;
+  /** Generated with crypto.randomBytes when `.env` is created; never written anywhere else. */
+  secret: boolean;
+  /** Value for non-secret variables (user and database names). */
+  value: string;
+  comment: string;
+}
+
+export interface BackingModel {
+  name: string;
+  kind: BackingService['kind'];
+  image: string;
+  port: number;
+  environment: Array<[string, string]>;
+  command: string[] | null;
+  /** Compose healthcheck `test` (with its CMD / CMD-SHELL head), or null when the image has no probe. */
+  healthcheck: string[] | null;
+  /** Data folder: a named volume when persistent, a tmpfs in compose.test.yaml. */
+  dataDir: string | null;
+  volume: string | null;
+  initScripts: Array<{ source: string; target: string }>;
+  hostname: string | null;
+  env: EnvVar[];
+  /** Variables an application that depends on this service receives. */
+  wiring: Array<[string, string]>;
+  note: string | null;
+}
+
+export function envPrefix(name: string): string {
+  return name.toUpperCase().replace(/-/g, '_');
+}
+
+function password(name: string, what: string): EnvVar {
+  return { name, secret: true, value: '', comment: what };
+}
+
+function plain(name: string, value: string, what: string): EnvVar {
+  return { name, secret: false, value, comment: what };
+}
+
+export function backingModel(spec: Spec, name: string, imageMap: ImageMap): BackingModel {
+  const b = spec.backingServices[name]!;
+  const P = envPrefix(name);
+  const dbName = spec.name.replace(/-/g, '_');
+  const ref = (fallback: string) => mapImage(b.image ?? fallback, imageMap);
+  const initTarget = '/docker-entrypoint-initdb.d';
+  const inits = (target: string | null) =>
+    target === null ? [] : b.initScripts.map((src, i) => ({ source: `./${src}`, target: `${target}/${String(i + 1).padStart(2, '0')}-${src.split('/').pop()}` }));
+  const base = { name, kind: b.kind, command: null, hostname: null, initScripts: [] as BackingModel['initScripts'], note: null };
+  switch (b.kind) {
+    case 'postgres':
+      return {
+        ...base,
+        image: ref(IMAGES.postgres.ref),
+        port: 5432,
+        environment: [['POSTGRES_USER', `\${${P}_USER}`], ['POSTGRES_PASSWORD', `\${${P}_PASSWORD}`], ['POSTGRES_DB', `\${${P}_DB}`]],
+        // -h 127.0.0.1: the entrypoint's temporary init server listens on the socket only.
+        healthcheck: ['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U "$$POSTGRES_USER" -d "$$POSTGRES_DB"'],
+        dataDir: '/var/lib/postgresql/data',
+        volume: `${name}-data`,
+        initScripts: inits(initTarget),
+        env: [plain(`${P}_USER`, dbName, `${name} user`), password(`${P}_PASSWORD`, `${name} password`), plain(`${P}_DB`, dbName, `${name} database`)],
+        wiring: [['DATABASE_URL', `postgres://\${${P}_USER}:\${${P}_PASSWORD}@${name}:5432/\${${P}_DB}`]],
+      };
+    case 'mysql':
+    case 'mariadb': {
+      const M = b.kind === 'mysql' ? 'MYSQL' : 'MARIADB';
+      return {
+        ...base,
+        image: ref(b.kind === 'mysql' ? IMAGES.mysql.ref : IMAGES.mariadb.ref),
+        port: 3306,
+        environment: [
+          [`${M}_DATABASE`, `\${${P}_DATABASE}`],
+          [`${M}_USER`, `\${${P}_USER}`],
+          [`${M}_PASSWORD`, `\${${P}_PASSWORD}`],
+          [`${M}_ROOT_PASSWORD`, `\${${P}_ROOT_PASSWORD}`],
+        ],
+        healthcheck:
+          b.kind === 'mysql'
+            ? ['CMD-SHELL', 'mysqladmin ping -h 127.0.0.1 -u "$$MYSQL_USER" -p"$$MYSQL_PASSWORD" --silent']
+            : ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'],
+        dataDir: '/var/lib/mysql',
+        volume: `${name}-data`,
+        initScripts: inits(initTarget),
+        env: [
+          plain(`${P}_USER`, dbName, `${name} user`),
+          password(`${P}_PASSWORD`, `${name} password`),
+          password(`${P}_ROOT_PASSWORD`, `${name} root password`),
+          plain(`${P}_DATABASE`, dbName, `${name} database`),
+        ],
+        wiring: [['DATABASE_URL', `mysql://\${${P}_USER}:\${${P}_PASSWORD}@${name}:3306/\${${P}_DATABASE}`]],
+      };
+    }
+    case 'mongodb':
+      return {
+        ...base,
+        image: ref(IMAGES.mongodb.ref),
+        port: 27017,
+        environment: [
+          ['MONGO_INITDB_ROOT_USERNAME', `\${${P}_USER}`],
+          ['MONGO_INITDB_ROOT_PASSWORD', `\${${P}_PASSWORD}`],
+          ['MONGO_INITDB_DATABASE', `\${${P}_DB}`],
+        ],
+        healthcheck: ['CMD', 'mongosh', '--quiet', '--eval', "quit(db.adminCommand('ping').ok ? 0 : 1)"],
+        dataDir: '/data/db',
+        volume: `${name}-data`,
+        initScripts: inits(initTarget),
+        env: [plain(`${P}_USER`, dbName, `${name} root user`), password(`${P}_PASSWORD`, `${name} root password`), plain(`${P}_DB`, dbName, `${name} database`)],
+        wiring: [['MONGODB_URL', `mongodb://\${${P}_USER}:\${${P}_PASSWORD}@${name}:27017/\${${P}_DB}?authSource=admin`]],
+      };
+    case 'redis':
+      return {
+        ...base,
+        image: ref(IMAGES.redis.ref),
+        port: 6379,
+        environment: [['REDIS_PASSWORD', `\${${P}_PASSWORD}`]],
+        // Through sh so the password comes from the environment, not from compose's command line.
+        command: ['sh', '-c', `exec redis-server --requirepass "$$REDIS_PASSWORD"${b.persistence ? ' --appendonly yes' : ' --save ""'}`],
+        healthcheck: ['CMD-SHELL', 'redis-cli -a "$$REDIS_PASSWORD" --no-auth-warning ping | grep -q PONG'],
+        dataDir: '/data',
+        volume: `${name}-data`,
+        env: [password(`${P}_PASSWORD`, `${name} password`)],
+        wiring: [['REDIS_URL', `redis://:\${${P}_PASSWORD}@${name}:6379/0`]],
+      };
+    case 'rabbitmq':
+      return {
+        ...base,
+        image: ref(IMAGES.rabbitmq.ref),
+        port: 5672,
+        environment: [['RABBITMQ_DEFAULT_USER', `\${${P}_USER}`], ['RABBITMQ_DEFAULT_PASS', `\${${P}_PASSWORD}`]],
+        healthcheck: ['CMD', 'rabbitmq-diagnostics', '-q', 'ping'],
+        dataDir: '/var/lib/rabbitmq',
+        volume: `${name}-data`,
+        // RabbitMQ names its data folder after the host name: keep it stable across restarts.
+        hostname: name,
+        env: [plain(`${P}_USER`, dbName, `${name} user`), password(`${P}_PASSWORD`, `${name} password`)],
+        wiring: [['AMQP_URL', `amqp://\${${P}_USER}:\${${P}_PASSWORD}@${name}:5672/`]],
+      };
+    case 'kafka':
+      return {
+        ...base,
+        image: ref(IMAGES.kafka.ref),
+        port: 9092,
+        environment: [
+          ['KAFKA_NODE_ID', '1'],
+          ['KAFKA_PROCESS_ROLES', 'broker,controller'],
+          ['KAFKA_LISTENERS', 'PLAINTEXT://:9092,CONTROLLER://:9093'],
+          ['KAFKA_ADVERTISED_LISTENERS', `PLAINTEXT://${name}:9092`],
+          ['KAFKA_CONTROLLER_LISTENER_NAMES', 'CONTROLLER'],
+          ['KAFKA_LISTENER_SECURITY_PROTOCOL_MAP', 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT'],
+          ['KAFKA_CONTROLLER_QUORUM_VOTERS', `1@${name}:9093`],
+          ['KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR', '1'],
+          ['KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR', '1'],
+          ['KAFKA_TRANSACTION_STATE_LOG_MIN_ISR', '1'],
+          ['KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS', '0'],
+          ['KAFKA_LOG_DIRS', '/var/lib/kafka/data'],
+        ],
+        healthcheck: ['CMD', '/opt/kafka/bin/kafka-broker-api-versions.sh', '--bootstrap-server', '127.0.0.1:9092'],
+        dataDir: '/var/lib/kafka/data',
+        volume: `${name}-data`,
+        env: [],
+        wiring: [['KAFKA_BROKERS', `${name}:9092`]],
+        note: 'Single KRaft node without SASL: reachable only on the internal backend network.',
+      };
+    case 'nats':
+      return {
+        ...base,
+        image: ref(IMAGES.nats.ref),
+        port: 4222,
+        environment: [],
+        command: ['--jetstream', '--store_dir', '/data', '--http_port', '8222', '--user', `\${${P}_USER}`, '--pass', `\${${P}_PASSWORD}`],
+        // The official image is FROM scratch: no shell, no HTTP client, so no healthcheck to run.
+        healthcheck: null,
+        dataDir: '/data',
+        volume: `${name}-data`,
+        env: [plain(`${P}_USER`, dbName, `${name} user`), password(`${P}_PASSWORD`, `${name} password`)],
+        wiring: [['NATS_URL', `nats://\${${P}_USER}:\${${P}_PASSWORD}@${name}:4222`]],
+        note: 'The nats image has no shell or HTTP client: dependents wait for it to start, not to be healthy.',
+      };
+    case 'elasticsearch':
+      return {
+        ...base,
+        image: ref(IMAGES.elasticsearch.ref),
+        port: 9200,
+        environment: [
+          ['discovery.type', 'single-node'],
+          ['ELASTIC_PASSWORD', `\${${P}_PASSWORD}`],
+          ['xpack.security.enabled', 'true'],
+          ['xpack.security.http.ssl.enabled', 'false'],
+          ['xpack.security.transport.ssl.enabled', 'false'],
+          ['ES_JAVA_OPTS', '-Xms512m -Xmx512m'],
+        ],
+        healthcheck: ['CMD-SHELL', 'curl -fsS -u "elastic:$$ELASTIC_PASSWORD" "http://127.0.0.1:9200/_cluster/health?wait_for_status=yellow&timeout=2s" >/dev/null'],
+        dataDir: '/usr/share/elasticsearch/data',
+        volume: `${name}-data`,
+        env: [password(`${P}_PASSWORD`, `${name} password of the elastic user`)],
+        wiring: [['ELASTICSEARCH_URL', `http://elastic:\${${P}_PASSWORD}@${name}:9200`]],
+      };
+    case 'meilisearch':
+      return {
+        ...base,
+        image: ref(IMAGES.meilisearch.ref),
+        port: 7700,
+        environment: [['MEILI_MASTER_KEY', `\${${P}_MASTER_KEY}`], ['MEILI_ENV', 'production'], ['MEILI_NO_ANALYTICS', 'true']],
+        healthcheck: ['CMD', 'wget', '-qO-', 'http://127.0.0.1:7700/health'],
+        dataDir: '/meili_data',
+        volume: `${name}-data`,
+        env: [password(`${P}_MASTER_KEY`, `${name} master key`)],
+        wiring: [['MEILI_HOST', `http://${name}:7700`], ['MEILI_MASTER_KEY', `\${${P}_MASTER_KEY}`]],
+      };
+    case 'minio':
+      return {
+        ...base,
+        image: ref(IMAGES.minio.ref),
+        port: 9000,
+        environment: [['MINIO_ROOT_USER', `\${${P}_ROOT_USER}`], ['MINIO_ROOT_PASSWORD', `\${${P}_ROOT_PASSWORD}`]],
+        command: ['server', '/data', '--console-address', ':9001'],
+        healthcheck: ['CMD', 'mc', 'ready', 'local'],
+        dataDir: '/data',
+        volume: `${name}-data`,
+        env: [plain(`${P}_ROOT_USER`, dbName, `${name} access key`), password(`${P}_ROOT_PASSWORD`, `${name} secret key`)],
+        wiring: [['S3_ENDPOINT', `http://${name}:9000`], ['S3_ACCESS_KEY_ID', `\${${P}_ROOT_USER}`], ['S3_SECRET_ACCESS_KEY', `\${${P}_ROOT_PASSWORD}`]],
+      };
+    case 'memcached':
+      return {
+        ...base,
+        image: ref(IMAGES.memcached.ref),
+        port: 11211,
+        environment: [],
+        healthcheck: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/11211 && printf 'version\\r\\n' >&3 && head -c 7 <&3 | grep -q VERSION`],
+        dataDir: null,
+        volume: null,
+        env: [],
+        wiring: [['MEMCACHED_SERVERS', `${name}:11211`]],
+        note: 'memcached has no authentication: reachable only on the internal backend network.',
+      };
+  }
+}
+
+export function backingModels(spec: Spec, imageMap: ImageMap): BackingModel[] {
+  return Object.keys(spec.backingServices)
+    .sort()
+    .map((n) => {
+      const m = backingModel(spec, n, imageMap);
+      const b = spec.backingServices[n]!;
+      return b.persistence ? m : { ...m, volume: null };
+    });
+}

@@ -1,0 +1,198 @@
+/**
+ * The typed context of the compose templates (compose.yaml, compose.dev.yaml, compose.test.yaml,
+ * the proxy configuration): app services from the service models, backing services from the
+ * backing table, and the observability and proxy services in their profiles.
+ */
+import { IMAGES } from '../../images/catalog.js';
+import { mapImage, type ImageMap } from '../../images/image-map.js';
+import type { Spec } from '../../spec/types.generated.js';
+import { backingModels, type BackingModel } from './backing.js';
+import { serviceModels, type ServiceModel } from './service.js';
+
+export interface HealthcheckCtx {
+  test: string[];
+  interval: string;
+  timeout: string;
+  retries: number;
+  startPeriod: string;
+}
+
+export interface AppServiceCtx {
+  name: string;
+  context: string;
+  dockerfile: string;
+  target: string | null;
+  hasDevTarget: boolean;
+  buildArgs: Array<[string, string]>;
+  image: string;
+  devImage: string;
+  ports: string[];
+  environment: Array<[string, string]>;
+  dependsOn: Array<{ name: string; condition: 'service_healthy' | 'service_started' }>;
+  /** Backing services only (the test runner does not start other apps). */
+  backingDependsOn: Array<{ name: string; condition: 'service_healthy' | 'service_started' }>;
+  healthcheck: HealthcheckCtx | null;
+  readOnly: boolean;
+  tmpfs: string[];
+  replicas: number;
+  cpus: string;
+  memory: string;
+  networks: string[];
+  /** Source bind mount for compose.dev.yaml: host folder → container folder. */
+  devMount: { source: string; target: string } | null;
+  devVolumes: string[];
+  devEnvironment: Array<[string, string]>;
+  test: string | null;
+}
+
+export interface ComposeContext {
+  project: string;
+  services: AppServiceCtx[];
+  backing: BackingModel[];
+  /** Backing-service healthchecks: short intervals, so a stack turns healthy in seconds. */
+  backingHealth: { interval: string; timeout: string; retries: number; startPeriod: string };
+  prometheus: { image: string; publish: number } | null;
+  grafana: { image: string; publish: number } | null;
+  proxy: ProxyCtx | null;
+  volumes: string[];
+  testRunners: Array<{ name: string; service: AppServiceCtx }>;
+}
+
+export interface ProxyCtx {
+  kind: 'traefik' | 'caddy';
+  image: string;
+  acme: boolean;
+  email: string | null;
+  /** Local self-signed mode publishes on 127.0.0.1 only; ACME needs the public interface. */
+  bind: string;
+  routes: Array<{ service: string; host: string; port: number }>;
+}
+
+/** `$` in a user's value would be read by compose as interpolation. */
+function escapeCompose(v: string): string {
+  return v.replace(/\$/g, '$$$$');
+}
+
+export function composeContext(spec: Spec, rootDir: string, imageMap: ImageMap): ComposeContext {
+  const models = serviceModels(spec, rootDir);
+  const backing = backingModels(spec, imageMap);
+  const backingByName = new Map(backing.map((b) => [b.name, b]));
+  const modelByName = new Map(models.map((m) => [m.name, m]));
+  const used = new Set<number>();
+  for (const m of models) if (m.spec.publish !== null) used.add(m.spec.publish);
+  const freePort = (want: number) => {
+    let p = want;
+    while (used.has(p)) p++;
+    used.add(p);
+    return p;
+  };
+
+  const services = models.map((m) => appService(spec, m, backingByName, modelByName));
+  const volumes: string[] = backing.map((b) => b.volume).filter((v): v is string => v !== null);
+  const prometheus = spec.observability.prometheus ? { image: mapImage(IMAGES.prometheus.ref, imageMap), publish: freePort(9090) } : null;
+  const grafana = spec.observability.grafana ? { image: mapImage(IMAGES.grafana.ref, imageMap), publish: freePort(3000) } : null;
+  if (prometheus) volumes.push('prometheus-data');
+  if (grafana) volumes.push('grafana-data');
+
+  let proxy: ProxyCtx | null = null;
+  if (spec.proxy.kind !== 'none') {
+    const web = models.filter((m) => m.port !== null && m.role !== 'worker');
+    const acme = spec.proxy.tls === 'acme';
+    proxy = {
+      kind: spec.proxy.kind,
+      image: mapImage(spec.proxy.kind === 'traefik' ? IMAGES.traefik.ref : IMAGES.caddy.ref, imageMap),
+      acme,
+      email: spec.proxy.email,
+      bind: acme ? '' : '127.0.0.1:',
+      routes: web.map((m, i) => ({ service: m.name, host: spec.proxy.domains[i] ?? `${m.name}.localhost`, port: m.port! })),
+    };
+    if (spec.proxy.kind === 'caddy') volumes.push('caddy-data');
+    else if (acme) volumes.push('traefik-acme');
+  }
+
+  const withTests = services.filter((s) => s.test !== null);
+  const testRunners = withTests.map((s) => ({ name: withTests.length === 1 ? 'test-runner' : `test-runner-${s.name}`, service: s }));
+  return {
+    project: spec.name,
+    services,
+    backing,
+    backingHealth: { interval: '5s', timeout: '3s', retries: 5, startPeriod: '10s' },
+    prometheus,
+    grafana,
+    proxy,
+    volumes: volumes.sort(),
+    testRunners,
+  };
+}
+
+function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingModel>, apps: Map<string, ServiceModel>): AppServiceCtx {
+  const s = m.spec;
+  const env = new Map<string, string>();
+  for (const [k, v] of Object.entries(m.runtimeEnv)) env.set(k, v);
+  const dependsOn: AppServiceCtx['dependsOn'] = [];
+  const backingDependsOn: AppServiceCtx['backingDependsOn'] = [];
+  for (const d of [...s.dependsOn].sort()) {
+    const b = backing.get(d);
+    if (b) {
+      const dep = { name: d, condition: b.healthcheck ? ('service_healthy' as const) : ('service_started' as const) };
+      dependsOn.push(dep);
+      backingDependsOn.push(dep);
+      for (const [k, v] of b.wiring) {
+        // Two backing services of one kind: the second gets a name-prefixed variable.
+        const key = env.has(k) ? `${b.name.toUpperCase().replace(/-/g, '_')}_${k.replace(/^(DATABASE_)?/, '')}` : k;
+        env.set(key, v);
+      }
+      continue;
+    }
+    const a = apps.get(d);
+    if (a) {
+      dependsOn.push({ name: d, condition: a.healthcheck ? 'service_healthy' : 'service_started' });
+      if (a.port !== null) env.set(`${d.toUpperCase().replace(/-/g, '_')}_URL`, `http://${d}:${a.port}`);
+    }
+  }
+  for (const [k, v] of Object.entries(s.env).sort(([a], [b]) => a.localeCompare(b))) env.set(k, escapeCompose(String(v)));
+  for (const name of [...s.secrets].sort()) env.set(name, `\${${name}}`);
+
+  const ports: string[] = [];
+  if (s.publish !== null && m.port !== null) ports.push(s.replicas > 1 ? `127.0.0.1::${m.port}` : `127.0.0.1:${s.publish}:${m.port}`);
+  const hc = s.healthcheck;
+  const devEnvironment: Array<[string, string]> = [];
+  if (m.template === 'node' || m.template === 'bun' || m.template === 'static') devEnvironment.push(['NODE_ENV', 'development']);
+  if (m.template === 'python') devEnvironment.push(['PYTHONDEVMODE', '1']);
+  if (m.template === 'ruby') devEnvironment.push(['RAILS_ENV', 'development'], ['RACK_ENV', 'development']);
+  return {
+    name: m.name,
+    context: m.context,
+    dockerfile: m.dockerfile,
+    target: m.target,
+    hasDevTarget: m.hasDevTarget,
+    buildArgs: Object.entries(s.buildArgs).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, escapeCompose(v)]),
+    image: m.image,
+    devImage: `${spec.name}-${m.name}:dev`,
+    ports,
+    environment: [...env.entries()],
+    dependsOn,
+    backingDependsOn,
+    healthcheck: m.healthcheck ? { test: ['CMD', ...m.healthcheck], interval: hc.interval, timeout: hc.timeout, retries: hc.retries, startPeriod: hc.startPeriod } : null,
+    readOnly: m.readOnly,
+    tmpfs: m.tmpfs,
+    replicas: s.replicas,
+    cpus: s.resources.cpus,
+    memory: s.resources.memory,
+    networks: ['backend', 'frontend'],
+    devMount: devMount(m),
+    devVolumes: m.devVolumes,
+    devEnvironment,
+    test: s.commands.test,
+  };
+}
+
+/** Every dev stage works in /app (php: Apache's docroot; plain static sites: nginx's html folder). */
+function devMount(m: ServiceModel): AppServiceCtx['devMount'] {
+  if (m.template === null) return null;
+  if (m.template === 'static' && m.spec.commands.build === null) {
+    const dir = (m.spec.staticDir ?? '.').replace(/\/+$/, '') || '.';
+    return { source: dir === '.' ? m.context : `${m.context}/${dir}`, target: '/usr/share/nginx/html' };
+  }
+  return { source: m.context, target: m.template === 'php' ? '/var/www/html' : '/app' };
+}

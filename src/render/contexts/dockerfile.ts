@@ -1,0 +1,403 @@
+/**
+ * The typed context of every Dockerfile template: one builder, one interface, every variable the
+ * templates use. Image references are mapped here (mirror / overrides) so templates never see an
+ * unmapped upstream reference.
+ */
+import path from 'node:path';
+import fg from 'fast-glob';
+import { parse as parseToml } from 'smol-toml';
+import { IMAGES } from '../../images/catalog.js';
+import { mapImage, type ImageMap } from '../../images/image-map.js';
+import type { Spec } from '../../spec/types.generated.js';
+import { splitSimple, toExec } from './commands.js';
+import { exists, join, nodeWorkspaceRoot, readJson, readText, workspaceGlobs, type ServiceModel, type TemplateName } from './service.js';
+
+const CA_TARGET = '/run/secrets/ca';
+
+export interface HealthcheckContext {
+  /** Exec form, or null: no HEALTHCHECK instruction. */
+  cmd: string[] | null;
+  interval: string;
+  timeout: string;
+  startPeriod: string;
+  retries: number;
+}
+
+export interface DockerfileContext {
+  template: TemplateName;
+  project: string;
+  service: { name: string; port: number | null; uid: number; user: string; role: string };
+  /** Mapped image references by role (`build`, `runtime`, `probe`, …). */
+  images: Record<string, string>;
+  /** `RUN --mount` flag for the optional CA bundle secret (absent → nothing mounted). */
+  caMount: string;
+  /** Shell prefix that points `vars` at the CA bundle for one RUN step, only when the secret is there. */
+  caExport: (...vars: string[]) => string;
+  healthcheck: HealthcheckContext;
+  start: string[];
+  dev: string[];
+  /** Production ENV defaults (NAME → value), rendered in order. */
+  env: Array<[string, string]>;
+  /** User build args declared in the spec: ARG names. */
+  buildArgs: string[];
+  /** Commands from the spec (null when absent). */
+  commands: { install: string | null; build: string | null; test: string | null };
+  /** Template-specific values. */
+  x: Record<string, unknown>;
+}
+
+export function caExport(...vars: string[]): string {
+  return `if [ -s ${CA_TARGET} ]; then export ${vars.map((v) => `${v}=${CA_TARGET}`).join(' ')}; fi`;
+}
+
+function duration(d: string): string {
+  return d;
+}
+
+export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, imageMap: ImageMap): DockerfileContext {
+  const s = m.spec;
+  const template = m.template!;
+  const img = (ref: string) => mapImage(ref, imageMap);
+  const base: DockerfileContext = {
+    template,
+    project: spec.name,
+    service: { name: m.name, port: m.port, uid: m.uid, user: s.user.name, role: m.role },
+    images: {},
+    caMount: `--mount=type=secret,id=ca,required=false,target=${CA_TARGET}`,
+    caExport,
+    healthcheck: {
+      cmd: m.healthcheck,
+      interval: duration(s.healthcheck.interval),
+      timeout: duration(s.healthcheck.timeout),
+      startPeriod: duration(s.healthcheck.startPeriod),
+      retries: s.healthcheck.retries,
+    },
+    start: [],
+    dev: [],
+    env: Object.entries(m.runtimeEnv),
+    buildArgs: Object.keys(s.buildArgs).sort(),
+    commands: { install: s.commands.install, build: s.commands.build, test: s.commands.test },
+    x: {},
+  };
+  const dir = m.dir;
+  const start = s.commands.start;
+  switch (template) {
+    case 'node':
+      return nodeContext(base, m, rootDir, img);
+    case 'static':
+      return staticContext(base, m, rootDir, img);
+    case 'bun': {
+      const lock = ['bun.lock', 'bun.lockb'].filter((f) => exists(rootDir, join(dir, f)));
+      const entry = firstExisting(rootDir, dir, ['src/index.ts', 'index.ts', 'src/index.js', 'index.js', 'server.ts', 'server.js']) ?? 'index.ts';
+      base.images = { build: img(IMAGES.bun.ref), runtime: img(IMAGES.bun.ref) };
+      base.start = start ? resolveScript(rootDir, dir, start, ['bun', 'run', entry]) : ['bun', 'run', entry];
+      base.dev = hasScript(rootDir, dir, 'dev') ? ['bun', 'run', 'dev'] : ['bun', '--watch', ...base.start.slice(base.start[0] === 'bun' && base.start[1] === 'run' ? 2 : 1)];
+      base.env.unshift(['NODE_ENV', 'production']);
+      base.x = { manifests: ['package.json', ...lock], frozen: lock.length > 0 };
+      return base;
+    }
+    case 'deno': {
+      const manifests = ['deno.json', 'deno.jsonc', 'deno.lock', 'package.json'].filter((f) => exists(rootDir, join(dir, f)));
+      const entry = firstExisting(rootDir, dir, ['main.ts', 'src/main.ts', 'server.ts', 'mod.ts', 'main.js']) ?? 'main.ts';
+      base.images = { build: img(IMAGES.deno.ref), runtime: img(IMAGES.deno.ref) };
+      base.start = start ? toExec(start) : ['deno', 'run', '--allow-net', '--allow-env', '--allow-read', entry];
+      base.dev = base.start[0] === 'deno' && base.start[1] === 'run' ? ['deno', 'run', '--watch', ...base.start.slice(2)] : base.start;
+      base.x = { manifests, entry };
+      return base;
+    }
+    case 'python':
+      return pythonContext(base, m, rootDir, img);
+    case 'go': {
+      const pkg = exists(rootDir, join(dir, 'main.go'))
+        ? '.'
+        : (fg.sync('cmd/*/main.go', { cwd: path.join(rootDir, dir) }).sort()[0]?.replace(/\/main\.go$/, '') ?? '.');
+      base.images = { build: img(IMAGES.golang(s.runtimeVersion).ref), runtime: img(IMAGES.distrolessStatic.ref) };
+      base.start = ['/app'];
+      base.dev = ['go', 'run', pkg === '.' ? '.' : `./${pkg}`];
+      base.x = { goSum: exists(rootDir, join(dir, 'go.sum')), pkg: pkg === '.' ? '.' : `./${pkg}`, vendor: exists(rootDir, join(dir, 'vendor/modules.txt')) };
+      return base;
+    }
+    case 'rust': {
+      const cargo = safeToml(readText(rootDir, join(dir, 'Cargo.toml')));
+      const pkgName = ((cargo?.package as Record<string, unknown> | undefined)?.name as string | undefined) ?? m.name;
+      const bins = (cargo?.bin as Array<{ name?: string }> | undefined)?.map((b) => b.name).filter((n): n is string => !!n) ?? [];
+      const bin = bins[0] ?? pkgName;
+      base.images = { build: img(IMAGES.rust.ref), runtime: img(IMAGES.distrolessCc.ref), probe: img(IMAGES.golang(null).ref) };
+      base.start = ['/app'];
+      base.dev = ['cargo', 'run', '--bin', bin];
+      base.x = { bin, lock: exists(rootDir, join(dir, 'Cargo.lock')) };
+      return base;
+    }
+    case 'java-maven':
+    case 'java-gradle': {
+      const spring = s.framework === 'spring-boot';
+      const gradle = template === 'java-gradle';
+      const wrapper = gradle ? exists(rootDir, join(dir, 'gradlew')) : exists(rootDir, join(dir, 'mvnw'));
+      const kts = exists(rootDir, join(dir, 'build.gradle.kts'));
+      const manifests = gradle
+        ? ['build.gradle', 'build.gradle.kts', 'settings.gradle', 'settings.gradle.kts', 'gradle.properties'].filter((f) => exists(rootDir, join(dir, f)))
+        : ['pom.xml'];
+      base.images = { build: img(gradle ? IMAGES.gradle.ref : IMAGES.maven.ref), runtime: img(IMAGES.jre.ref) };
+      base.start = spring ? ['java', 'org.springframework.boot.loader.launch.JarLauncher'] : ['java', '-jar', '/app/app.jar'];
+      base.dev = gradle ? (spring ? ['gradle', 'bootRun', '--no-daemon'] : ['gradle', 'run', '--no-daemon']) : spring ? ['mvn', '-B', 'spring-boot:run'] : ['mvn', '-B', 'exec:java'];
+      base.env.push(['JAVA_TOOL_OPTIONS', '-XX:MaxRAMPercentage=75 -XX:+UseContainerSupport -XX:+ExitOnOutOfMemoryError']);
+      if (spring && m.port !== null) base.env.push(['SERVER_PORT', String(m.port)]);
+      base.x = { spring, wrapper, kts, manifests, gradleWrapperDir: gradle && wrapper && exists(rootDir, join(dir, 'gradle/wrapper')) };
+      return base;
+    }
+    case 'ruby': {
+      const lock = readText(rootDir, join(dir, 'Gemfile.lock')) ?? '';
+      const rails = s.framework === 'rails';
+      const pg = /^\s{4}pg \(/m.test(lock);
+      const mysql = /^\s{4}mysql2 \(/m.test(lock);
+      base.images = { build: img(IMAGES.ruby.ref), runtime: img(IMAGES.ruby.ref) };
+      base.start = start ? toExec(start) : rails ? ['bin/rails', 'server', '-b', '0.0.0.0'] : ['bundle', 'exec', 'rackup', '-o', '0.0.0.0', '-p', String(m.port ?? 8080)];
+      base.dev = rails ? ['bin/rails', 'server', '-b', '0.0.0.0'] : base.start;
+      base.env.push(['RAILS_ENV', 'production'], ['RACK_ENV', 'production'], ['RAILS_LOG_TO_STDOUT', '1'], ['RAILS_SERVE_STATIC_FILES', '1']);
+      base.x = {
+        lock: lock !== '',
+        rails,
+        buildPackages: ['build-essential', 'git', ...(pg ? ['libpq-dev'] : []), ...(mysql ? ['default-libmysqlclient-dev'] : [])],
+        runtimePackages: [...(pg ? ['libpq5'] : []), ...(mysql ? ['libmariadb3'] : [])],
+      };
+      return base;
+    }
+    case 'php': {
+      const laravel = s.framework === 'laravel';
+      const symfony = s.framework === 'symfony';
+      const kinds = new Set(s.dependsOn.map((d) => spec.backingServices[d]?.kind).filter(Boolean));
+      const extensions = [
+        ...(kinds.has('postgres') ? ['pdo_pgsql'] : []),
+        ...(kinds.has('mysql') || kinds.has('mariadb') ? ['pdo_mysql'] : []),
+        'opcache',
+      ];
+      base.images = { build: img(IMAGES.composer.ref), runtime: img(IMAGES.php.ref) };
+      base.start = ['apache2-foreground'];
+      base.dev = ['apache2-foreground'];
+      base.service.uid = 33;
+      base.service.user = 'www-data';
+      base.x = {
+        lock: exists(rootDir, join(dir, 'composer.lock')),
+        composer: exists(rootDir, join(dir, 'composer.json')),
+        docroot: laravel || symfony ? '/var/www/html/public' : '/var/www/html',
+        extensions,
+        aptPackages: [...(kinds.has('postgres') ? ['libpq-dev'] : [])],
+        runtimeLibs: [...(kinds.has('postgres') ? ['libpq5'] : [])],
+      };
+      return base;
+    }
+    case 'dotnet': {
+      const csproj = fg.sync(['*.csproj', '*.fsproj'], { cwd: path.join(rootDir, dir) }).sort()[0] ?? `${m.name}.csproj`;
+      const assembly = csproj.replace(/\.(cs|fs)proj$/, '');
+      base.images = { build: img(IMAGES.dotnetSdk.ref), runtime: img(IMAGES.dotnetAspnet.ref) };
+      base.start = ['dotnet', `${assembly}.dll`];
+      base.dev = ['dotnet', 'watch', 'run', '--no-launch-profile'];
+      base.env = base.env.filter(([k]) => k !== 'PORT');
+      if (m.port !== null) base.env.push(['ASPNETCORE_HTTP_PORTS', String(m.port)]);
+      base.env.push(['DOTNET_EnableDiagnostics', '0']);
+      base.x = { csproj, assembly, manifests: [csproj, ...['Directory.Build.props', 'Directory.Packages.props', 'NuGet.config', 'nuget.config', 'global.json'].filter((f) => exists(rootDir, join(dir, f)))] };
+      return base;
+    }
+    case 'elixir': {
+      const mix = readText(rootDir, join(dir, 'mix.exs')) ?? '';
+      const app = /app:\s*:([a-z_][a-z0-9_]*)/.exec(mix)?.[1] ?? m.name.replace(/-/g, '_');
+      const configs = ['config/config.exs', 'config/prod.exs'].filter((f) => exists(rootDir, join(dir, f)));
+      base.images = { build: img(IMAGES.elixir.ref), runtime: img(IMAGES.debian.ref) };
+      base.start = [`/app/bin/${app}`, 'start'];
+      base.dev = ['mix', s.framework === 'phoenix' ? 'phx.server' : 'run', ...(s.framework === 'phoenix' ? [] : ['--no-halt'])];
+      base.env.push(['MIX_ENV', 'prod'], ['LANG', 'C.UTF-8']);
+      if (s.framework === 'phoenix') base.env.push(['PHX_SERVER', 'true']);
+      base.x = {
+        app,
+        lock: exists(rootDir, join(dir, 'mix.lock')),
+        configs,
+        runtimeConfig: exists(rootDir, join(dir, 'config/runtime.exs')),
+        dirs: ['priv', 'lib', 'assets', 'rel'].filter((d) => exists(rootDir, join(dir, d))),
+        assets: exists(rootDir, join(dir, 'assets')) && s.framework === 'phoenix',
+      };
+      return base;
+    }
+    case 'generic': {
+      base.images = { build: img(IMAGES.debian.ref), runtime: img(IMAGES.debian.ref) };
+      base.start = start ? toExec(start) : ['sh', '-c', 'echo "set services.' + m.name + '.commands.start in stackgen.yaml" >&2; exit 1'];
+      base.dev = base.start;
+      base.x = { language: s.language };
+      return base;
+    }
+  }
+}
+
+function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, img: (r: string) => string): DockerfileContext {
+  const s = m.spec;
+  const dir = m.dir;
+  const ws = nodeWorkspaceRoot(rootDir, dir);
+  const pkgDir = ws ?? dir;
+  const pm = nodePackageManager(rootDir, pkgDir, s.packageManager);
+  const lockfiles = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', '.yarnrc.yml', 'pnpm-workspace.yaml', '.npmrc'].filter((f) => exists(rootDir, join(pkgDir, f)));
+  // Workspace builds copy every workspace package's manifest to its own folder, from the workspace root.
+  const serviceRel = ws === null ? '.' : path.posix.relative(ws, dir);
+  const memberManifests: string[] = [];
+  if (ws !== null) {
+    const globs = workspaceGlobs(rootDir, ws, readJson(rootDir, join(ws, 'package.json')));
+    const found = fg.sync(globs.map((g) => `${g.replace(/\/+$/, '')}/package.json`), { cwd: path.join(rootDir, ws), ignore: ['**/node_modules/**'] });
+    memberManifests.push(...found.sort());
+  }
+  const hasLock = lockfiles.some((f) => ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock'].includes(f));
+  const wsFlag = ws === null ? '' : ` --workspace=${serviceRel}`;
+  const install = {
+    npm: {
+      prod: `${hasLock ? 'npm ci' : 'npm install'} --omit=dev${wsFlag}`,
+      all: `${hasLock ? 'npm ci' : 'npm install'}${wsFlag}`,
+      cache: '/root/.npm',
+      setup: null as string | null,
+    },
+    pnpm: {
+      prod: `pnpm install --prod ${hasLock ? '--frozen-lockfile ' : ''}--store-dir=/pnpm/store${ws === null ? '' : ` --filter=./${serviceRel}...`}`,
+      all: `pnpm install ${hasLock ? '--frozen-lockfile ' : ''}--store-dir=/pnpm/store${ws === null ? '' : ` --filter=./${serviceRel}...`}`,
+      cache: '/pnpm/store',
+      setup: 'npm install --global pnpm@${PNPM_VERSION}',
+    },
+    yarn: {
+      prod: `yarn install ${hasLock ? '--frozen-lockfile ' : ''}--production --cache-folder /usr/local/share/.cache/yarn`,
+      all: `yarn install ${hasLock ? '--frozen-lockfile ' : ''}--cache-folder /usr/local/share/.cache/yarn`,
+      cache: '/usr/local/share/.cache/yarn',
+      setup: null,
+    },
+    'yarn-berry': {
+      prod: 'yarn install --immutable',
+      all: 'yarn install --immutable',
+      cache: '/root/.yarn/berry/cache',
+      setup: 'corepack enable',
+    },
+  }[pm];
+  const pnpmVersion = /pnpm@(\d+(?:\.\d+){0,2})/.exec(String(readJson(rootDir, join(pkgDir, 'package.json'))?.packageManager ?? ''))?.[1] ?? '10';
+  const pkgRel = join(dir, 'package.json');
+  const pkg = readJson(rootDir, pkgRel);
+  const start = resolveScript(rootDir, dir, s.commands.start ?? 'npm start', pkg && typeof pkg.main === 'string' ? ['node', pkg.main] : ['node', 'index.js']);
+  const dev = hasScript(rootDir, dir, 'dev') ? [runner(pm), 'run', 'dev'] : start[0] === 'node' ? ['node', '--watch', ...start.slice(1)] : start;
+  base.images = { build: img(IMAGES.node(s.runtimeVersion).ref), runtime: img(IMAGES.node(s.runtimeVersion).ref) };
+  base.start = start;
+  base.dev = dev;
+  base.env.unshift(['NODE_ENV', 'production']);
+  base.x = {
+    pm,
+    manifests: ['package.json', ...lockfiles],
+    memberManifests,
+    workspace: ws !== null,
+    serviceDir: serviceRel,
+    workdir: m.workdir,
+    install,
+    pnpmVersion,
+    build: s.commands.build ? toShell(s.commands.build) : null,
+  };
+  return base;
+}
+
+function staticContext(base: DockerfileContext, m: ServiceModel, rootDir: string, img: (r: string) => string): DockerfileContext {
+  const s = m.spec;
+  const build = s.commands.build;
+  base.images = { runtime: img(IMAGES.staticServer.ref) };
+  base.start = [];
+  base.dev = [];
+  base.env = [];
+  let node: DockerfileContext | null = null;
+  if (build !== null) {
+    node = nodeContext({ ...base, env: [], x: {} }, m, rootDir, img);
+    base.images.build = node.images.build!;
+    base.dev = hasScript(rootDir, m.dir, 'dev') ? [runner(node.x.pm as NodePm), 'run', 'dev', '--', '--host', '0.0.0.0'] : [];
+  }
+  const staticDir = (s.staticDir ?? (build ? 'dist' : '.')).replace(/\/+$/, '') || '.';
+  base.x = { ...(node?.x ?? {}), build: build ? toShell(build) : null, staticDir };
+  return base;
+}
+
+type NodePm = 'npm' | 'pnpm' | 'yarn' | 'yarn-berry';
+
+function nodePackageManager(rootDir: string, dir: string, declared: string | null): NodePm {
+  const berry = exists(rootDir, join(dir, '.yarnrc.yml'));
+  if (declared === 'pnpm' || exists(rootDir, join(dir, 'pnpm-lock.yaml'))) return 'pnpm';
+  if (declared === 'yarn' || exists(rootDir, join(dir, 'yarn.lock'))) return berry ? 'yarn-berry' : 'yarn';
+  return 'npm';
+}
+
+function runner(pm: NodePm): string {
+  return pm === 'yarn-berry' ? 'yarn' : pm;
+}
+
+function hasScript(rootDir: string, dir: string, name: string): boolean {
+  const scripts = readJson(rootDir, join(dir, 'package.json'))?.scripts as Record<string, unknown> | undefined;
+  return typeof scripts?.[name] === 'string';
+}
+
+/**
+ * `npm start` → the script it runs, so the container's PID 1 is `node` (npm does not forward
+ * SIGTERM). A script that is itself a plain command becomes exec form; anything else runs via sh.
+ */
+export function resolveScript(rootDir: string, dir: string, cmd: string, fallback: string[]): string[] {
+  const scripts = (readJson(rootDir, join(dir, 'package.json'))?.scripts ?? {}) as Record<string, unknown>;
+  let current = cmd.trim();
+  for (let i = 0; i < 3; i++) {
+    const m = /^(?:npm|pnpm|yarn|bun)(?:\s+run)?\s+([\w:.-]+)$/.exec(current);
+    if (!m) break;
+    const script = scripts[m[1]!];
+    if (typeof script !== 'string') return m[1] === 'start' ? fallback : toExec(current);
+    current = script.trim();
+  }
+  const words = splitSimple(current);
+  return words ?? ['sh', '-c', `exec ${current}`];
+}
+
+function toShell(cmd: string): string {
+  return cmd.trim();
+}
+
+function firstExisting(rootDir: string, dir: string, files: string[]): string | undefined {
+  return files.find((f) => exists(rootDir, join(dir, f)));
+}
+
+function safeToml(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseToml(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+function pythonContext(base: DockerfileContext, m: ServiceModel, rootDir: string, img: (r: string) => string): DockerfileContext {
+  const s = m.spec;
+  const dir = m.dir;
+  const has = (f: string) => exists(rootDir, join(dir, f));
+  let pm: 'pip' | 'poetry' | 'uv' | 'pipenv' | 'pdm' = 'pip';
+  if (s.packageManager === 'poetry' || has('poetry.lock')) pm = 'poetry';
+  else if (s.packageManager === 'uv' || has('uv.lock')) pm = 'uv';
+  else if (s.packageManager === 'pipenv' || has('Pipfile')) pm = 'pipenv';
+  else if (s.packageManager === 'pdm' || has('pdm.lock')) pm = 'pdm';
+  const manifests: Record<typeof pm, string[]> = {
+    pip: has('requirements.txt') ? ['requirements.txt'] : has('pyproject.toml') ? ['pyproject.toml'] : [],
+    poetry: ['pyproject.toml', ...(has('poetry.lock') ? ['poetry.lock'] : [])],
+    uv: ['pyproject.toml', ...(has('uv.lock') ? ['uv.lock'] : [])],
+    pipenv: ['Pipfile', ...(has('Pipfile.lock') ? ['Pipfile.lock'] : [])],
+    pdm: ['pyproject.toml', ...(has('pdm.lock') ? ['pdm.lock'] : [])],
+  };
+  const devRequirements = ['requirements-dev.txt', 'requirements/dev.txt', 'dev-requirements.txt'].find(has) ?? null;
+  const port = m.port ?? 8000;
+  const entry = ['main.py', 'app.py', 'server.py', 'manage.py'].find(has) ?? 'main.py';
+  const module = entry.replace(/\.py$/, '');
+  let start: string[];
+  if (s.commands.start) start = toExec(s.commands.start);
+  else if (s.framework === 'fastapi' || s.framework === 'starlette') start = ['uvicorn', `${module}:app`, '--host', '0.0.0.0', '--port', String(port)];
+  else if (s.framework === 'flask') start = ['gunicorn', '--bind', `0.0.0.0:${port}`, `${module}:app`];
+  else if (s.framework === 'django') start = ['python', 'manage.py', 'runserver', `0.0.0.0:${port}`, '--noreload'];
+  else start = ['python', entry];
+  let dev = start;
+  if (start[0] === 'uvicorn') dev = [...start.filter((w) => w !== '--workers'), '--reload'];
+  else if (start[0] === 'gunicorn') dev = [...start, '--reload'];
+  else if (s.framework === 'django') dev = ['python', 'manage.py', 'runserver', `0.0.0.0:${port}`];
+  base.images = { build: img(IMAGES.python(s.runtimeVersion).ref), runtime: img(IMAGES.python(s.runtimeVersion).ref) };
+  base.start = start;
+  base.dev = dev;
+  base.env.push(['WEB_CONCURRENCY', '2']);
+  base.x = { pm, manifests: manifests[pm], devRequirements, pyprojectOnly: pm === 'pip' && manifests.pip[0] === 'pyproject.toml' };
+  return base;
+}

@@ -1,0 +1,50 @@
+/**
+ * render(spec) → VirtualTree: every artifact, one template engine, nothing written to disk. The
+ * only inputs besides the spec are a few files read from the repository (lockfile names, the
+ * existing `.env`, `.gitignore`), so the same spec and repository give the same bytes.
+ */
+import path from 'node:path';
+import { StackgenError } from '../errors.js';
+import { mergeImageMaps, type ImageMap } from '../images/image-map.js';
+import type { Spec } from '../spec/types.generated.js';
+import { VirtualTree } from '../tree/virtual-tree.js';
+import type { RenderInput } from './artifact.js';
+import { ARTIFACTS } from './artifacts/index.js';
+import { createTemplateEngine } from './engine.js';
+
+export interface RenderOptions {
+  /** The repository root (the spec's folder); every output path is relative to it. */
+  rootDir: string;
+  /** Extra image mapping (e.g. from `--image-map FILE`), applied over the spec's `images`. Default: none. */
+  imageMap?: ImageMap;
+  /** Template folders shadowing built-in templates, before `<rootDir>/.stackgen/templates`. Default: none. */
+  templateDirs?: string[];
+}
+
+/** Where a project's ejected templates live. */
+export const USER_TEMPLATES_DIR = '.stackgen/templates';
+
+export async function render(spec: Spec, options: RenderOptions): Promise<VirtualTree> {
+  const rootDir = path.resolve(options.rootDir);
+  const specMap: ImageMap = { overrides: spec.images.overrides };
+  if (spec.images.mirror) specMap.mirror = spec.images.mirror;
+  const input: RenderInput = { spec, imageMap: mergeImageMaps(specMap, options.imageMap), rootDir };
+  const engine = createTemplateEngine({
+    overrideDirs: [...(options.templateDirs ?? []).map((d) => path.resolve(d)), path.join(rootDir, USER_TEMPLATES_DIR)],
+  });
+  const tree = new VirtualTree(rootDir);
+  const producedBy = new Map<string, string>();
+  for (const artifact of ARTIFACTS) {
+    for (const file of artifact.files(input, engine)) {
+      const other = producedBy.get(file.path);
+      if (other) throw new StackgenError('E_INTERNAL', `${file.path} is rendered by both ${other} and ${artifact.name}`);
+      producedBy.set(file.path, artifact.name);
+      tree.write(file.path, file.content, {
+        ...(file.mode === undefined ? {} : { mode: file.mode }),
+        createOnly: file.createOnly ?? false,
+        owner: file.owner ?? 'stackgen',
+      });
+    }
+  }
+  return tree;
+}
