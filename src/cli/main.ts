@@ -8,6 +8,8 @@ import { hideBin } from 'yargs/helpers';
 import { EXIT_CODES } from '../errors.js';
 import { errorJson, formatError, note, printJson, setColor, toStackgenError } from './output.js';
 import { detectCommand } from './commands/detect.js';
+import { renderCommand } from './commands/render.js';
+import { templatesCommand } from './commands/templates.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -23,6 +25,8 @@ export async function main(argv: string[]): Promise<number> {
       .option('color', { type: 'boolean', default: true, describe: 'Colour output (--no-color to disable)' })
       .middleware((args) => setColor(Boolean(args.color) && Boolean(process.stdout.isTTY)))
       .command(detectCommand)
+      .command(renderCommand)
+      .command(templatesCommand)
       .demandCommand(1, 'Name a command: see `stackgen --help`.')
       .strict()
       .recommendCommands()

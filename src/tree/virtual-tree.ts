@@ -161,7 +161,7 @@ export class VirtualTree {
         .filter((l) => !/^={10,}$/.test(l))
         .map((l) => (l.startsWith('--- ') || l.startsWith('+++ ') ? l.replace(/\t$/, '') : l))
         .join('\n');
-      if (c.kind === 'conflict') out.push(`# conflict: ${c.reason ?? ''} (kept unless --force)`);
+      if (c.kind === 'conflict') out.push(`# conflict: ${c.reason ?? ''} (kept unless --force)\n`);
       out.push(patch.endsWith('\n') ? patch : `${patch}\n`);
     }
     return out.join('');

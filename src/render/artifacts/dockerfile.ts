@@ -2,6 +2,7 @@
  * Dockerfiles and .dockerignore files, one per application service (none when the spec keeps the
  * user's own Dockerfile), plus the files a template needs next to it (nginx.conf, the health probe).
  */
+import { StackgenError } from '../../errors.js';
 import type { Artifact, OutputFile } from '../artifact.js';
 import { dockerfileContext } from '../contexts/dockerfile.js';
 import { join, serviceModels } from '../contexts/service.js';
@@ -27,7 +28,19 @@ export const dockerfileArtifact: Artifact = {
   name: 'dockerfile',
   files(input, engine) {
     const out: OutputFile[] = [];
-    for (const m of serviceModels(input.spec, input.rootDir)) {
+    const models = serviceModels(input.spec, input.rootDir);
+    const kept = new Map<string, string>();
+    for (const [name, s] of Object.entries(input.spec.services)) if ('path' in s.dockerfile) kept.set(s.dockerfile.path, name);
+    for (const m of models) {
+      const owner = m.template === null ? undefined : kept.get(join(m.dir, 'Dockerfile'));
+      if (owner !== undefined) {
+        throw new StackgenError('E_INVALID', `services.${m.name} would render ${join(m.dir, 'Dockerfile')}, the Dockerfile services.${owner} keeps as its own`, {
+          hint: `Give services.${m.name} its own \`dockerfile.path\` too, or move services.${owner}'s Dockerfile.`,
+          locations: [{ file: 'stackgen.yaml', path: `services.${m.name}.dockerfile` }],
+        });
+      }
+    }
+    for (const m of models) {
       if (m.template === null) continue;
       const ctx = dockerfileContext(input.spec, m, input.rootDir, input.imageMap);
       // Workspace services build from the workspace root: the Dockerfile stays in the service folder.

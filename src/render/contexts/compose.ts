@@ -56,6 +56,8 @@ export interface ComposeContext {
   proxy: ProxyCtx | null;
   volumes: string[];
   testRunners: Array<{ name: string; service: AppServiceCtx }>;
+  /** Path of the CA bundle (relative to the root) passed to builds as the `ca` secret, or null. */
+  caBundle: string | null;
 }
 
 export interface ProxyCtx {
@@ -122,6 +124,7 @@ export function composeContext(spec: Spec, rootDir: string, imageMap: ImageMap):
     proxy,
     volumes: volumes.sort(),
     testRunners,
+    caBundle: spec.build.caBundle,
   };
 }
 

@@ -304,7 +304,11 @@ function staticContext(base: DockerfileContext, m: ServiceModel, rootDir: string
   if (build !== null) {
     node = nodeContext({ ...base, env: [], x: {} }, m, rootDir, img);
     base.images.build = node.images.build!;
-    base.dev = hasScript(rootDir, m.dir, 'dev') ? [runner(node.x.pm as NodePm), 'run', 'dev', '--', '--host', '0.0.0.0'] : [];
+    // Vite-based dev servers listen on localhost:5173 unless told otherwise.
+    const pm = node.x.pm as NodePm;
+    const viteLike = s.framework === 'vite' || s.framework === 'astro' || s.framework === 'sveltekit';
+    const args = viteLike ? ['--host', '0.0.0.0', '--port', String(m.port ?? 8080)] : [];
+    base.dev = hasScript(rootDir, m.dir, 'dev') ? [runner(pm), 'run', 'dev', ...(pm === 'npm' && args.length ? ['--'] : []), ...args] : [];
   }
   const staticDir = (s.staticDir ?? (build ? 'dist' : '.')).replace(/\/+$/, '') || '.';
   base.x = { ...(node?.x ?? {}), build: build ? toShell(build) : null, staticDir };

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { render } from '../../src/render/render.js';
+import { materialize, redactSecrets, SAMPLES } from './render-samples.js';
+
+const roots: string[] = [];
+afterAll(() => {
+  for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
+});
+
+describe.each(SAMPLES)('rendered tree of $name', (sample) => {
+  it('matches the golden files', async () => {
+    const { root, spec } = materialize(sample);
+    roots.push(root);
+    const tree = await render(spec, { rootDir: root });
+    const files = tree.files();
+    // The golden index catches files that appear or disappear, not only changed ones.
+    await expect(`${files.map((f) => `${f.path}${f.mode ? ` (mode ${f.mode.toString(8)})` : ''}${f.createOnly ? ' [create-only]' : ''}${f.owner === 'user' ? ' [user file]' : ''}`).join('\n')}\n`).toMatchFileSnapshot(
+      `golden/${sample.name}/__files__.txt`,
+    );
+    for (const f of files) {
+      await expect(redactSecrets(f.path, f.content)).toMatchFileSnapshot(`golden/${sample.name}/${f.path.replace(/^\./, '_.').replace(/\/\./g, '/_.')}`);
+    }
+  });
+
+  it('renders valid YAML and JSON, and the same bytes twice', async () => {
+    const { root, spec } = materialize(sample);
+    roots.push(root);
+    const a = (await render(spec, { rootDir: root })).files();
+    const b = (await render(spec, { rootDir: root })).files();
+    expect(b.map((f) => f.path)).toEqual(a.map((f) => f.path));
+    for (const [i, f] of a.entries()) {
+      if (f.path !== '.env') expect(b[i]!.content, f.path).toBe(f.content);
+      if (/\.ya?ml$/.test(f.path)) {
+        for (const doc of parseAllDocuments(f.content)) expect(doc.errors, f.path).toEqual([]);
+      }
+      if (f.path.endsWith('.json')) expect(() => JSON.parse(f.content), f.path).not.toThrow();
+    }
+  });
+});
+
+describe('rendered stacks are safe by construction', () => {
+  it.each(SAMPLES)('$name: credentials only as ${VAR} from .env, every variable declared in .env.example', async (sample) => {
+    const { root, spec } = materialize(sample);
+    roots.push(root);
+    const tree = await render(spec, { rootDir: root });
+    const example = tree.read('.env.example')!;
+    const declared = new Set([...example.matchAll(/^([A-Z_][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+    const env = tree.read('.env')!;
+    for (const name of declared) expect(env, name).toMatch(new RegExp(`^${name}=.+$`, 'm'));
+    for (const [, name, value] of env.matchAll(/^([A-Z_][A-Z0-9_]*)=(.*)$/gm) as Iterable<[string, string, string]>) {
+      if (/PASSWORD|SECRET|KEY/.test(name)) expect(value.length, name).toBeGreaterThanOrEqual(32);
+    }
+    for (const f of ['compose.yaml', 'compose.dev.yaml', 'compose.test.yaml']) {
+      const text = tree.read(f)!;
+      for (const m of text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) expect(declared.has(m[1]!), `${f}: \${${m[1]}}`).toBe(true);
+      const doc = parseYaml(text) as { services?: Record<string, { environment?: Record<string, string> }> };
+      for (const [svc, s] of Object.entries(doc.services ?? {})) {
+        for (const [k, v] of Object.entries(s.environment ?? {})) {
+          if (/PASSWORD|SECRET|_KEY$/.test(k)) expect(String(v), `${f} ${svc}.${k}`).toMatch(/^\$\{[A-Z_0-9]+\}$/);
+        }
+      }
+    }
+    // The generated secrets appear in .env only.
+    const secrets = [...env.matchAll(/^[A-Z_0-9]*(?:PASSWORD|SECRET|KEY)[A-Z_0-9]*=(.+)$/gm)].map((m) => m[1]!);
+    for (const file of tree.files()) if (file.path !== '.env') for (const s of secrets) expect(file.content.includes(s), file.path).toBe(false);
+  });
+
+  it.each(SAMPLES)('$name: compose dependencies exist and healthy-conditions have healthchecks; ports only on 127.0.0.1', async (sample) => {
+    const { root, spec } = materialize(sample);
+    roots.push(root);
+    const tree = await render(spec, { rootDir: root });
+    const doc = parseYaml(tree.read('compose.yaml')!) as {
+      services: Record<string, { depends_on?: Record<string, { condition: string }>; healthcheck?: unknown; ports?: string[]; networks?: string[] }>;
+      networks: Record<string, { internal?: boolean }>;
+    };
+    for (const [name, s] of Object.entries(doc.services)) {
+      for (const [dep, { condition }] of Object.entries(s.depends_on ?? {})) {
+        expect(doc.services[dep], `${name} → ${dep}`).toBeDefined();
+        if (condition === 'service_healthy') expect(doc.services[dep]!.healthcheck, `${dep} healthcheck`).toBeDefined();
+      }
+      const acme = spec.proxy.tls === 'acme' && (name === 'traefik' || name === 'caddy');
+      for (const p of s.ports ?? []) if (!acme) expect(p, name).toMatch(/^127\.0\.0\.1:/);
+      // A service that publishes must sit on a network that is not internal.
+      if ((s.ports ?? []).length > 0) expect((s.networks ?? []).some((n) => !doc.networks[n]?.internal), name).toBe(true);
+    }
+  });
+});
