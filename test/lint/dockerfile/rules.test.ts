@@ -2,6 +2,7 @@
  * Every built-in rule, table-driven: each case is a Dockerfile and the lines where the rule must
  * fire (an empty list is a miss case). Lines are 1-based instruction start lines, as hadolint reports.
  */
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { lintDockerfile, type DockerfileLintOptions } from '../../../src/lint/dockerfile/lint.js';
 import { dockerfileRuleIds } from '../../../src/lint/dockerfile/lint.js';
@@ -188,5 +189,10 @@ describe('built-in Dockerfile rules', () => {
 
   it('implements at least 40 hadolint rules', () => {
     expect(dockerfileRuleIds().filter((r) => r.id.startsWith('DL')).length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('documents every rule in the README table', () => {
+    const readme = fs.readFileSync(new URL('../../../src/lint/dockerfile/README.md', import.meta.url), 'utf8');
+    for (const { id, severity } of dockerfileRuleIds()) expect(readme, id).toMatch(new RegExp(`\\| ${id} \\| ${severity} \\|`));
   });
 });
