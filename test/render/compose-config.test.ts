@@ -1,0 +1,42 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { render } from '../../src/render/render.js';
+import { materialize, SAMPLES } from './render-samples.js';
+
+/** Compose v2 (`docker compose`) when a client has it, else v1 `docker-compose`; null when neither. */
+function composeCli(): string[] | null {
+  for (const cmd of [['docker', 'compose'], ['/usr/bin/docker', 'compose'], ['docker-compose']]) {
+    const r = spawnSync(cmd[0]!, [...cmd.slice(1), 'version'], { encoding: 'utf8' });
+    if (r.status === 0) return cmd;
+  }
+  return null;
+}
+
+const cli = composeCli();
+const roots: string[] = [];
+afterAll(() => {
+  for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
+});
+
+describe.skipIf(!cli)(`compose config validates rendered stacks (${cli?.join(' ') ?? 'no compose binary: skipped, CI has one'})`, () => {
+  it.each(SAMPLES)('$name', async (sample) => {
+    const { root, spec } = materialize(sample);
+    // build.secrets (the CA bundle) is Compose v2 only; v1 (EOL) rejects the key.
+    if (spec.build.caBundle && cli!.join(' ') === 'docker-compose') return;
+    roots.push(root);
+    (await render(spec, { rootDir: root })).flush();
+    // Compose checks that a build secret's file exists.
+    if (spec.build.caBundle) fs.mkdirSync(`${root}/${spec.build.caBundle.split('/').slice(0, -1).join('/')}`, { recursive: true }), fs.writeFileSync(`${root}/${spec.build.caBundle}`, '');
+    const run = (files: string[], profiles: string[] = []) =>
+      execFileSync(cli![0]!, [...cli!.slice(1), ...files.flatMap((f) => ['-f', f]), ...profiles.flatMap((p) => ['--profile', p]), 'config', '-q'], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+    const all = ['observability', 'proxy', 'test'];
+    try {
+      run(['compose.yaml'], all);
+    } catch (err) {
+      throw new Error(`compose config: ${(err as { stderr?: string }).stderr ?? String(err)}`);
+    }
+    if (fs.existsSync(`${root}/compose.dev.yaml`)) expect(() => run(['compose.yaml', 'compose.dev.yaml'], all)).not.toThrow();
+    if (fs.existsSync(`${root}/compose.test.yaml`)) expect(() => run(['compose.yaml', 'compose.test.yaml'], all)).not.toThrow();
+  });
+});
