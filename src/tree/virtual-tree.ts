@@ -122,7 +122,7 @@ export class VirtualTree {
 
   /** Every file written to the tree, sorted by path (what linters read). */
   files(): TreeEntry[] {
-    return [...this.entries.values()].sort((a, b) => a.path.localeCompare(b.path));
+    return [...this.entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   listChanges(): Change[] {
@@ -136,7 +136,7 @@ export class VirtualTree {
       if (sha256(disk) === manifest.files[p]!.sha256) changes.push({ path: p, kind: 'delete', reason: 'no longer generated' });
       else changes.push({ path: p, kind: 'skip', reason: 'no longer generated, but edited since stackgen wrote it: kept (--force deletes it)' });
     }
-    return changes.sort((a, b) => a.path.localeCompare(b.path));
+    return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   /** True when a flush would write or delete nothing. */

@@ -153,7 +153,7 @@ function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingMod
       if (a.port !== null) env.set(`${d.toUpperCase().replace(/-/g, '_')}_URL`, `http://${d}:${a.port}`);
     }
   }
-  for (const [k, v] of Object.entries(s.env).sort(([a], [b]) => a.localeCompare(b))) env.set(k, escapeCompose(String(v)));
+  for (const [k, v] of Object.entries(s.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) env.set(k, escapeCompose(String(v)));
   for (const name of [...s.secrets].sort()) env.set(name, `\${${name}}`);
 
   const ports: string[] = [];
@@ -169,7 +169,7 @@ function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingMod
     dockerfile: m.dockerfile,
     target: m.target,
     hasDevTarget: m.hasDevTarget,
-    buildArgs: Object.entries(s.buildArgs).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, escapeCompose(v)]),
+    buildArgs: Object.entries(s.buildArgs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, escapeCompose(v)]),
     image: m.image,
     devImage: `${spec.name}-${m.name}:dev`,
     ports,

@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/fixtures.js';
+
+const BIN = path.join(REPO_ROOT, 'bin/stackgen.js');
+let root: string;
+
+function stackgen(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  // The CLI runs from dist/: build it (emits even when another module has a type error).
+  spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT });
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-cli-'));
+  fs.writeFileSync(path.join(root, 'app.py'), '');
+  fs.writeFileSync(
+    path.join(root, 'stackgen.yaml'),
+    'version: 1\nname: demo\nservices:\n  api:\n    path: .\n    language: python\n    port: 8000\n    publish: 8000\n    dependsOn: [postgres]\nbackingServices:\n  postgres: {kind: postgres}\nobservability: {prometheus: false, grafana: false}\n',
+  );
+}, 120_000);
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe('stackgen render (real CLI)', () => {
+  it('dry-run lists the files and a diff without secret values, and writes nothing', () => {
+    const r = stackgen('render', '--dry-run');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/create\s+compose\.yaml/);
+    expect(r.stdout).toContain('+++ b/compose.yaml');
+    expect(r.stdout).toContain('+POSTGRES_PASSWORD=<redacted>');
+    expect(r.stdout).not.toMatch(/POSTGRES_PASSWORD=[A-Za-z0-9_-]{32}/);
+    expect(fs.existsSync(path.join(root, 'compose.yaml'))).toBe(false);
+  });
+
+  it('writes the stack, then reports no changes', () => {
+    expect(stackgen('render').code).toBe(0);
+    expect(fs.existsSync(path.join(root, 'Dockerfile'))).toBe(true);
+    const again = stackgen('render');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('no changes');
+  });
+
+  it('keeps a file the user edited and exits 3 until --force', () => {
+    fs.appendFileSync(path.join(root, 'Dockerfile'), 'RUN echo mine\n');
+    const r = stackgen('render');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('--force');
+    expect(fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toContain('RUN echo mine');
+    expect(stackgen('render', '--force').code).toBe(0);
+    expect(fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8')).not.toContain('RUN echo mine');
+  });
+
+  it('fails with the schema path for an invalid spec', () => {
+    fs.writeFileSync(path.join(root, 'bad.yaml'), 'version: 1\nname: Demo\nservices: {}\n');
+    const r = stackgen('render', '--spec', 'bad.yaml');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('bad.yaml');
+  });
+
+  it('templates list shows shadowing, eject copies once and refuses to overwrite', () => {
+    expect(stackgen('templates', 'list').stdout).toMatch(/built-in\s+dockerfile\/python\/Dockerfile\.njk/);
+    const e = stackgen('templates', 'eject', 'dockerfile/python/Dockerfile.njk');
+    expect(e.code).toBe(0);
+    expect(fs.existsSync(path.join(root, '.stackgen/templates/dockerfile/python/Dockerfile.njk'))).toBe(true);
+    expect(stackgen('templates', 'list').stdout).toMatch(/overridden\s+dockerfile\/python\/Dockerfile\.njk/);
+    expect(stackgen('templates', 'eject', 'dockerfile/python/Dockerfile.njk').code).toBe(3);
+    expect(stackgen('templates', 'eject', 'dockerfile/python/Dockerfile.njk', '--force').code).toBe(0);
+    expect(stackgen('templates', 'eject', 'no/such').code).toBe(2);
+  });
+});
