@@ -4,10 +4,12 @@
  * compose files, static sites, shell scripts) last, because they describe a folder less precisely.
  */
 import type { Provider } from './provider.js';
+import { jvmProvider } from './providers/jvm.js';
 import type { Language } from './types.js';
 
 export const PROVIDERS: readonly Provider[] = [
   // Ecosystem providers (one file each under providers/) are added here.
+  jvmProvider,
 ];
 
 /** What each ecosystem is recognised by, for the "nothing detected" message. */
