@@ -57,7 +57,7 @@ function port(source: SourceView, dir: string, first: Array<{ file: string; text
     .filter((f) => source.has(f));
   const srcs = source.glob(['src/**/*.{clj,cljc}'], dir);
   const texts = [...first, ...sourceTexts(source, configs), ...sourceTexts(source, srcs, 80)];
-  const res = [/:port\s+(\d{2,5})\b/, /:(?:http-)?port\s*\(?(?:or|some->)?[^\n]*?\b(\d{4,5})\)/, /"PORT"\)?\s*"?(\d{4,5})/];
+  const res = [/:port\s+(\d{2,5})\b/, /:(?:http-)?port\)?\s*"?(\d{4,5})"?\)/, /"PORT"\)?\s*"?(\d{4,5})/];
   for (const re of res) {
     for (const { file, text } of texts) {
       const lines = text.split('\n');
@@ -65,6 +65,18 @@ function port(source: SourceView, dir: string, first: Array<{ file: string; text
         const p = portValue(re.exec(lines[i] ?? '')?.[1] ?? '');
         if (p) return { port: p, fact: { file, line: i + 1, signal: lines[i]!.trim().slice(0, 120), kind: 'port' } };
       }
+    }
+  }
+  return undefined;
+}
+
+/** A health route in Compojure (`(GET "/health" …)`) or Reitit (`["/healthz" …]`) source. */
+function health(source: SourceView, dir: string): { path: string; fact: Fact } | undefined {
+  for (const { file, text } of sourceTexts(source, source.glob(['src/**/*.{clj,cljc}'], dir), 80)) {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const m = /(?:\(GET\s+|\[\s*)"(\/(?:health|healthz|healthcheck|_health|ping|status))"/.exec(lines[i] ?? '');
+      if (m?.[1]) return { path: m[1], fact: { file, line: i + 1, signal: `health route ${m[1]}`, kind: 'usage' } };
     }
   }
   return undefined;
@@ -85,6 +97,11 @@ function finish(source: SourceView, c: Candidate, fw: { framework: Framework | n
   if (c.role === 'web') {
     c.port = p?.port ?? 3000;
     if (p) c.facts.push(p.fact);
+    const h = health(source, c.path);
+    if (h) {
+      c.healthPath = h.path;
+      c.facts.push(h.fact);
+    }
   }
   return c;
 }

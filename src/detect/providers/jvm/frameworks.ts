@@ -192,6 +192,11 @@ export function jvmWeb(source: SourceView, dir: string, fw: FrameworkHit, deps: 
         out.portFact = code.fact;
       }
     }
+    const health = healthInCode(sources);
+    if (health) {
+      out.healthPath = health.path;
+      out.healthFact = health.fact;
+    }
     if (has(/^io\.prometheus:(simpleclient|prometheus-metrics)/) || has(/^io\.micrometer:micrometer-registry-prometheus/)) out.metricsPath = '/metrics';
   }
   return out;
@@ -206,6 +211,19 @@ function hoconPort(source: SourceView, dir: string): { port: number; fact: Fact 
       const m = /^\s*(?:[\w.]+\.)?port\s*[=:]\s*(\d{2,5})\b/.exec(lines[i] ?? '');
       const p = m?.[1] ? portValue(m[1]) : undefined;
       if (p) return { port: p, fact: { file: f, line: i + 1, signal: lines[i]!.trim(), kind: 'port' } };
+    }
+  }
+  return undefined;
+}
+
+/** A health route registered in code: `get("/health", …)`, `Root / "health"`, `@Path("/health")`. */
+function healthInCode(sources: Array<{ file: string; text: string }>): { path: string; fact: Fact } | undefined {
+  const re = /["'](\/(?:health|healthz|healthcheck|_health|livez|readyz|ping))["']|Root\s*\/\s*"(health|healthz|ping)"/;
+  for (const { file, text } of sources) {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const m = re.exec(lines[i] ?? '');
+      if (m) return { path: m[1] ?? `/${m[2]}`, fact: { file, line: i + 1, signal: `health route ${m[1] ?? `/${m[2]}`}`, kind: 'usage' } };
     }
   }
   return undefined;

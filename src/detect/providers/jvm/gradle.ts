@@ -249,7 +249,7 @@ function javaVersion(source: SourceView, p: GradleProject, root: GradleProject |
   const patterns = [
     /JavaLanguageVersion\.of\(\s*["']?(\d+)["']?\s*\)/,
     /jvmToolchain\(\s*(\d+)\s*\)/,
-    /sourceCompatibility\s*=\s*(?:JavaVersion\.VERSION_|["'])?([\d_.]+)/,
+    /sourceCompatibility\s*=\s*(?:JavaVersion\.VERSION_|JavaVersion\.toVersion\(\s*["']?|["'])?([\d_.]+)/,
     /targetCompatibility\s*=\s*(?:JavaVersion\.VERSION_|["'])?([\d_.]+)/,
     /jvmTarget(?:\.set\(|\s*=)\s*(?:JvmTarget\.JVM_|["'])([\d_.]+)/,
   ];
