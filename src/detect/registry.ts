@@ -4,6 +4,7 @@
  * compose files, static sites, shell scripts) last, because they describe a folder less precisely.
  */
 import type { Provider } from './provider.js';
+import { dotnetProvider } from './providers/dotnet.js';
 import { phpProvider } from './providers/php.js';
 import { rubyProvider } from './providers/ruby.js';
 import { jvmProvider } from './providers/jvm.js';
@@ -11,6 +12,7 @@ import type { Language } from './types.js';
 
 export const PROVIDERS: readonly Provider[] = [
   // Ecosystem providers (one file each under providers/) are added here.
+  dotnetProvider,
   phpProvider,
   rubyProvider,
   jvmProvider,
