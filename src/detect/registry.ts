@@ -4,6 +4,7 @@
  * compose files, static sites, shell scripts) last, because they describe a folder less precisely.
  */
 import type { Provider } from './provider.js';
+import { elixirProvider } from './providers/elixir.js';
 import { dotnetProvider } from './providers/dotnet.js';
 import { phpProvider } from './providers/php.js';
 import { rubyProvider } from './providers/ruby.js';
@@ -12,6 +13,7 @@ import type { Language } from './types.js';
 
 export const PROVIDERS: readonly Provider[] = [
   // Ecosystem providers (one file each under providers/) are added here.
+  elixirProvider,
   dotnetProvider,
   phpProvider,
   rubyProvider,
