@@ -162,23 +162,26 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const DEP_CONF = /(implementation|api|compile|runtime|runtimeOnly|compileOnly|providedCompile|providedRuntime)$/i;
+
 function depsOf(text: string, file: string, catalog: Catalog): JvmDep[] {
   const out: JvmDep[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const l = (lines[i] ?? '').replace(/(^|[^:])\/\/.*$/, '$1');
-    const conf = /^\s*([A-Za-z]+)\s*[\s(]/.exec(l)?.[1];
-    if (!conf || TEST_CONF.test(conf) || !/(implementation|api|compile|runtime|runtimeOnly|compileOnly|providedCompile|providedRuntime)$/i.test(conf)) continue;
     const push = (coord: string) => {
       if (!out.some((d) => d.coord === coord)) out.push({ coord, file, line: i + 1 });
     };
-    const lit = /["']([\w.-]+):([\w.-]+)(?::[^"']*)?["']/.exec(l);
-    if (lit) push(`${lit[1]}:${lit[2]}`);
-    const named = /group\s*[:=]\s*["']([\w.-]+)["']\s*,\s*name\s*[:=]\s*["']([\w.-]+)["']/.exec(l);
-    if (named) push(`${named[1]}:${named[2]}`);
-    for (const a of l.matchAll(/\blibs\.([\w.]+)/g)) {
-      const coord = catalog.libraries.get(a[1]!.replace(/\.get\(\)$/, '').replace(/[-_]/g, '.'));
-      if (coord) push(coord);
+    // `implementation("g:a:v")`, `api 'g:a'`, `implementation group: 'g', name: 'a'`, `runtimeOnly(libs.x)`; several per line allowed.
+    for (const m of l.matchAll(/\b([A-Za-z]+)\s*\(?\s*(?:(?:platform|enforcedPlatform)\(\s*)?(?:["']([\w.-]+):([\w.-]+)(?::[^"']*)?["']|group\s*[:=]\s*["']([\w.-]+)["']\s*,\s*name\s*[:=]\s*["']([\w.-]+)["']|libs\.([\w.]+))/g)) {
+      const conf = m[1]!;
+      if (TEST_CONF.test(conf) || !DEP_CONF.test(conf)) continue;
+      if (m[2] && m[3]) push(`${m[2]}:${m[3]}`);
+      else if (m[4] && m[5]) push(`${m[4]}:${m[5]}`);
+      else if (m[6]) {
+        const coord = catalog.libraries.get(m[6].replace(/\.get$/, '').replace(/[-_]/g, '.'));
+        if (coord) push(coord);
+      }
     }
   }
   return out;
