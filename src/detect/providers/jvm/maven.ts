@@ -55,7 +55,8 @@ export function detectMaven(source: SourceView): Candidate[] {
       reactorOf.set(dir, reactorOf.get(pom.dir) ?? pom.dir);
     }
   }
-  return [...poms.values()].map((pom) => describe(source, pom, reactorOf.get(pom.dir)));
+  const byCoord = new Map([...poms.values()].map((p) => [`${p.props['project.groupId']}:${p.props['project.artifactId']}`, p]));
+  return [...poms.values()].map((pom) => describe(source, pom, reactorOf.get(pom.dir), byCoord));
 }
 
 function moduleNames(project: XmlNode): string[] {
@@ -81,7 +82,7 @@ function plugins(pom: Pom): Array<{ id: string; file: string; line?: number }> {
   return children(child(child(pom.project, 'build'), 'plugins'), 'plugin').map((p) => ({ id: text(p, 'artifactId') ?? '', file: pom.file }));
 }
 
-function describe(source: SourceView, pom: Pom, reactor: string | undefined): Candidate {
+function describe(source: SourceView, pom: Pom, reactor: string | undefined, byCoord: Map<string, Pom>): Candidate {
   const { dir, file, project } = pom;
   const artifactId = text(project, 'artifactId');
   const facts: Fact[] = [{ file, signal: 'pom.xml', kind: 'manifest' }];
@@ -99,6 +100,11 @@ function describe(source: SourceView, pom: Pom, reactor: string | undefined): Ca
 
   const lineOf = (needle: string) => source.lineOf(file, needle);
   const depList = deps(source, pom);
+  // Modules of this repository it depends on bring their dependencies (a shared module with the web starter).
+  for (const d of [...depList]) {
+    const sibling = byCoord.get(d.coord);
+    if (sibling && sibling !== pom) for (const x of deps(source, sibling)) if (!depList.some((y) => y.coord === x.coord)) depList.push(x);
+  }
   const parent = child(project, 'parent');
   const parentCoord = parent ? `${text(parent, 'groupId') ?? ''}:${text(parent, 'artifactId') ?? ''}` : '';
   const pluginList = plugins(pom).map((p) => ({ ...p, ...(lineOf(`<artifactId>${p.id}</artifactId>`) ? { line: lineOf(`<artifactId>${p.id}</artifactId>`)! } : {}) }));
