@@ -9,6 +9,17 @@ import { dotnetProvider } from './providers/dotnet.js';
 import { phpProvider } from './providers/php.js';
 import { rubyProvider } from './providers/ruby.js';
 import { jvmProvider } from './providers/jvm.js';
+import { gleamProvider } from './providers/gleam.js';
+import { crystalProvider } from './providers/crystal.js';
+import { dartProvider } from './providers/dart.js';
+import { swiftProvider } from './providers/swift.js';
+import { haskellProvider } from './providers/haskell.js';
+import { zigProvider } from './providers/zig.js';
+import { cppProvider } from './providers/cpp.js';
+import { staticProvider } from './providers/static.js';
+import { shellProvider } from './providers/shell.js';
+import { dockerfileProvider } from './providers/dockerfile.js';
+import { composeProvider } from './providers/compose.js';
 import type { Language } from './types.js';
 
 export const PROVIDERS: readonly Provider[] = [
@@ -18,6 +29,18 @@ export const PROVIDERS: readonly Provider[] = [
   phpProvider,
   rubyProvider,
   jvmProvider,
+  gleamProvider,
+  crystalProvider,
+  dartProvider,
+  swiftProvider,
+  haskellProvider,
+  zigProvider,
+  cppProvider,
+  // Generic providers stay last (add ecosystem providers above): they describe a folder less precisely.
+  staticProvider,
+  shellProvider,
+  dockerfileProvider,
+  composeProvider,
 ];
 
 /** What each ecosystem is recognised by, for the "nothing detected" message. */
