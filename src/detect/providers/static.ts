@@ -17,6 +17,8 @@ const NOT_A_SITE = new Set([
   'storybook-static', 'node_modules', 'bower_components', 'jspm_packages', 'lib', 'src', 'test-results', 'playwright-report', 'report', 'reports',
 ]);
 
+const SERVES = /^(start|run|serve|server|entrypoint)\.sh$|^Dockerfile$|^Dockerfile\.[^/]+$|\.Dockerfile$/;
+
 export const staticProvider: Provider = {
   name: 'static',
   detect(source: SourceView): Candidate[] {
@@ -41,6 +43,8 @@ export const staticProvider: Provider = {
       const segs = (staticDir === 'public' ? dir : path.posix.dirname(f)).split('/');
       if (segs.some((s) => NOT_A_SITE.has(s))) continue;
       if (ecosystemManifestAbove(source, dir)) continue;
+      // A folder above with a start script or Dockerfile serves these files itself.
+      if (upTo(dir).slice(1).some((d) => source.list(d).some((x) => SERVES.test(path.posix.basename(x))))) continue;
       if (/^docs?(\/|$)/.test(dir) && others.length > 0) continue;
       // A PHP or server-side page next to index.html means the folder is an app, not a site.
       if (source.list(dir).some((x) => /(^|\/)(server|app|main|index)\.(py|rb|js|mjs|ts)$/.test(x) && isServerScript(source, x))) continue;
