@@ -71,8 +71,8 @@ function readCompose(source: SourceView, file: string, isBase: boolean, byPath: 
   const folderOf = new Map<string, string>();
   const built: Array<{ s: ComposeService; dir: string; dockerfile?: string }> = [];
   for (const s of services) {
-    if (s.def.build === undefined) continue;
     const b = s.def.build;
+    if (typeof b !== 'string' && (!b || typeof b !== 'object' || Array.isArray(b))) continue;
     const context = typeof b === 'string' ? b : typeof obj(b).context === 'string' ? (obj(b).context as string) : '.';
     const ctx = substitute(context, vars);
     if (/^[a-z]+:\/\//i.test(ctx) || /^git@/.test(ctx)) continue;

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { SourceView } from '../../source/source-view.js';
 import { inDir, type Fact } from '../provider.js';
-import { KNOWN_MANIFESTS } from '../registry.js';
 import { toolVersionsPin, upTo, type Pin } from './jvm/util.js';
 
 /** A pin for one of `tools` from `.tool-versions`, then `mise.toml` / `.mise.toml` (`[tools] name = "1.2"`), nearest folder first. */
@@ -112,9 +111,21 @@ export function sourcesUnder(source: SourceView, dir: string, exts: string[], su
 }
 
 /** Base names (and simple `*.ext` globs) of every ecosystem's manifest, except the generic static/shell ones. */
-// A function, not a constant: registry.ts imports the providers, so its table is not ready while they load.
-function ecosystemManifests(): string[] {
-  return KNOWN_MANIFESTS.filter((m) => m.language !== 'static' && m.language !== 'shell').flatMap((m) => m.files);
+/**
+ * The manifests of registry.ts's KNOWN_MANIFESTS minus static and shell (a test keeps them equal).
+ * Copied, not imported: registry.ts imports the providers, and a provider importing it back makes
+ * an import cycle that leaves PROVIDERS half-built when a provider module is loaded first.
+ */
+export const ECOSYSTEM_MANIFESTS: readonly string[] = [
+  'package.json', 'bun.lockb', 'bun.lock', 'bunfig.toml', 'deno.json', 'deno.jsonc',
+  'pyproject.toml', 'requirements.txt', 'Pipfile', 'setup.py', 'manage.py', 'go.mod', 'go.work', 'Cargo.toml',
+  'pom.xml', 'build.gradle', 'build.gradle.kts', 'build.sbt', 'project.clj', 'deps.edn', 'Gemfile', 'config.ru',
+  'composer.json', 'index.php', '*.csproj', '*.fsproj', '*.sln', 'mix.exs', 'gleam.toml', 'shard.yml', 'pubspec.yaml',
+  'Package.swift', 'stack.yaml', '*.cabal', 'build.zig', 'CMakeLists.txt', 'meson.build',
+];
+
+function ecosystemManifests(): readonly string[] {
+  return ECOSYSTEM_MANIFESTS;
 }
 
 /** The manifest of another ecosystem directly in `dir`, if any (`package.json`, `*.csproj`, …). */

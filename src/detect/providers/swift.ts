@@ -88,7 +88,7 @@ function describe(source: SourceView, dir: string): Candidate {
   c.commands.start = `./.build/release/${bin}`;
   if (hummingbird) {
     facts.push({ file: manifest, line: hummingbird.line, signal: 'package `hummingbird`', kind: 'framework' });
-    const port = portHit(source, srcFiles, [/\.port\s*:\s*(\d{2,5})/, /port\s*:\s*Int\s*=\s*(\d{2,5})/, /port\s*=\s*(\d{2,5})/]);
+    const port = portHit(source, srcFiles, [/\bport\s*:\s*(\d{2,5})\b/, /port\s*:\s*Int\s*=\s*(\d{2,5})/, /\bport\s*=\s*(\d{2,5})\b/]);
     c.port = port?.port ?? 8080;
     facts.push(port?.fact ?? { file: manifest, signal: 'Hummingbird default port 8080', kind: 'heuristic' });
     return c;

@@ -1,0 +1,139 @@
+/**
+ * Existing compose files: services with `build:` become services at their context folder; backing
+ * images become backing services with the tag's version; image-only apps are not this repo's.
+ */
+import { describe, expect, it } from 'vitest';
+import { at, detectTree } from './others-tree.js';
+
+const node = (port: number) => `FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "index.js"]\n# listens on ${port}\n`;
+
+describe('compose services with build', () => {
+  it('long build syntax, long port syntax, command list, healthcheck, depends_on backing with versions', async () => {
+    const t = await detectTree({
+      'docker-compose.yml': [
+        'version: "3.8"',
+        'services:',
+        '  worker-api:',
+        '    build:',
+        '      context: ./services/api',
+        '      dockerfile: Dockerfile',
+        '    ports:',
+        '      - target: 4000',
+        '        published: 80',
+        '    command: ["node", "index.js", "--port", "4000"]',
+        '    healthcheck:',
+        '      test: curl -fsS http://localhost:4000/api/health || exit 1',
+        '    depends_on: [pg, queue, search, kafka]',
+        '  pg:',
+        '    image: bitnami/postgresql:15.6.0',
+        '  queue:',
+        '    image: rabbitmq:3-management',
+        '  search:',
+        '    image: getmeili/meilisearch:v1.8',
+        '  kafka:',
+        '    image: confluentinc/cp-kafka:7.6.1',
+        '  proxy:',
+        '    image: nginx:1.27',
+        '    ports: ["80:80"]',
+      ].join('\n'),
+      'services/api/Dockerfile': node(4000),
+      'services/api/index.js': 'require("http").createServer().listen(4000)\n',
+    });
+    const s = at(t, 'services/api');
+    expect(s).toMatchObject({ language: 'node', port: 4000, healthPath: '/api/health', commands: { start: 'node index.js --port 4000' }, backingServices: ['kafka', 'meilisearch', 'postgres', 'rabbitmq'] });
+    expect(t.backingServices.map((b) => [b.kind, b.version])).toEqual([
+      ['kafka', '7.6.1'],
+      ['meilisearch', '1.8'],
+      ['postgres', '15.6.0'],
+      ['rabbitmq', '3'],
+    ]);
+    // nginx with no build is not a service of this repository.
+    expect(t.services.map((x) => x.path)).toEqual(['services/api']);
+    expect(s.evidence.some((e) => e.file === 'docker-compose.yml' && e.line === 7)).toBe(true);
+  });
+
+  it('environment URLs to another built service become dependsOn, even when compose names differ from folders', async () => {
+    const t = await detectTree({
+      'compose.yaml': [
+        'services:',
+        '  web:',
+        '    build: ./frontend',
+        '    ports: ["3000:3000"]',
+        '    environment:',
+        '      - API_URL=http://backend-svc:8000',
+        '  backend-svc:',
+        '    build: ./api',
+        '    ports: ["127.0.0.1:9000:8000/tcp"]',
+        '    environment:',
+        '      DATABASE_URL: postgresql://u:p@db:5432/app',
+        '  db:',
+        '    image: postgres:16-alpine',
+      ].join('\n'),
+      'frontend/Dockerfile': node(3000),
+      'api/Dockerfile': 'FROM python:3.12-slim\nCMD ["python", "-m", "http.server", "8000"]\n',
+    });
+    expect(at(t, 'frontend').dependsOn).toEqual(['api']);
+    expect(at(t, 'api')).toMatchObject({ port: 8000, backingServices: ['postgres'] });
+    expect(t.backingServices).toEqual([expect.objectContaining({ kind: 'postgres', version: '16', usedBy: ['api'] })]);
+  });
+
+  it('backing images nobody names belong to every service under the compose file\'s folder', async () => {
+    const t = await detectTree({
+      'compose.yml': 'services:\n  a:\n    build: ./a\n    ports: ["8001:8001"]\n  b:\n    build: ./b\n    ports: ["8002:8002"]\n  cache:\n    image: redis:7.2-alpine\n',
+      'a/Dockerfile': node(8001),
+      'b/Dockerfile': node(8002),
+    });
+    expect(at(t, 'a').backingServices).toEqual(['redis']);
+    expect(at(t, 'b').backingServices).toEqual(['redis']);
+    expect(t.backingServices).toEqual([expect.objectContaining({ kind: 'redis', version: '7.2' })]);
+  });
+
+  it('an override file fills a port the base file left out, but does not replace one', async () => {
+    const t = await detectTree({
+      'docker-compose.yml': 'services:\n  app:\n    build: .\n  other:\n    build: ./other\n    ports: ["5000:5000"]\n',
+      'docker-compose.override.yml': 'services:\n  app:\n    ports: ["8080:8080"]\n  other:\n    build: ./other\n    ports: ["5001:5001"]\n',
+      'Dockerfile': 'FROM python:3.12\nCMD ["python", "app.py"]\n',
+      'other/Dockerfile': 'FROM python:3.12\nCMD ["python", "app.py"]\n',
+    });
+    expect(at(t, 'other').port).toBe(5000);
+    // The override's `app` has no build, so it adds nothing to the root service.
+    expect(at(t, '.').port).toBe(null);
+  });
+
+  it('${VAR:-default} and .env values are substituted in ports and contexts', async () => {
+    const t = await detectTree({
+      'compose.yaml': 'services:\n  svc:\n    build: ${SVC_DIR:-./svc}\n    ports:\n      - "${HOST_PORT:-8080}:${APP_PORT}"\n',
+      '.env': 'APP_PORT=7000\n',
+      'svc/Dockerfile': node(7000),
+    });
+    expect(at(t, 'svc').port).toBe(7000);
+  });
+
+  it('build contexts outside the repository and remote contexts are ignored', async () => {
+    const t = await detectTree({
+      'compose.yaml': 'services:\n  up:\n    build: ../elsewhere\n  remote:\n    build: https://github.com/example/app.git#main\n',
+    });
+    expect(t.services).toEqual([]);
+  });
+});
+
+describe('broken compose files', () => {
+  it('invalid YAML is a warning with its line, and detection goes on', async () => {
+    const t = await detectTree({
+      'compose.yaml': 'services:\n  app:\n    build: .\n    ports:\n   - "80:80"\n  bad: [\n',
+      'Dockerfile': 'FROM node:20\nEXPOSE 3000\n',
+    });
+    const w = t.warnings.find((x) => x.file === 'compose.yaml');
+    expect(w?.message).toMatch(/invalid YAML/);
+    expect(w?.line).toBeGreaterThan(1);
+    expect(at(t)).toMatchObject({ language: 'node', port: 3000 });
+  });
+
+  it('valid YAML of the wrong shape is ignored without a crash', async () => {
+    for (const body of ['- a\n- b\n', 'services: 3\n', 'services:\n  x: "string"\n  y:\n    build: 7\n    ports: 8080\n', '']) {
+      const t = await detectTree({ 'compose.yaml': body });
+      expect(t.services).toEqual([]);
+      expect(t.warnings.every((w) => !/detector failed/.test(w.message))).toBe(true);
+    }
+  });
+});
