@@ -20,6 +20,9 @@ import { staticProvider } from './providers/static.js';
 import { shellProvider } from './providers/shell.js';
 import { dockerfileProvider } from './providers/dockerfile.js';
 import { composeProvider } from './providers/compose.js';
+import { pythonProvider } from './providers/python.js';
+import { goProvider } from './providers/go.js';
+import { rustProvider } from './providers/rust.js';
 import type { Language } from './types.js';
 
 export const PROVIDERS: readonly Provider[] = [
@@ -36,6 +39,9 @@ export const PROVIDERS: readonly Provider[] = [
   haskellProvider,
   zigProvider,
   cppProvider,
+  pythonProvider,
+  goProvider,
+  rustProvider,
   // Generic providers stay last (add ecosystem providers above): they describe a folder less precisely.
   staticProvider,
   shellProvider,

@@ -1,0 +1,435 @@
+/**
+ * Go modules (and go.work workspaces). A module is a service when one of its `package main`
+ * programs serves: net/http, gin, echo, fiber, chi or a raw listener, reached through the main
+ * package or the module's own packages it imports. With several main packages (`cmd/server`,
+ * `cmd/migrate`) the serving one is built; the others are named in the evidence. A module without
+ * a main package is a library.
+ */
+import path from 'node:path';
+import type { SourceView } from '../../source/source-view.js';
+import { backingFromDependency } from '../backing.js';
+import { candidate, inDir, type BackingUse, type Candidate, type Fact, type Provider } from '../provider.js';
+import type { Framework } from '../types.js';
+import { toolVersionsPin } from './jvm/util.js';
+
+export interface GoRequire {
+  path: string;
+  version: string;
+  line: number;
+  indirect: boolean;
+}
+
+export interface GoMod {
+  module?: string;
+  go?: { version: string; line: number };
+  toolchain?: { version: string; line: number };
+  requires: GoRequire[];
+}
+
+/** go.mod as text: module, go/toolchain directives and requires (single and block form) with lines. */
+export function parseGoMod(text: string): GoMod {
+  const out: GoMod = { requires: [] };
+  let block: string | null = null;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = i + 1;
+    const l = raw.replace(/\/\/(?!\s*indirect).*$/, '').trim();
+    if (l === '') return;
+    if (block) {
+      if (l.startsWith(')')) {
+        block = null;
+        return;
+      }
+      if (block === 'require') {
+        const m = /^(\S+)\s+(\S+)/.exec(l);
+        if (m?.[1] && m[2]) out.requires.push({ path: m[1], version: m[2], line, indirect: /\/\/\s*indirect/.test(raw) });
+      }
+      return;
+    }
+    const open = /^(require|replace|exclude|retract|tool|godebug)\s*\($/.exec(l);
+    if (open?.[1]) {
+      block = open[1];
+      return;
+    }
+    let m = /^module\s+"?([^\s"]+)"?/.exec(l);
+    if (m?.[1]) out.module = m[1];
+    m = /^go\s+(\d+(?:\.\d+){0,2})/.exec(l);
+    if (m?.[1]) out.go = { version: m[1], line };
+    m = /^toolchain\s+go(\d+(?:\.\d+){0,2})/.exec(l);
+    if (m?.[1]) out.toolchain = { version: m[1], line };
+    m = /^require\s+(\S+)\s+(\S+)/.exec(l);
+    if (m?.[1] && m[2]) out.requires.push({ path: m[1], version: m[2], line, indirect: /\/\/\s*indirect/.test(raw) });
+  });
+  return out;
+}
+
+/** go.work `use` folders (single and block form), relative to the go.work folder. */
+export function parseGoWork(text: string): { go?: { version: string; line: number }; use: Array<{ dir: string; line: number }> } {
+  const use: Array<{ dir: string; line: number }> = [];
+  let go: { version: string; line: number } | undefined;
+  let inUse = false;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const l = raw.replace(/\/\/.*$/, '').trim();
+    if (inUse) {
+      if (l.startsWith(')')) inUse = false;
+      else if (l) use.push({ dir: l.replace(/^"|"$/g, ''), line: i + 1 });
+      return;
+    }
+    if (/^use\s*\($/.test(l)) inUse = true;
+    const one = /^use\s+"?([^\s"(]+)"?$/.exec(l);
+    if (one?.[1]) use.push({ dir: one[1], line: i + 1 });
+    const g = /^go\s+(\d+(?:\.\d+){0,2})/.exec(l);
+    if (g?.[1]) go = { version: g[1], line: i + 1 };
+  });
+  return { ...(go ? { go } : {}), use };
+}
+
+const FRAMEWORKS: Array<[Framework, RegExp, number]> = [
+  ['gin', /^github\.com\/gin-gonic\/gin$/, 8080],
+  ['echo', /^github\.com\/labstack\/echo(\/v\d+)?$/, 1323],
+  ['fiber', /^github\.com\/gofiber\/fiber(\/v\d+)?$/, 3000],
+  ['chi', /^github\.com\/go-chi\/chi(\/v\d+)?$/, 8080],
+];
+
+interface GoFile {
+  file: string;
+  dir: string;
+  pkg: string;
+  imports: Array<{ path: string; line: number }>;
+  text: string;
+  hasMain: boolean;
+}
+
+export const goProvider: Provider = {
+  name: 'go',
+  detect(source: SourceView): Candidate[] {
+    const mods = source.manifests('go.mod').map((f) => path.posix.dirname(f));
+    const out: Candidate[] = [];
+    const works = source.manifests('go.work');
+    const workOf = new Map<string, { file: string; go?: { version: string; line: number } }>();
+    for (const w of works) {
+      const wdir = path.posix.dirname(w);
+      const parsed = parseGoWork(source.readText(w) ?? '');
+      for (const u of parsed.use) {
+        const d = path.posix.normalize(path.posix.join(wdir, u.dir));
+        workOf.set(d === '' ? '.' : d, { file: w, ...(parsed.go ? { go: parsed.go } : {}) });
+      }
+      if (!source.has(inDir(wdir, 'go.mod'))) {
+        const ws = candidate({ path: wdir, language: 'go', packageManager: 'go-modules', role: 'workspace' });
+        ws.facts.push({ file: w, signal: `go.work (${parsed.use.map((u) => u.dir).join(', ')})`, kind: 'manifest' });
+        out.push(ws);
+      }
+    }
+    for (const dir of mods) {
+      const nested = mods.filter((m) => m !== dir && (dir === '.' || m.startsWith(`${dir}/`)));
+      out.push(describe(source, dir, nested, workOf.get(dir)));
+    }
+    return out;
+  },
+};
+
+const SKIP = /(^|\/)(testdata|examples?|_examples|third_party|hack|docs?)\//;
+
+function goFiles(source: SourceView, dir: string, nested: string[], limit = 800): GoFile[] {
+  const prefix = dir === '.' ? '' : `${dir}/`;
+  const files = source
+    .under(dir)
+    .filter((f) => f.endsWith('.go') && !f.endsWith('_test.go') && !SKIP.test(f.slice(prefix.length)) && !nested.some((n) => f.startsWith(`${n}/`)))
+    .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b))
+    .slice(0, limit);
+  const out: GoFile[] = [];
+  for (const file of files) {
+    const text = source.readText(file);
+    if (text === undefined) continue;
+    if (/^\/\/go:build\s+(ignore|tools)\b/m.test(text.slice(0, 2000))) continue;
+    const pkg = /^\s*package\s+(\w+)/m.exec(text)?.[1];
+    if (!pkg) continue;
+    out.push({ file, dir: path.posix.dirname(file), pkg, imports: goImports(text), text, hasMain: /^func\s+main\s*\(\s*\)/m.test(text) });
+  }
+  return out;
+}
+
+function goImports(text: string): Array<{ path: string; line: number }> {
+  const out: Array<{ path: string; line: number }> = [];
+  const lines = text.split(/\r?\n/);
+  let inBlock = false;
+  for (let i = 0; i < lines.length; i++) {
+    const l = (lines[i] ?? '').trim();
+    if (inBlock) {
+      if (l.startsWith(')')) {
+        inBlock = false;
+        continue;
+      }
+      const m = /^(?:[\w.]+\s+)?"([^"]+)"/.exec(l);
+      if (m?.[1]) out.push({ path: m[1], line: i + 1 });
+      continue;
+    }
+    if (/^import\s*\($/.test(l)) inBlock = true;
+    const one = /^import\s+(?:[\w.]+\s+)?"([^"]+)"/.exec(l);
+    if (one?.[1]) out.push({ path: one[1], line: i + 1 });
+    if (/^(func|type|var|const)\b/.test(l)) break;
+  }
+  return out;
+}
+
+interface MainPkg {
+  dir: string;
+  files: GoFile[];
+  closure: GoFile[];
+  serves?: { file: string; line: number; text: string };
+  framework?: { fw: Framework; file: string; line: number; importPath: string; defaultPort: number };
+}
+
+const SERVE = /\b(?:http\.ListenAndServe(?:TLS)?|http\.Serve|\.ListenAndServe(?:TLS)?\(|&?http\.Server\s*\{|gin\.(?:Default|New)\(|echo\.New\(|fiber\.New\(|chi\.NewRouter\(|mux\.NewRouter\(|net\.Listen\(\s*"tcp|grpc\.NewServer\(|\.Run\(\s*"?[^)]*:\d+|\.Listen\(\s*"[^"]*:\d+)/;
+
+function describe(source: SourceView, dir: string, nested: string[], work: { file: string; go?: { version: string; line: number } } | undefined): Candidate {
+  const modFile = inDir(dir, 'go.mod');
+  const mod = parseGoMod(source.readText(modFile) ?? '');
+  const facts: Fact[] = [{ file: modFile, signal: mod.module ? `go.mod module ${mod.module}` : 'go.mod', kind: 'manifest' }];
+  const c = candidate({ path: dir, language: 'go', packageManager: 'go-modules', facts });
+  if (mod.module) {
+    const parts = mod.module.split('/');
+    const last = parts[parts.length - 1] ?? '';
+    c.name = /^v\d+$/.test(last) && parts.length > 1 ? parts[parts.length - 2]! : last;
+  }
+  if (source.has(inDir(dir, 'go.sum'))) facts.push({ file: inDir(dir, 'go.sum'), signal: 'go.sum', kind: 'lockfile' });
+  if (work) facts.push({ file: work.file, signal: 'module of a go.work workspace', kind: 'heuristic' });
+
+  // Runtime: the toolchain the module asks for, else its go directive, else the workspace's, else asdf/mise.
+  if (mod.toolchain) {
+    c.runtimeVersion = mod.toolchain.version;
+    facts.push({ file: modFile, line: mod.toolchain.line, signal: `toolchain go${mod.toolchain.version}`, kind: 'version' });
+  } else if (mod.go) {
+    c.runtimeVersion = mod.go.version;
+    facts.push({ file: modFile, line: mod.go.line, signal: `go ${mod.go.version}`, kind: 'version' });
+  } else if (work?.go) {
+    c.runtimeVersion = work.go.version;
+    facts.push({ file: work.file, line: work.go.line, signal: `go ${work.go.version}`, kind: 'version' });
+  } else {
+    const tv = toolVersionsPin(source, dir, ['golang', 'go']);
+    const v = tv ? /(\d+\.\d+(?:\.\d+)?)/.exec(tv.version)?.[1] : undefined;
+    if (tv && v) {
+      c.runtimeVersion = v;
+      facts.push({ file: tv.file, ...(tv.line ? { line: tv.line } : {}), signal: `.tool-versions golang ${tv.version}`, kind: 'version' });
+    }
+  }
+
+  const direct = mod.requires.filter((r) => !r.indirect);
+  c.backing = backingOf(direct, modFile);
+  c.commands.install = 'go mod download';
+
+  const files = goFiles(source, dir, nested);
+  const byDir = new Map<string, GoFile[]>();
+  for (const f of files) byDir.set(f.dir, [...(byDir.get(f.dir) ?? []), f]);
+  const mains: MainPkg[] = [];
+  for (const [d, fs] of byDir) {
+    if (!fs.some((f) => f.pkg === 'main' && f.hasMain)) continue;
+    const closure = closureOf(d, byDir, mod.module, dir);
+    const m: MainPkg = { dir: d, files: fs.filter((f) => f.pkg === 'main'), closure };
+    for (const f of closure) {
+      const i = f.text.split('\n').findIndex((l) => !/^\s*\/\//.test(l) && SERVE.test(l));
+      if (i >= 0) {
+        m.serves = { file: f.file, line: i + 1, text: (f.text.split('\n')[i] ?? '').trim() };
+        break;
+      }
+    }
+    for (const [fw, re, port] of FRAMEWORKS) {
+      for (const f of closure) {
+        const imp = f.imports.find((x) => re.test(x.path));
+        if (imp) {
+          m.framework = { fw, file: f.file, line: imp.line, importPath: imp.path, defaultPort: port };
+          break;
+        }
+      }
+      if (m.framework) break;
+    }
+    mains.push(m);
+  }
+  if (mains.length === 0) {
+    c.role = 'library';
+    facts.push({ file: modFile, signal: 'no `package main` with `func main()`: a library module', kind: 'heuristic' });
+    return c;
+  }
+
+  const modName = c.name ?? path.posix.basename(dir);
+  const NAMES = ['server', 'api', 'web', 'app', 'http', 'httpd', 'service', 'svc', modName, `${modName}-server`, `${modName}d`, 'main'];
+  const rank = (m: MainPkg) => {
+    const n = m.dir === dir ? modName : path.posix.basename(m.dir);
+    const i = NAMES.indexOf(n);
+    return (m.serves ? 0 : 100) + (m.framework ? 0 : 10) + (i < 0 ? NAMES.length : i);
+  };
+  mains.sort((a, b) => rank(a) - rank(b) || a.dir.split('/').length - b.dir.split('/').length || a.dir.localeCompare(b.dir));
+  const chosen = mains[0]!;
+  const mainFile = chosen.files.find((f) => f.hasMain) ?? chosen.files[0]!;
+  facts.push({ file: mainFile.file, ...lineOpt(mainFile.text, /^func\s+main\s*\(/), signal: `package main in ${relTo(dir, chosen.dir)}`, kind: 'entrypoint' });
+  for (const other of mains.slice(1)) {
+    facts.push({ file: (other.files.find((f) => f.hasMain) ?? other.files[0]!).file, signal: `also a main package: ${relTo(dir, other.dir)}${other.serves ? ' (serves too; not built)' : ' (not a server; not built)'}`, kind: 'heuristic' });
+  }
+  const pkgArg = chosen.dir === dir ? '.' : `./${relTo(dir, chosen.dir)}`;
+  c.commands.build = `go build -trimpath -ldflags="-s -w" -o app ${pkgArg}`;
+  c.commands.start = './app';
+
+  if (chosen.framework) {
+    const fw = chosen.framework;
+    c.framework = fw.fw;
+    const req = direct.find((r) => r.path === fw.importPath || fw.importPath.startsWith(`${r.path}/`)) ?? mod.requires.find((r) => fw.importPath.startsWith(r.path));
+    if (req) facts.push({ file: modFile, line: req.line, signal: `require ${req.path}`, kind: 'framework' });
+    facts.push({ file: fw.file, line: fw.line, signal: `import "${fw.importPath}"`, kind: 'usage' });
+  } else {
+    // Declared but not imported by the served program: still the module's framework, with less weight.
+    for (const [fw, re] of FRAMEWORKS) {
+      const req = direct.find((r) => re.test(r.path));
+      if (req) {
+        c.framework = fw;
+        facts.push({ file: modFile, line: req.line, signal: `require ${req.path}`, kind: 'framework' });
+        break;
+      }
+    }
+  }
+  if (!chosen.serves) {
+    c.role = 'worker';
+    return c;
+  }
+  facts.push({ file: chosen.serves.file, line: chosen.serves.line, signal: `\`${clip(chosen.serves.text)}\``, kind: 'usage' });
+
+  const port = portOf(chosen.closure);
+  if (port) {
+    c.port = port.port;
+    facts.push({ file: port.file, line: port.line, signal: `\`${clip(port.text)}\``, kind: 'port' });
+  } else {
+    c.port = chosen.framework?.defaultPort ?? 8080;
+    facts.push({ file: chosen.serves.file, line: chosen.serves.line, signal: `${c.framework ?? 'net/http'} default port ${c.port}`, kind: 'heuristic' });
+  }
+  const health = healthOf(chosen.closure);
+  if (health) {
+    c.healthPath = health.path;
+    facts.push({ file: health.file, line: health.line, signal: `health route \`${clip(health.text)}\``, kind: 'heuristic' });
+  }
+  const prom = direct.find((r) => r.path.startsWith('github.com/prometheus/client_golang'));
+  if (prom) {
+    const route = metricsRoute(chosen.closure);
+    c.metricsPath = route ?? '/metrics';
+    facts.push({ file: modFile, line: prom.line, signal: `require ${prom.path}: metrics at ${c.metricsPath}`, kind: 'heuristic' });
+  }
+  return c;
+}
+
+/** The main package's own files plus the module packages it imports, transitively. */
+function closureOf(dir: string, byDir: Map<string, GoFile[]>, module: string | undefined, modDir: string): GoFile[] {
+  const dirOfImport = (imp: string): string | undefined => {
+    if (!module || (imp !== module && !imp.startsWith(`${module}/`))) return undefined;
+    const rest = imp === module ? '' : imp.slice(module.length + 1);
+    return rest ? inDir(modDir, rest) : modDir;
+  };
+  const seen = new Set<string>([dir]);
+  const queue = [dir];
+  const out: GoFile[] = [];
+  while (queue.length > 0 && seen.size < 200) {
+    const d = queue.shift()!;
+    for (const f of byDir.get(d) ?? []) {
+      out.push(f);
+      for (const imp of f.imports) {
+        const target = dirOfImport(imp.path);
+        if (target !== undefined && !seen.has(target) && byDir.has(target)) {
+          seen.add(target);
+          queue.push(target);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const PORT_PATTERNS: Array<[RegExp, number]> = [
+  [/"(?:PORT|HTTP_PORT|APP_PORT|SERVER_PORT|LISTEN_PORT)"\s*\)?\s*,\s*"[^"\d]*:?(\d{2,5})"/, 0],
+  [/env:"(?:PORT|HTTP_PORT|APP_PORT|SERVER_PORT)"[^`]*?(?:envDefault|default):"[^"\d]*:?(\d{2,5})"/, 0],
+  [/(?:ListenAndServe(?:TLS)?|\.Run|\.Start|\.Listen|\.RunTLS|\.StartTLS)\(\s*"[\w.\-[\]:]*?:(\d{2,5})"/, 1],
+  [/\bAddr\s*:\s*"[\w.\-[\]]*:(\d{2,5})"/, 1],
+  [/net\.Listen\(\s*"tcp[46]?"\s*,\s*"[\w.\-[\]]*:(\d{2,5})"/, 1],
+  [/flag\.(?:String|Int|Uint)(?:Var)?\([^)]*"(?:addr|port|listen|http|http-addr|http\.addr|listen-addr)"\s*,\s*"?[\w.]*:?(\d{2,5})"?/, 2],
+  [/"(?:0\.0\.0\.0|localhost|127\.0\.0\.1)?:(\d{4,5})"/, 3],
+];
+
+function portOf(files: GoFile[]): { port: number; file: string; line: number; text: string } | undefined {
+  let best: { port: number; file: string; line: number; text: string; rank: number } | undefined;
+  for (const f of files) {
+    const lines = f.text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i] ?? '';
+      if (/^\s*\/\//.test(l)) continue;
+      const hits: Array<[number, number]> = [];
+      for (const [re, rank] of PORT_PATTERNS) {
+        const n = Number(re.exec(l)?.[1]);
+        if (Number.isInteger(n) && n > 0 && n < 65536) hits.push([n, rank]);
+      }
+      // `port := os.Getenv("PORT")` with the fallback on one of the next lines.
+      if (/Getenv\(\s*"(?:PORT|HTTP_PORT|APP_PORT|SERVER_PORT)"\s*\)/.test(l)) {
+        for (let j = i; j < Math.min(lines.length, i + 6); j++) {
+          const m = /(?:=|return)\s*"[^"\d]*:?(\d{2,5})"/.exec(lines[j] ?? '') ?? (j === i ? /,\s*"[^"\d]*:?(\d{2,5})"/.exec(l) : null);
+          const n = Number(m?.[1]);
+          if (Number.isInteger(n) && n > 0 && n < 65536) {
+            hits.push([n, 0]);
+            break;
+          }
+        }
+      }
+      for (const [port, rank] of hits) if (!best || rank < best.rank) best = { port, file: f.file, line: i + 1, text: l.trim(), rank };
+    }
+    if (best?.rank === 0) break;
+  }
+  return best;
+}
+
+const HEALTH_RANK = [/^\/health\/?$/, /^\/healthz\/?$/, /^\/(?:healthcheck|health-check|_health|_healthz)\/?$/, /^\/(?:api\/(?:v\d+\/)?)?healthz?\/?$/, /^\/(?:livez|readyz|ready|live)\/?$/, /^\/(?:ping|status)\/?$/];
+
+function healthOf(files: GoFile[]): { path: string; file: string; line: number; text: string } | undefined {
+  let best: { path: string; file: string; line: number; text: string; rank: number } | undefined;
+  for (const f of files) {
+    const lines = f.text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i] ?? '';
+      if (/^\s*\/\//.test(l)) continue;
+      const route = /\.(?:HandleFunc|Handle|GET|Get|HEAD|Head|Any|All|Method|Route)\(\s*"(?:(?:GET|HEAD)\s+)?(\/[^"]*)"/.exec(l);
+      const lit = route ? null : /"(?:GET\s+)?(\/(?:health|healthz|healthcheck|livez|readyz|ping))"/.exec(l);
+      const p = route?.[1] ?? lit?.[1];
+      if (!p) continue;
+      const r = HEALTH_RANK.findIndex((re) => re.test(p));
+      if (r < 0) continue;
+      const rank = r + (route ? 0 : 10);
+      if (!best || rank < best.rank) best = { path: p, file: f.file, line: i + 1, text: l.trim(), rank };
+    }
+  }
+  return best;
+}
+
+function metricsRoute(files: GoFile[]): string | undefined {
+  for (const f of files) {
+    const m = /\.(?:Handle|GET|Get|Any)\(\s*"(?:GET\s+)?(\/[^"]*)"\s*,[^\n]*promhttp\./.exec(f.text);
+    if (m?.[1]) return m[1];
+  }
+  return undefined;
+}
+
+function backingOf(requires: GoRequire[], file: string): BackingUse[] {
+  const out: BackingUse[] = [];
+  for (const r of requires) {
+    const kind = backingFromDependency('go', r.path);
+    if (kind && !out.some((b) => b.kind === kind)) out.push({ kind, evidence: { file, line: r.line, signal: `require ${r.path}` } });
+  }
+  return out;
+}
+
+function relTo(base: string, p: string): string {
+  if (base === '.') return p;
+  if (p === base) return '.';
+  return p.startsWith(`${base}/`) ? p.slice(base.length + 1) : p;
+}
+
+function lineOpt(text: string, re: RegExp): { line?: number } {
+  const i = text.split('\n').findIndex((l) => re.test(l));
+  return i >= 0 ? { line: i + 1 } : {};
+}
+
+function clip(s: string, max = 100): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
