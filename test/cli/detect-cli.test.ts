@@ -1,0 +1,103 @@
+/**
+ * `stackgen detect` as a user runs it: the real binary, its stdout, stderr and exit code.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/fixtures.js';
+
+const BIN = path.join(REPO_ROOT, 'bin/stackgen.js');
+const ESC = '\u001b[';
+
+function env(): NodeJS.ProcessEnv {
+  const e = { ...process.env };
+  delete e.NO_COLOR;
+  delete e.FORCE_COLOR;
+  return e;
+}
+
+function stackgen(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: env(), timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the CLI on a pseudo-terminal (util-linux `script`), so colour is on unless turned off. */
+function onTty(...args: string[]): string | undefined {
+  const cmd = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...env(), TERM: 'xterm' }, timeout: 60_000 });
+  return r.error || r.status === null ? undefined : r.stdout;
+}
+
+const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+
+beforeAll(() => {
+  // The binary runs from dist/: build it (tsc still emits when another module has a type error).
+  spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT });
+}, 180_000);
+
+describe('stackgen detect (real CLI)', () => {
+  it('--json prints a topology that parses and describes the static site', () => {
+    const r = stackgen('detect', 'fixtures/static-site', '--json');
+    expect(r.code).toBe(0);
+    const t = JSON.parse(r.stdout) as { root: string; services: Array<Record<string, unknown>> };
+    expect(t.root).toBe(path.join(REPO_ROOT, 'fixtures/static-site'));
+    expect(t.services).toEqual([expect.objectContaining({ name: 'static-site', language: 'static', role: 'static', staticDir: '.', port: null })]);
+  });
+
+  it('a missing path exits 2 and names the path on stderr', () => {
+    const missing = path.join(os.tmpdir(), 'stackgen-cli-missing-folder');
+    const r = stackgen('detect', missing);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(missing);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a file instead of a folder exits 2', () => {
+    const r = stackgen('detect', 'package.json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('package.json');
+  });
+
+  it('a repository with nothing to run exits non-zero and lists the ecosystems stackgen knows', () => {
+    const r = stackgen('detect', 'fixtures/negative-empty');
+    expect(r.code).not.toBe(0);
+    const all = r.stdout + r.stderr;
+    for (const known of ['node (package.json)', 'gleam (gleam.toml)', 'cpp (CMakeLists.txt, meson.build)', 'static (index.html']) expect(all).toContain(known);
+  });
+
+  it('--explain prints the evidence with file:line', () => {
+    const r = stackgen('detect', 'fixtures/crystal-kemal', '--explain');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/detected by\s+crystal/);
+    expect(r.stdout).toMatch(/^\s+shard\.yml:\d+ /m);
+    expect(r.stdout).toMatch(/^\s+src\/notes\.cr:\d+ /m);
+    expect(r.stdout).toContain('Files looked at:');
+  });
+
+  it('--no-color output has no escape codes, even on a terminal', () => {
+    expect(stackgen('detect', 'fixtures/dockerfile-only', '--no-color').stdout).not.toContain(ESC);
+    if (!hasScript) return;
+    const coloured = onTty('detect', 'fixtures/dockerfile-only');
+    const plain = onTty('detect', 'fixtures/dockerfile-only', '--no-color');
+    if (coloured === undefined || plain === undefined) return;
+    // On a terminal colour is on by default, so the flag is what removes it.
+    expect(coloured).toContain(ESC);
+    expect(plain).toContain('dockerfile-only');
+    expect(plain).not.toContain(ESC);
+  });
+
+  it('--version prints the package version', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    const r = stackgen('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('an unknown command is a usage error with exit 2', () => {
+    const r = stackgen('detcet', '.');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/stackgen --help/);
+  });
+});
