@@ -54,6 +54,14 @@ export async function main(argv: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
+// A closed pipe (`stackgen detect --explain | head`) is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 // Ctrl-C: commands that hold resources install their own handlers; otherwise leave quietly with 130.
 process.on('SIGINT', () => {
   if (process.listenerCount('SIGINT') === 1) process.exit(EXIT_CODES.E_INTERRUPTED);
