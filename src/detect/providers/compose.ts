@@ -81,7 +81,10 @@ function readCompose(source: SourceView, file: string, isBase: boolean, byPath: 
     const dockerfileKey = typeof obj(b).dockerfile === 'string' ? substitute(obj(b).dockerfile as string, vars) : 'Dockerfile';
     const dockerfile = path.posix.normalize(path.posix.join(dir, dockerfileKey));
     // A Dockerfile in docker/ builds the context; report the service at the context folder.
-    built.push({ s, dir: dir === '.' || source.isDir(dir) ? dir : serviceDirOf(dockerfile), ...(source.has(dockerfile) ? { dockerfile } : {}) });
+    // A shared context (`context: .`, `dockerfile: apps/web/Dockerfile`) builds the Dockerfile's own folder.
+    const own = serviceDirOf(dockerfile);
+    const at = own !== dir && (dir === '.' || own.startsWith(`${dir}/`)) ? own : dir;
+    built.push({ s, dir: at, ...(source.has(dockerfile) ? { dockerfile } : {}) });
     folderOf.set(s.name, dir);
   }
 

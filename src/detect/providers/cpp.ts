@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
 import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
-import { exeName, lineOf, portHit, sourcesUnder } from './others-util.js';
+import { ecosystemManifestIn, exeName, lineOf, portHit, sourcesUnder } from './others-util.js';
 
 const SERVERS: ReadonlyArray<{ name: string; usage: RegExp }> = [
   { name: 'crow', usage: /crow::(SimpleApp|App<)|#include\s*[<"]crow/ },
@@ -35,12 +35,19 @@ export const cppProvider: Provider = {
     const seen = new Set<string>();
     for (const f of tops('CMakeLists.txt')) {
       seen.add(path.posix.dirname(f));
+      if (otherOwner(source, path.posix.dirname(f))) continue;
       out.push(describe(source, path.posix.dirname(f), 'cmake'));
     }
-    for (const f of tops('meson.build')) if (!seen.has(path.posix.dirname(f))) out.push(describe(source, path.posix.dirname(f), 'meson'));
+    for (const f of tops('meson.build')) if (!seen.has(path.posix.dirname(f)) && !otherOwner(source, path.posix.dirname(f))) out.push(describe(source, path.posix.dirname(f), 'meson'));
     return out;
   },
 };
+
+/** A native build next to another ecosystem's manifest (a Node addon, a Python extension) serves that app. */
+function otherOwner(source: SourceView, dir: string): string | undefined {
+  const m = ecosystemManifestIn(source, dir);
+  return m && !/(^|\/)(CMakeLists\.txt|meson\.build)$/.test(m) ? m : undefined;
+}
 
 /** Every build file of the project: the top one and those of its subdirectories. */
 function buildFiles(source: SourceView, dir: string, name: string): string[] {

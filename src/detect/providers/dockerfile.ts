@@ -9,7 +9,8 @@ import path from 'node:path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import type { SourceView } from '../../source/source-view.js';
 import { candidate, type Candidate, type Fact, type Provider, type Role } from '../provider.js';
-import type { Language, PackageManager } from '../types.js';
+import { backingFromImage } from '../backing.js';
+import type { BackingKind, Language, PackageManager } from '../types.js';
 import { asPort, clip } from './others-util.js';
 
 /** Image repository (last path segment, or a full path for namespaced ones) → language. */
@@ -74,6 +75,10 @@ export interface DockerfileInfo {
   healthLine?: number;
   staticDir: string | null;
   packageManager: PackageManager | null;
+  /** Set when the image is a database/cache/broker (e.g. `FROM postgres:16` with init scripts). */
+  backing?: { kind: BackingKind; version?: string };
+  /** A web server image that serves no copied files: a reverse proxy in front of other services. */
+  proxyOnly?: boolean;
 }
 
 export const dockerfileProvider: Provider = {
@@ -88,7 +93,15 @@ export const dockerfileProvider: Provider = {
     for (const [dir, files] of [...byDir.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       const file = preferred(files);
       const info = describeDockerfile(source, file);
-      if (info) out.push(toCandidate(info, dir));
+      if (!info || info.proxyOnly) continue;
+      if (info.backing) {
+        // A database image with init scripts: a backing service of the services beside this folder.
+        const parent = dir === '.' ? '.' : path.posix.dirname(dir);
+        out.push(candidate({ path: parent, language: 'shell', role: 'workspace', supplementary: true, backing: [{ kind: info.backing.kind, ...(info.backing.version ? { version: info.backing.version } : {}), evidence: { file, ...(info.languageLine ? { line: info.languageLine } : {}), signal: `Dockerfile FROM ${info.baseImage}` } }] }));
+        continue;
+      }
+      if (info.language === null && info.start === null && info.port === null) continue;
+      out.push(toCandidate(info, dir));
     }
     return out;
   },
@@ -96,7 +109,7 @@ export const dockerfileProvider: Provider = {
 
 /** Dockerfiles of the repository, outside test/example folders and dev containers. */
 export function dockerfiles(source: SourceView): string[] {
-  const names = new Set(source.glob(['**/Dockerfile', '**/Dockerfile.*', '**/*.Dockerfile', '**/*.dockerfile', '**/dockerfile']).map((f) => path.posix.basename(f)));
+  const names = new Set(source.glob(['**/Dockerfile', '**/Dockerfile.*', '**/*.Dockerfile', '**/*.dockerfile', '**/dockerfile', '**/Containerfile']).map((f) => path.posix.basename(f)));
   return source
     .manifests([...names])
     .filter((f) => !/(^|\/)\.devcontainer\//.test(f) && !/\.(dockerignore|md|txt|orig|bak|j2|tpl|template|erb|tmpl)$/i.test(f));
@@ -114,6 +127,7 @@ function preferred(files: string[]): string {
   const rank = (f: string) => {
     const b = path.posix.basename(f).toLowerCase();
     if (b === 'dockerfile') return 0;
+    if (b === 'containerfile') return 0.5;
     if (/prod|release|deploy/.test(b)) return 1;
     if (/dev|test|local|debug|ci\b|e2e/.test(b)) return 3;
     return 2;
@@ -164,6 +178,12 @@ export function describeDockerfile(source: SourceView, file: string): Dockerfile
   const env = new Map(globals);
   for (const ins of stageInstr) if (['ENV', 'ARG'].includes(ins.getKeyword().toUpperCase())) for (const [k, v] of argPairs(ins.getArgumentsContent() ?? '')) env.set(k, substitute(v, env));
 
+  const backing = backingFromImage(root.image);
+  if (backing && !imageLanguage(root.image)) {
+    info.backing = backing;
+    info.languageLine = root.line;
+    return info;
+  }
   const named = imageLanguage(root.image);
   if (named && named.language !== 'static') {
     info.language = named.language;
@@ -182,8 +202,7 @@ export function describeDockerfile(source: SourceView, file: string): Dockerfile
       info.runtimeVersion = builder.lang.version;
       info.languageLine = builder.s.line;
     } else if (named?.language === 'static') {
-      info.language = 'static';
-      info.languageLine = root.line;
+      info.proxyOnly = true;
     }
   }
 
@@ -235,6 +254,11 @@ export function describeDockerfile(source: SourceView, file: string): Dockerfile
         }
       }
     }
+  }
+  if (info.language === null) {
+    // A bare OS image that installs its runtime: the start command or the install steps name it.
+    const guess = languageOfCommand(info.start ?? '') ?? languageOfRuns(stageInstr);
+    if (guess) info.language = guess;
   }
   info.packageManager = packageManagerOf(stages.flatMap((s) => s.instructions), info.language);
   return info;
@@ -426,4 +450,31 @@ function packageManagerOf(instructions: Instruction[], language: Language | null
   const runs = instructions.filter((i) => i.getKeyword().toUpperCase() === 'RUN').map((i) => i.getArgumentsContent() ?? '');
   for (const [re, pm, langs] of PM_BY_RUN) if (langs.includes(language) && runs.some((r) => re.test(r))) return pm;
   return null;
+}
+
+const COMMAND_LANGUAGE: ReadonlyArray<readonly [RegExp, Language]> = [
+  [/^(\S*\/)?(python[0-9.]*|gunicorn|uvicorn|hypercorn|daphne|flask|streamlit)\b/, 'python'],
+  [/^(\S*\/)?(node|npm|npx|yarn|pnpm)\b/, 'node'],
+  [/^(\S*\/)?bun\b/, 'bun'],
+  [/^(\S*\/)?deno\b/, 'deno'],
+  [/^(\S*\/)?java\b/, 'java'],
+  [/^(\S*\/)?(ruby|bundle|rails|puma|rackup)\b/, 'ruby'],
+  [/^(\S*\/)?(php|php-fpm|apache2-foreground|frankenphp)\b/, 'php'],
+  [/^(\S*\/)?dotnet\b/, 'dotnet'],
+  [/^(\S*\/)?(mix|elixir|iex)\b/, 'elixir'],
+];
+
+function languageOfCommand(cmd: string): Language | undefined {
+  const t = cmd.trim().replace(/^exec\s+/, '');
+  return COMMAND_LANGUAGE.find(([re]) => re.test(t))?.[1];
+}
+
+function languageOfRuns(instructions: Instruction[]): Language | undefined {
+  const runs = instructions.filter((i) => i.getKeyword().toUpperCase() === 'RUN').map((i) => i.getArgumentsContent() ?? '').join('\n');
+  if (/\b(apt-get|apk|dnf|yum)\b[^\n]*\binstall\b[^\n]*\bpython3?\b|\bpip3?\s+install\b/.test(runs)) return 'python';
+  if (/\b(apt-get|apk|dnf|yum)\b[^\n]*\binstall\b[^\n]*\bnodejs\b|\bnpm\s+(ci|install)\b/.test(runs)) return 'node';
+  if (/\b(apt-get|apk|dnf|yum)\b[^\n]*\binstall\b[^\n]*\b(openjdk|default-jre)/.test(runs)) return 'java';
+  if (/\b(apt-get|apk|dnf|yum)\b[^\n]*\binstall\b[^\n]*\bruby\b/.test(runs)) return 'ruby';
+  if (/\b(apt-get|apk|dnf|yum)\b[^\n]*\binstall\b[^\n]*\bphp/.test(runs)) return 'php';
+  return undefined;
 }

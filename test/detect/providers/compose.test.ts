@@ -109,6 +109,18 @@ describe('compose services with build', () => {
     expect(at(t, 'svc').port).toBe(7000);
   });
 
+  it('services sharing the root context are placed at their Dockerfile\'s folder', async () => {
+    const t = await detectTree({
+      'compose.yaml': 'services:\n  web:\n    build:\n      context: .\n      dockerfile: apps/web/Dockerfile\n    ports: ["3000:3000"]\n  api:\n    build:\n      context: .\n      dockerfile: apps/api/Dockerfile\n    ports: ["8000:8000"]\n',
+      'apps/web/Dockerfile': node(3000),
+      'apps/api/Dockerfile': 'FROM python:3.12\nCMD ["python", "-m", "api"]\n',
+    });
+    expect(t.services.map((s) => [s.path, s.language, s.port])).toEqual([
+      ['apps/api', 'python', 8000],
+      ['apps/web', 'node', 3000],
+    ]);
+  });
+
   it('build contexts outside the repository and remote contexts are ignored', async () => {
     const t = await detectTree({
       'compose.yaml': 'services:\n  up:\n    build: ../elsewhere\n  remote:\n    build: https://github.com/example/app.git#main\n',

@@ -95,6 +95,40 @@ describe('a Dockerfile alone in a folder', () => {
   });
 });
 
+describe('Dockerfiles that are not services of their own', () => {
+  it('an nginx reverse proxy (config only, no files served) is not a service', async () => {
+    const t = await detectTree({
+      'nginx/Dockerfile': 'FROM nginx:1.27-alpine\nCOPY nginx.conf /etc/nginx/conf.d/default.conf\nEXPOSE 80\n',
+      'nginx/nginx.conf': 'server { listen 80; location / { proxy_pass http://app:8000; } }\n',
+      'app/Dockerfile': 'FROM python:3.12-slim\nCOPY . /app\nEXPOSE 8000\nCMD ["python", "/app/main.py"]\n',
+    });
+    expect(t.services.map((s) => s.path)).toEqual(['app']);
+  });
+
+  it('a database image with init scripts is a backing service of the app beside it', async () => {
+    const t = await detectTree({
+      'db/Dockerfile': 'FROM postgres:15.4\nCOPY init.sql /docker-entrypoint-initdb.d/\n',
+      'db/init.sql': 'create table t (id int);\n',
+      'api/Dockerfile': 'FROM node:20\nEXPOSE 3000\nCMD ["node", "server.js"]\n',
+    });
+    expect(t.services.map((s) => [s.path, s.backingServices])).toEqual([['api', ['postgres']]]);
+    expect(t.backingServices).toEqual([expect.objectContaining({ kind: 'postgres', version: '15.4' })]);
+  });
+
+  it('a bare OS image that installs its runtime names the language from the install and start commands', async () => {
+    const t = await detectTree({
+      'Dockerfile': 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y python3 python3-pip\nCOPY . /app\nEXPOSE 9000\nCMD python3 /app/serve.py\n',
+      'Containerfile': 'FROM ubuntu:24.04\n',
+    });
+    expect(at(t)).toMatchObject({ language: 'python', port: 9000, commands: { start: 'python3 /app/serve.py' } });
+  });
+
+  it('a Containerfile is read like a Dockerfile', async () => {
+    const t = await detectTree({ 'Containerfile': 'FROM docker.io/library/ruby:3.2\nEXPOSE 4567\nCMD ["ruby", "app.rb"]\n' });
+    expect(at(t)).toMatchObject({ language: 'ruby', runtimeVersion: '3.2', port: 4567 });
+  });
+});
+
 describe('a Dockerfile next to an ecosystem manifest', () => {
   it('fills only what the provider left empty, and adds its evidence', async () => {
     const t = await detectTree({

@@ -218,3 +218,14 @@ describe('registry', () => {
     expect([...new Set(ECOSYSTEM_MANIFESTS)].sort()).toEqual([...new Set(listed)].sort());
   });
 });
+
+describe('native builds owned by another ecosystem', () => {
+  it('a CMakeLists.txt next to another manifest is that app\'s build helper, not a C++ service', async () => {
+    const t = await detectTree({
+      'gleam.toml': 'name = "x"\n',
+      'CMakeLists.txt': 'project(native)\nadd_executable(native_tool tool.cpp)\n',
+      'tool.cpp': 'int main() { return 0; }\n',
+    });
+    expect(t.services.filter((s) => s.language === 'cpp')).toEqual([]);
+  });
+});
