@@ -521,9 +521,10 @@ function pickFramework(ctx: Ctx, scan: PyScan): { framework: Framework | 'litest
   ];
   const declared = (names: string[]) => names.some((n) => ctx.has(n));
   for (const [fw, appKinds, names] of kinds) {
-    const app = scan.apps.find((a) => appKinds.includes(a.kind) && a.attr !== 'create_app()');
-    const factory = scan.apps.find((a) => appKinds.includes(a.kind));
-    if ((app ?? factory) && (declared(names) || scan.imports.has(fw))) return { framework: fw, app: app ?? factory! };
+    if (!declared(names) && !scan.imports.has(fw)) continue;
+    // A module-level object beats `app = create_app()`, which beats the factory itself.
+    const app = scan.apps.find((a) => appKinds.includes(a.kind) && !a.attr.endsWith('()')) ?? scan.apps.find((a) => a.kind === 'factory-call') ?? scan.apps.find((a) => appKinds.includes(a.kind));
+    if (app) return { framework: fw, app };
   }
   for (const [fw, , names] of kinds) if (scan.imports.has(fw) && declared(names)) return { framework: fw };
   for (const [fw, , names] of kinds) if (declared(names) && fw !== 'starlette') return { framework: fw };

@@ -9,7 +9,7 @@ import { backingFromUrl } from '../../backing.js';
 import { inDir } from '../../provider.js';
 import type { BackingKind } from '../../types.js';
 
-export type AppKind = 'fastapi' | 'flask' | 'flask-factory' | 'starlette' | 'fasthtml' | 'litestar' | 'quart' | 'sanic' | 'django-wsgi' | 'django-asgi';
+export type AppKind = 'fastapi' | 'flask' | 'flask-factory' | 'factory-call' | 'starlette' | 'fasthtml' | 'litestar' | 'quart' | 'sanic' | 'django-wsgi' | 'django-asgi';
 
 export interface AppObject {
   kind: AppKind;
@@ -69,6 +69,7 @@ const APP_PATTERNS: Array<[RegExp, AppKind]> = [
   [/^(\w+)\s*,\s*\w+\s*=\s*(?:fast_app|FastHTMLWithLiveReload)\s*\(/, 'fasthtml'],
   [/^(\w+)\s*=\s*(?:FastHTML|FastHTMLWithLiveReload)\s*\(/, 'fasthtml'],
   [/^(application|app)\s*=\s*get_wsgi_application\s*\(/, 'django-wsgi'],
+  [/^(app|application|api)\s*=\s*(?:\w+\.)?(?:create_app|make_app|build_app|get_app|get_application|create_application)\s*\(/, 'factory-call'],
   [/^(application|app)\s*=\s*get_asgi_application\s*\(/, 'django-asgi'],
 ];
 
