@@ -128,12 +128,31 @@ function ecosystemManifests(): readonly string[] {
   return ECOSYSTEM_MANIFESTS;
 }
 
+const dirIndexes = new WeakMap<SourceView, Map<string, string[]>>();
+
+/** Base names of the files directly in `dir`, from an index built once per view (list() scans every file). */
+export function namesIn(source: SourceView, dir: string): readonly string[] {
+  let index = dirIndexes.get(source);
+  if (!index) {
+    index = new Map();
+    for (const f of source.files) {
+      const cut = f.lastIndexOf('/');
+      const d = cut < 0 ? '.' : f.slice(0, cut);
+      const list = index.get(d);
+      if (list) list.push(f.slice(cut + 1));
+      else index.set(d, [f.slice(cut + 1)]);
+    }
+    dirIndexes.set(source, index);
+  }
+  return index.get(dir) ?? [];
+}
+
 /** The manifest of another ecosystem directly in `dir`, if any (`package.json`, `*.csproj`, …). */
 export function ecosystemManifestIn(source: SourceView, dir: string): string | undefined {
   for (const name of ecosystemManifests()) {
     if (name.startsWith('*')) {
-      const hit = source.list(dir).find((f) => f.endsWith(name.slice(1)));
-      if (hit) return hit;
+      const hit = namesIn(source, dir).find((f) => f.endsWith(name.slice(1)));
+      if (hit) return inDir(dir, hit);
     } else if (source.has(inDir(dir, name))) return inDir(dir, name);
   }
   return undefined;

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
 import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
-import { clip, ecosystemManifestAbove } from './others-util.js';
+import { clip, ecosystemManifestAbove, namesIn } from './others-util.js';
 
 const SCRIPTS = ['start.sh', 'run.sh', 'serve.sh', 'server.sh', 'entrypoint.sh', 'docker-entrypoint.sh'];
 
@@ -32,7 +32,7 @@ export const shellProvider: Provider = {
     for (const f of source.manifests(SCRIPTS)) {
       const dir = path.posix.dirname(f);
       if (byDir.has(dir) || ecosystemManifestAbove(source, dir)) continue;
-      if (source.list(dir).some((x) => /(^|\/)(Dockerfile|[^/]+\.Dockerfile|Dockerfile\.[^/]+)$/.test(x))) continue;
+      if (namesIn(source, dir).some((x) => /^(Dockerfile|Containerfile|[^/]+\.Dockerfile|Dockerfile\.[^/]+)$/.test(x))) continue;
       const c = describe(source, dir, f);
       if (c) byDir.set(dir, c);
     }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
 import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
 import { upTo } from './jvm/util.js';
-import { anyEcosystemManifest, ecosystemManifestAbove, lineOf } from './others-util.js';
+import { anyEcosystemManifest, ecosystemManifestAbove, lineOf, namesIn } from './others-util.js';
 
 /** Folders whose index.html is build output, generated reports or server-side templates. */
 const NOT_A_SITE = new Set([
@@ -44,10 +44,10 @@ export const staticProvider: Provider = {
       if (segs.some((s) => NOT_A_SITE.has(s))) continue;
       if (ecosystemManifestAbove(source, dir)) continue;
       // A folder above with a start script or Dockerfile serves these files itself.
-      if (upTo(dir).slice(1).some((d) => source.list(d).some((x) => SERVES.test(path.posix.basename(x))))) continue;
+      if (upTo(dir).slice(1).some((d) => namesIn(source, d).some((x) => SERVES.test(x)))) continue;
       if (/^docs?(\/|$)/.test(dir) && others.length > 0) continue;
       // A PHP or server-side page next to index.html means the folder is an app, not a site.
-      if (source.list(dir).some((x) => /(^|\/)(server|app|main|index)\.(py|rb|js|mjs|ts)$/.test(x) && isServerScript(source, x))) continue;
+      if (namesIn(source, dir).some((x) => /^(server|app|main|index)\.(py|rb|js|mjs|ts)$/.test(x) && isServerScript(source, inDir(dir, x)))) continue;
       sites.set(dir, { staticDir, index: f });
     }
     return [...sites.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, s]) => describe(source, dir, s.staticDir, s.index, staticfiles.includes(inDir(dir, 'Staticfile'))));
