@@ -36,6 +36,10 @@ export interface ErrorLocation {
   column?: number;
   /** JSON path inside the file, e.g. `services.api.port`. */
   path?: string;
+  /** What is wrong at this place, when one error stands for several findings. */
+  message?: string;
+  /** How to fix this one finding. */
+  hint?: string;
 }
 
 export interface StackgenErrorOptions {

@@ -44,7 +44,10 @@ export function note(line: string): void {
 export function formatError(err: unknown, verbose: boolean): string {
   if (isStackgenError(err)) {
     const lines = [`${style.red('error')}: ${err.message}`];
-    for (const loc of err.locations.slice(0, 50)) lines.push(`  ${style.cyan(formatLocation(loc))}${loc.path ? ` ${loc.path}` : ''}`);
+    for (const loc of err.locations.slice(0, 50)) {
+      lines.push(`  ${style.cyan(formatLocation(loc))}${loc.path ? ` ${loc.path}` : ''}${loc.message ? `: ${loc.message}` : ''}`);
+      if (loc.hint) lines.push(`    ${style.dim(loc.hint)}`);
+    }
     if (err.locations.length > 50) lines.push(`  … and ${err.locations.length - 50} more`);
     if (err.hint) lines.push(`${style.yellow('hint')}: ${err.hint}`);
     if (verbose && err.cause instanceof Error && err.cause.stack) lines.push(style.dim(err.cause.stack));
