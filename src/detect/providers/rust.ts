@@ -99,7 +99,8 @@ function arr(v: unknown): string[] {
 function binsOf(source: SourceView, crate: Crate, pkgName: string): Bin[] {
   const out: Bin[] = [];
   const add = (name: string, file: string) => {
-    if (!out.some((b) => b.name === name) && source.has(file)) out.push({ name, file });
+    // Auto-discovery never adds a second target for a file an explicit [[bin]] already builds.
+    if (!out.some((b) => b.name === name || b.file === file) && source.has(file)) out.push({ name, file });
   };
   const pkg = obj(crate.toml?.package);
   const explicit = Array.isArray(crate.toml?.bin) ? (crate.toml!.bin as unknown[]).map(obj).filter((b): b is Toml => !!b) : [];
@@ -318,7 +319,7 @@ function backingOf(deps: Dep[], file: string): BackingUse[] {
 }
 
 const PORT_PATTERNS: Array<[RegExp, number]> = [
-  [/"(?:PORT|APP_PORT|HTTP_PORT|SERVER_PORT)"[^\n]*?unwrap_or(?:_else)?\(\s*(?:\|[^|]*\|\s*)?(?:String::from\()?"?[\w.]*:?(\d{2,5})/, 0],
+  [/"(?:PORT|APP_PORT|HTTP_PORT|SERVER_PORT)"[^\n]*?unwrap_or(?:_else)?\(\s*(?:\|[^|]*\|\s*)?(?:String::from\()?"?(?:[\w.]*:)?(\d{2,5})/, 0],
   [/\.bind\(\s*"[\w.\-[\]]*:(\d{2,5})"/, 1],
   [/\.bind\(\s*\(\s*"[^"]*"\s*,\s*(\d{2,5})\s*\)/, 1],
   [/SocketAddr::(?:from|new)\(\s*\(?\s*\[[^\]]*\]\s*,\s*(\d{2,5})\s*\)?/, 1],
