@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
 import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
-import { ecosystemManifestIn, exeName, lineOf, portHit, sourcesUnder } from './others-util.js';
+import { ecosystemManifestIn, exeName, healthRoute, lineOf, portHit, sourcesUnder } from './others-util.js';
 
 const SERVERS: ReadonlyArray<{ name: string; usage: RegExp }> = [
   { name: 'crow', usage: /crow::(SimpleApp|App<)|#include\s*[<"]crow/ },
@@ -111,6 +111,11 @@ function describe(source: SourceView, dir: string, tool: 'cmake' | 'meson'): Can
   }
   facts.push({ file: server.file, line: server.line, signal: `uses ${server.name}`, kind: 'usage' });
   const code = srcFiles.filter((f) => !/(httplib\.h|crow_all\.h)$/.test(f));
+  const health = healthRoute(source, code);
+  if (health) {
+    c.healthPath = health.path;
+    facts.push(health.fact);
+  }
   const port = portHit(source, code, [
     /\.port\(\s*(\d{2,5})\s*\)/,
     /addListener\(\s*"[^"]*"\s*,\s*(\d{2,5})/,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
 import { backingFromDependency } from '../backing.js';
 import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
-import { exeName, firstVersion, lineOf, pinFact, portHit, reEscape, runtimePin, sourcesUnder } from './others-util.js';
+import { exeName, firstVersion, healthRoute, lineOf, pinFact, portHit, reEscape, runtimePin, sourcesUnder } from './others-util.js';
 
 const WEB: ReadonlyArray<{ dep: string; usage: RegExp; port: number }> = [
   { dep: 'kemal', usage: /\bKemal\.run\b|require\s+"kemal"/, port: 3000 },
@@ -73,6 +73,11 @@ function describe(source: SourceView, dir: string): Candidate {
   facts.push({ file: manifest, ...lineOf(source, manifest, new RegExp(`^\\s+${web.dep}\\s*:`)), signal: `shard \`${web.dep}\``, kind: 'framework' });
   const used = srcFiles.map((f) => ({ f, line: source.lineOf(f, web.usage) })).find((x) => x.line);
   if (used) facts.push({ file: used.f, line: used.line!, signal: `uses ${web.dep}`, kind: 'usage' });
+  const health = healthRoute(source, srcFiles);
+  if (health) {
+    c.healthPath = health.path;
+    facts.push(health.fact);
+  }
   const port = portHit(source, srcFiles, [
     /\bKemal\.run\s*\(?\s*(\d{2,5})/,
     /\bKemal\.config\.port\s*=\s*(\d{2,5})/,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
 import { backingFromDependency } from '../backing.js';
 import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
-import { firstVersion, lineOf, pinFact, portHit, reEscape, runtimePin, sourcesUnder } from './others-util.js';
+import { firstVersion, healthRoute, lineOf, pinFact, portHit, reEscape, runtimePin, sourcesUnder } from './others-util.js';
 
 const SERVER_DEPS = ['shelf', 'shelf_router', 'dart_frog', 'alfred', 'conduit', 'angel3_framework', 'serverpod', 'relic'];
 
@@ -84,6 +84,11 @@ function describe(source: SourceView, dir: string): Candidate {
   if (!server && !usage) {
     c.role = 'worker';
     return c;
+  }
+  const health = healthRoute(source, srcFiles);
+  if (health) {
+    c.healthPath = health.path;
+    facts.push(health.fact);
   }
   const port = portHit(source, srcFiles, [
     /Platform\.environment\[\s*['"]PORT['"]\s*\]\s*\?\?\s*['"](\d{2,5})['"]/,

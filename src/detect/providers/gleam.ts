@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
 import { backingFromDependency } from '../backing.js';
 import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
-import { firstVersion, lineOf, pinFact, portHit, runtimePin, sourcesUnder } from './others-util.js';
+import { firstVersion, healthRoute, lineOf, pinFact, portHit, runtimePin, sourcesUnder } from './others-util.js';
 
 const WEB_DEPS = ['wisp', 'mist', 'glen', 'lustre_http'];
 
@@ -65,6 +65,11 @@ function describe(source: SourceView, dir: string): Candidate {
   if (!web && !usage) {
     c.role = 'worker';
     return c;
+  }
+  const health = healthRoute(source, srcFiles);
+  if (health) {
+    c.healthPath = health.path;
+    facts.push(health.fact);
   }
   const port = portHit(source, srcFiles, [/\bmist\.port\(\s*(\d{2,5})\s*\)/, /\bport\s*:\s*(\d{2,5})\b/, /\bint\.parse\([^)]*\)\s*\|>\s*result\.unwrap\(\s*(\d{2,5})\s*\)/, /result\.unwrap\(\s*(\d{2,5})\s*\)/]);
   if (port) {

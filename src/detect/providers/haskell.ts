@@ -10,7 +10,7 @@ import type { SourceView } from '../../source/source-view.js';
 import { backingFromDependency } from '../backing.js';
 import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
 import { upTo } from './jvm/util.js';
-import { exeName, firstVersion, lineOf, pinFact, portHit, runtimePin, sourcesUnder } from './others-util.js';
+import { exeName, firstVersion, healthRoute, lineOf, pinFact, portHit, runtimePin, sourcesUnder } from './others-util.js';
 
 const WEB: ReadonlyArray<{ dep: string; port: number }> = [
   { dep: 'scotty', port: 3000 },
@@ -175,6 +175,11 @@ function describe(source: SourceView, dir: string, cabal: string | undefined, st
   }
   facts.push({ file: depFile, ...(pkg.deps.find((d) => d.name === web.dep)?.line ? { line: pkg.deps.find((d) => d.name === web.dep)!.line! } : {}), signal: `build-depends \`${web.dep}\``, kind: 'framework' });
   const srcFiles = sourcesUnder(source, dir, ['.hs'], ['app', 'src', 'exe', '']);
+  const health = healthRoute(source, srcFiles);
+  if (health) {
+    c.healthPath = health.path;
+    facts.push(health.fact);
+  }
   const port = portHit(source, srcFiles, [
     /\bscotty\s+(\d{2,5})\b/,
     /\b(?:Warp\.)?run\s+(\d{2,5})\b/,

@@ -190,3 +190,18 @@ export function lineOf(source: SourceView, file: string, re: RegExp | string): {
 export function reEscape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+const HEALTH_NAMES = '(healthz?|health-check|healthcheck|readyz?|readiness|livez?|liveness|ping|up|status)';
+/** A route definition naming a health endpoint: `get "/health"`, `..get('/healthz'`, `app.get("health")`, `CROW_ROUTE(app, "/health")`. */
+const HEALTH_ROUTE = new RegExp(`(?:\\b(?:get|GET|Get|route|ROUTE|Route|handle|HandleFunc|on)\\b[^"'\`\\n]{0,40}|\\[\\s*)["'\`]/?(?:api/)?${HEALTH_NAMES}/?["'\`]`);
+
+/** The first health route found in `files`, as a path with a leading slash. */
+export function healthRoute(source: SourceView, files: string[]): { path: string; fact: Fact } | undefined {
+  const hit = findInFiles(source, files, [HEALTH_ROUTE]);
+  if (!hit) return undefined;
+  const quoted = /["'`](\/?(?:api\/)?[a-z-]+)\/?["'`]/.exec(hit.match[0]);
+  const raw = quoted?.[1];
+  if (!raw) return undefined;
+  const p = raw.startsWith('/') ? raw : `/${raw}`;
+  return { path: p, fact: { file: hit.file, line: hit.line, signal: `health route \`${clip(hit.text)}\``, kind: 'usage' } };
+}

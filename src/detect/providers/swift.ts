@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
 import { backingFromDependency } from '../backing.js';
 import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
-import { exeName, firstVersion, pinFact, portHit, runtimePin, sourcesUnder } from './others-util.js';
+import { exeName, firstVersion, healthRoute, pinFact, portHit, runtimePin, sourcesUnder } from './others-util.js';
 
 export const swiftProvider: Provider = {
   name: 'swift',
@@ -72,6 +72,11 @@ function describe(source: SourceView, dir: string): Candidate {
   facts.push(exe ? { file: manifest, ...at(/\.executable(Target)?\s*\(/), signal: `executable \`${target}\``, kind: 'entrypoint' } : { file: mainSwift!, signal: `${path.posix.basename(mainSwift!)} in ${target}`, kind: 'entrypoint' });
   c.commands.build = `swift build -c release --product ${bin}`;
   const srcFiles = sourcesUnder(source, dir, ['.swift'], ['Sources']);
+  const health = healthRoute(source, srcFiles);
+  if (health) {
+    c.healthPath = health.path;
+    facts.push(health.fact);
+  }
   const vapor = deps.find((d) => d.name.toLowerCase() === 'vapor');
   const hummingbird = deps.find((d) => d.name.toLowerCase() === 'hummingbird');
   if (vapor) {

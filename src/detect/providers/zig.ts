@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
 import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
-import { exeName, firstVersion, lineOf, pinFact, portHit, runtimePin, sourcesUnder } from './others-util.js';
+import { exeName, firstVersion, healthRoute, lineOf, pinFact, portHit, runtimePin, sourcesUnder } from './others-util.js';
 
 export const zigProvider: Provider = {
   name: 'zig',
@@ -55,6 +55,11 @@ function describe(source: SourceView, dir: string): Candidate {
     return c;
   }
   facts.push({ file: server.f, line: server.line!, signal: 'listens for HTTP', kind: 'usage' });
+  const health = healthRoute(source, srcFiles);
+  if (health) {
+    c.healthPath = health.path;
+    facts.push(health.fact);
+  }
   const port = portHit(source, srcFiles, [
     /parseIp4?\(\s*"[^"]*"\s*,\s*(\d{2,5})\s*\)/,
     /resolveIp\(\s*"[^"]*"\s*,\s*(\d{2,5})\s*\)/,

@@ -229,3 +229,14 @@ describe('native builds owned by another ecosystem', () => {
     expect(t.services.filter((s) => s.language === 'cpp')).toEqual([]);
   });
 });
+
+describe('health routes in source', () => {
+  it('finds a health route, and not a route that merely contains the word', async () => {
+    const t = await detectTree({
+      'shard.yml': 'name: h\ntargets:\n  h:\n    main: src/h.cr\ndependencies:\n  kemal:\n    github: kemalcr/kemal\n',
+      'src/h.cr': 'require "kemal"\nget "/healthcare/plans" { "x" }\nget "/readyz" { "ok" }\nKemal.run\n',
+    });
+    expect(at(t)).toMatchObject({ healthPath: '/readyz' });
+    expect(at(t).evidence).toContainEqual(expect.objectContaining({ file: 'src/h.cr', line: 3 }));
+  });
+});
