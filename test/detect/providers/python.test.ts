@@ -1,0 +1,201 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { detect } from '../../../src/detect/detect.js';
+import { lowestPython } from '../../../src/detect/providers/python.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+async function detectFiles(files: Record<string, string>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-python-'));
+  dirs.push(dir);
+  for (const [f, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f), text);
+  }
+  return detect(dir);
+}
+
+const fastapiMain = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get("/health")\ndef health():\n    return {"ok": True}\n';
+
+describe('requires-python', () => {
+  it.each([
+    ['>=3.10', '3.10'],
+    ['>3.9', '3.10'],
+    ['>=3.9,<3.13', '3.9'],
+    ['>=3.8, !=3.9.*', '3.8'],
+    ['~=3.11', '3.11'],
+    ['^3.11', '3.11'],
+    ['==3.11.4', '3.11.4'],
+    ['3.12.*', '3.12'],
+    ['<3.12', undefined],
+    ['*', undefined],
+  ])('%s → %s', (range, want) => {
+    expect(lowestPython(range)).toBe(want);
+  });
+
+  it('is the runtime version when nothing pins one exactly, and .python-version wins over it', async () => {
+    const pyproject = '[project]\nname = "svc"\nrequires-python = ">=3.11,<4"\ndependencies = ["fastapi", "uvicorn"]\n';
+    const t = await detectFiles({ 'pyproject.toml': pyproject, 'main.py': fastapiMain });
+    expect(t.services[0]!.runtimeVersion).toBe('3.11');
+    const pinned = await detectFiles({ 'pyproject.toml': pyproject, 'main.py': fastapiMain, '.python-version': '3.13.1\n' });
+    expect(pinned.services[0]!.runtimeVersion).toBe('3.13.1');
+  });
+});
+
+describe('the module a server imports', () => {
+  it('strips a src/ layout into --app-dir', async () => {
+    const t = await detectFiles({
+      'requirements.txt': 'fastapi\nuvicorn\n',
+      'src/shop/__init__.py': '',
+      'src/shop/api/__init__.py': '',
+      'src/shop/api/main.py': fastapiMain,
+    });
+    expect(t.services[0]!.commands.start).toBe('uvicorn shop.api.main:app --host 0.0.0.0 --port 8000 --app-dir src');
+  });
+
+  it('keeps a folder without __init__.py in the module path when the app imports through it', async () => {
+    const t = await detectFiles({
+      'requirements.txt': 'fastapi\nuvicorn\n',
+      'app/main.py': `from app.db import engine\n${fastapiMain}`,
+      'app/db.py': 'engine = None\n',
+    });
+    expect(t.services[0]!.commands.start).toBe('uvicorn app.main:app --host 0.0.0.0 --port 8000');
+  });
+
+  it('runs from the folder when the app imports its siblings directly', async () => {
+    const t = await detectFiles({
+      'requirements.txt': 'fastapi\nuvicorn\n',
+      'backend/server.py': `from routes import router\n${fastapiMain.replace('app = FastAPI()', 'api = FastAPI()').replace('@app.', '@api.')}`,
+      'backend/routes.py': 'router = None\n',
+    });
+    expect(t.services[0]!.commands.start).toBe('uvicorn server:api --host 0.0.0.0 --port 8000 --app-dir backend');
+  });
+
+  it('uses the port the app passes to uvicorn.run', async () => {
+    const t = await detectFiles({
+      'requirements.txt': 'fastapi==0.111.0\nuvicorn[standard]==0.30.0\n',
+      'main.py': `import uvicorn\n${fastapiMain}\nif __name__ == "__main__":\n    uvicorn.run(app, host="0.0.0.0", port=8081)\n`,
+    });
+    expect(t.services[0]).toMatchObject({ framework: 'fastapi', port: 8081, commands: { start: 'uvicorn main:app --host 0.0.0.0 --port 8081' } });
+  });
+});
+
+describe('package managers', () => {
+  const poetryPyproject = '[tool.poetry]\nname = "svc"\nversion = "0.1.0"\n\n[tool.poetry.dependencies]\npython = "^3.12"\nfastapi = "*"\nuvicorn = "*"\n';
+
+  it('trusts the lockfile: uv.lock beats a [tool.poetry] table', async () => {
+    const t = await detectFiles({ 'pyproject.toml': poetryPyproject, 'uv.lock': 'version = 1\n', 'main.py': fastapiMain });
+    expect(t.services[0]).toMatchObject({ packageManager: 'uv', commands: { install: 'uv sync --frozen --no-dev' } });
+  });
+
+  it('is Poetry with poetry.lock, and with both lockfiles when only Poetry is configured', async () => {
+    const a = await detectFiles({ 'pyproject.toml': poetryPyproject, 'poetry.lock': '# lock\n', 'main.py': fastapiMain });
+    expect(a.services[0]).toMatchObject({ packageManager: 'poetry', runtimeVersion: '3.12', commands: { install: 'poetry install --only main --no-root' } });
+    const b = await detectFiles({ 'pyproject.toml': poetryPyproject, 'poetry.lock': '# lock\n', 'uv.lock': 'version = 1\n', 'main.py': fastapiMain });
+    expect(b.services[0]!.packageManager).toBe('poetry');
+  });
+
+  it('follows -r includes of requirements.txt for dependencies', async () => {
+    const t = await detectFiles({
+      'requirements.txt': '-r requirements/base.txt\ngunicorn==22.0\n',
+      'requirements/base.txt': 'flask==3.0\npsycopg2-binary==2.9\n',
+      'requirements/dev.txt': '-r base.txt\npytest\nredis\n',
+      'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+    });
+    const s = t.services[0]!;
+    expect(s).toMatchObject({ framework: 'flask', packageManager: 'pip', port: 8000, commands: { install: 'pip install -r requirements.txt', start: 'gunicorn --bind 0.0.0.0:8000 app:app' } });
+    expect(s.backingServices).toEqual(['postgres']);
+    const pg = t.backingServices.find((b) => b.kind === 'postgres')!;
+    expect(pg.evidence[0]).toMatchObject({ file: 'requirements/base.txt', line: 2 });
+  });
+
+  it('does not treat a tool-only pyproject.toml as a Python project', async () => {
+    const t = await detectFiles({ 'pyproject.toml': '[tool.black]\nline-length = 100\n', 'README.md': '# hi\n' });
+    expect(t.services).toEqual([]);
+  });
+});
+
+describe('frameworks', () => {
+  it('serves Flask with the dev server on 5000 when no production server is declared', async () => {
+    const t = await detectFiles({ 'requirements.txt': 'Flask>=3\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n\n@app.route("/healthz")\ndef h():\n    return "ok"\n' });
+    expect(t.services[0]).toMatchObject({ framework: 'flask', port: 5000, healthPath: '/healthz', commands: { start: 'flask --app app:app run --host 0.0.0.0 --port 5000' } });
+  });
+
+  it('runs Django with runserver without gunicorn, from the folder of manage.py', async () => {
+    const t = await detectFiles({
+      'requirements.txt': 'django==5.0\nmysqlclient\n',
+      'backend/manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n',
+      'backend/mysite/__init__.py': '',
+      'backend/mysite/settings.py': 'DATABASES = {\n    "default": {\n        "ENGINE": "django.db.backends.mysql",\n    }\n}\n',
+      'backend/mysite/wsgi.py': 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n',
+    });
+    const s = t.services[0]!;
+    expect(s).toMatchObject({ path: '.', framework: 'django', port: 8000, commands: { start: 'python backend/manage.py runserver 0.0.0.0:8000', build: null } });
+    expect(s.backingServices).toEqual(['mysql']);
+  });
+
+  it('uses gunicorn for Django when declared, with --chdir to manage.py', async () => {
+    const t = await detectFiles({
+      'requirements.txt': 'django==5.0\ngunicorn\n',
+      'src/manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")\n',
+      'src/config/__init__.py': '',
+      'src/config/wsgi.py': 'application = get_wsgi_application()\n',
+    });
+    expect(t.services[0]!.commands.start).toBe('gunicorn config.wsgi:application --bind 0.0.0.0:8000 --chdir src');
+  });
+
+  it('finds a standard-library server and its PORT default', async () => {
+    const t = await detectFiles({
+      'requirements.txt': '# nothing\n',
+      'server.py': 'import os\nfrom http.server import HTTPServer, BaseHTTPRequestHandler\n\nclass H(BaseHTTPRequestHandler):\n    def do_GET(self):\n        if self.path == "/ping":\n            pass\n\nif __name__ == "__main__":\n    HTTPServer(("", int(os.getenv("PORT", "9000"))), H).serve_forever()\n',
+    });
+    expect(t.services[0]).toMatchObject({ framework: null, port: 9000, healthPath: '/ping', commands: { start: 'python server.py' } });
+  });
+
+  it('makes a script without a server a worker, and a package without an entry point nothing', async () => {
+    const w = await detectFiles({ 'requirements.txt': 'requests\n', 'main.py': 'import time\n\nif __name__ == "__main__":\n    while True:\n        time.sleep(60)\n' });
+    expect(w.services[0]).toMatchObject({ role: 'worker', port: null, commands: { start: 'python main.py' } });
+    const lib = await detectFiles({ 'setup.py': 'from setuptools import setup\nsetup(name="lib", install_requires=["requests"])\n', 'lib/__init__.py': 'def f():\n    return 1\n' });
+    expect(lib.services).toEqual([]);
+  });
+
+  it('takes the port from a Procfile web command and from env files', async () => {
+    const p = await detectFiles({ 'requirements.txt': 'fastapi\nuvicorn\n', 'main.py': fastapiMain, Procfile: 'web: uvicorn main:app --host 0.0.0.0 --port 5050\n' });
+    expect(p.services[0]).toMatchObject({ port: 5050, commands: { start: 'uvicorn main:app --host 0.0.0.0 --port 5050' } });
+    const e = await detectFiles({ 'requirements.txt': 'fastapi\nuvicorn\n', 'main.py': fastapiMain, '.env.example': 'PORT=7001\n' });
+    expect(e.services[0]).toMatchObject({ port: 7001, commands: { start: 'uvicorn main:app --host 0.0.0.0 --port 7001' } });
+  });
+});
+
+describe('broken manifests', () => {
+  it('warns with the line of a broken pyproject.toml and still reads the app', async () => {
+    const t = await detectFiles({
+      'pyproject.toml': '[project]\nname = "x"\ndependencies = ["flask"\n',
+      'requirements.txt': 'flask\ngunicorn\n',
+      'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+    });
+    expect(t.warnings.some((w) => w.file === 'pyproject.toml' && w.line !== undefined && /invalid TOML/.test(w.message))).toBe(true);
+    expect(t.services[0]).toMatchObject({ language: 'python', framework: 'flask', commands: { start: 'gunicorn --bind 0.0.0.0:8000 app:app' } });
+  });
+});
+
+describe('uv workspaces', () => {
+  it('installs a member with --package and leaves library members out', async () => {
+    const t = await detectFiles({
+      'pyproject.toml': '[project]\nname = "root"\nversion = "0"\n\n[tool.uv.workspace]\nmembers = ["apps/*", "libs/*"]\n',
+      'uv.lock': 'version = 1\n',
+      'apps/web/pyproject.toml': '[project]\nname = "web"\nversion = "0"\ndependencies = ["flask", "gunicorn", "common"]\n',
+      'apps/web/web/__init__.py': '',
+      'apps/web/web/app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+      'libs/common/pyproject.toml': '[project]\nname = "common"\nversion = "0"\ndependencies = ["redis"]\n',
+      'libs/common/common/__init__.py': 'X = 1\n',
+    });
+    expect(t.services.map((s) => s.name)).toEqual(['web']);
+    expect(t.services[0]).toMatchObject({ packageManager: 'uv', commands: { install: 'uv sync --frozen --no-dev --package web', start: 'gunicorn --bind 0.0.0.0:8000 web.app:app' } });
+  });
+});
