@@ -356,10 +356,10 @@ function portOf(files: GoFile[]): { port: number; file: string; line: number; te
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i] ?? '';
       if (/^\s*\/\//.test(l)) continue;
-      const hits: Array<[number, number]> = [];
+      const hits: Array<[number, number, number]> = [];
       for (const [re, rank] of PORT_PATTERNS) {
         const n = Number(re.exec(l)?.[1]);
-        if (Number.isInteger(n) && n > 0 && n < 65536) hits.push([n, rank]);
+        if (Number.isInteger(n) && n > 0 && n < 65536) hits.push([n, rank, i]);
       }
       // `port := os.Getenv("PORT")` with the fallback on one of the next lines.
       if (/Getenv\(\s*"(?:PORT|HTTP_PORT|APP_PORT|SERVER_PORT)"\s*\)/.test(l)) {
@@ -367,12 +367,12 @@ function portOf(files: GoFile[]): { port: number; file: string; line: number; te
           const m = /(?:=|return)\s*"[^"\d]*:?(\d{2,5})"/.exec(lines[j] ?? '') ?? (j === i ? /,\s*"[^"\d]*:?(\d{2,5})"/.exec(l) : null);
           const n = Number(m?.[1]);
           if (Number.isInteger(n) && n > 0 && n < 65536) {
-            hits.push([n, 0]);
+            hits.push([n, 0, j]);
             break;
           }
         }
       }
-      for (const [port, rank] of hits) if (!best || rank < best.rank) best = { port, file: f.file, line: i + 1, text: l.trim(), rank };
+      for (const [port, rank, at] of hits) if (!best || rank < best.rank) best = { port, file: f.file, line: at + 1, text: (lines[at] ?? '').trim(), rank };
     }
     if (best?.rank === 0) break;
   }
