@@ -154,13 +154,17 @@ function readCompose(source: SourceView, file: string, isBase: boolean, byPath: 
   // Backing images nothing names: every service under this compose file's folder may use them.
   const orphans = [...backingByName.entries()].filter(([name]) => !used.has(name)).map(([, b]) => b);
   if (orphans.length > 0) {
-    const here = byPath.get(composeDir);
-    if (here) for (const b of orphans) addBacking(here, b);
-    else {
-      const ws = candidate({ path: composeDir, language: 'shell', role: 'workspace', supplementary: true, facts: [{ file, signal: 'compose file with backing services', kind: weight }] });
-      for (const b of orphans) addBacking(ws, b);
-      byPath.set(composeDir, ws);
+    // The services this file builds use them; with none, every service under the file's folder
+    // (the folder above, for a compose file kept in docker/ or deploy/).
+    const builtHere = [...new Set(built.map((b) => b.dir))].map((d) => byPath.get(d)).filter((c): c is Candidate => c !== undefined);
+    const home = serviceDirOf(file);
+    const targets = builtHere.length > 0 ? builtHere : byPath.get(home) ? [byPath.get(home)!] : [];
+    if (targets.length === 0) {
+      const ws = candidate({ path: home, language: 'shell', role: 'workspace', supplementary: true, facts: [{ file, signal: 'compose file with backing services', kind: weight }] });
+      byPath.set(home, ws);
+      targets.push(ws);
     }
+    for (const t of targets) for (const b of orphans) addBacking(t, b);
   }
 }
 

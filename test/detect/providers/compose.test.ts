@@ -88,6 +88,23 @@ describe('compose services with build', () => {
     expect(t.backingServices).toEqual([expect.objectContaining({ kind: 'redis', version: '7.2' })]);
   });
 
+  it('a compose file kept in docker/ building the folder above gives it the backing services', async () => {
+    const t = await detectTree({
+      'docker/docker-compose.yml': 'services:\n  app:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile\n    ports: ["8000:8000"]\n  mongo:\n    image: mongo:7.0\n',
+      'docker/Dockerfile': 'FROM python:3.12\nCMD ["python", "app.py"]\n',
+    });
+    expect(at(t, '.')).toMatchObject({ language: 'python', port: 8000, backingServices: ['mongodb'] });
+    expect(t.backingServices).toEqual([expect.objectContaining({ kind: 'mongodb', version: '7.0' })]);
+  });
+
+  it('a compose file with only backing images serves the services under its folder', async () => {
+    const t = await detectTree({
+      'compose.yaml': 'services:\n  db:\n    image: mysql:8.4\n  mq:\n    image: nats:2.10-alpine\n',
+      'svc/Dockerfile': 'FROM node:20\nEXPOSE 3000\nCMD ["node", "index.js"]\n',
+    });
+    expect(at(t, 'svc').backingServices).toEqual(['mysql', 'nats']);
+  });
+
   it('an override file fills a port the base file left out, but does not replace one', async () => {
     const t = await detectTree({
       'docker-compose.yml': 'services:\n  app:\n    build: .\n  other:\n    build: ./other\n    ports: ["5000:5000"]\n',
