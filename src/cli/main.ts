@@ -9,7 +9,11 @@ import { EXIT_CODES } from '../errors.js';
 import { errorJson, formatError, note, printJson, setColor, toStackgenError } from './output.js';
 import { detectCommand } from './commands/detect.js';
 import { renderCommand } from './commands/render.js';
+import { lintCommand } from './commands/lint.js';
 import { templatesCommand } from './commands/templates.js';
+import { initCommand } from './commands/init.js';
+import { validateCommand } from './commands/validate.js';
+import { schemaCommand } from './commands/schema.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -26,7 +30,11 @@ export async function main(argv: string[]): Promise<number> {
       .middleware((args) => setColor(Boolean(args.color) && Boolean(process.stdout.isTTY)))
       .command(detectCommand)
       .command(renderCommand)
+      .command(lintCommand)
       .command(templatesCommand)
+      .command(initCommand)
+      .command(validateCommand)
+      .command(schemaCommand)
       .demandCommand(1, 'Name a command: see `stackgen --help`.')
       .strict()
       .recommendCommands()

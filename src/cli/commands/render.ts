@@ -10,6 +10,7 @@ import { render } from '../../render/render.js';
 import type { Spec } from '../../spec/types.generated.js';
 import type { Change, FlushedTree } from '../../tree/virtual-tree.js';
 import { info, note, printJson, style } from '../output.js';
+import { lintGate } from './lint.js';
 
 interface RenderArgs {
   dir: string;
@@ -40,9 +41,10 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
     if (args.imageMap) options.imageMap = loadImageMap(path.resolve(args.imageMap));
     if (args.templates) options.templateDirs = args.templates.map((d) => path.resolve(d));
     const tree = await render(spec, options);
+    const lint = await lintGate(tree, { force: args.force, json: args.json, spec });
     const diff = args.dryRun ? tree.diff() : '';
     const flushed = tree.flush({ force: args.force, dryRun: args.dryRun });
-    if (args.json) printJson({ dryRun: flushed.dryRun, changes: flushed.changes, ...(args.dryRun ? { diff } : {}) });
+    if (args.json) printJson({ dryRun: flushed.dryRun, changes: flushed.changes, ...(args.dryRun ? { diff } : {}), findings: lint.findings });
     else printChanges(flushed, diff);
     if (flushed.conflicts.length > 0) {
       throw new StackgenError('E_CONFLICT', `${flushed.conflicts.length} file(s) kept because writing them would overwrite your work`, {
@@ -76,8 +78,8 @@ function printChanges(f: FlushedTree, diff: string): void {
  */
 export async function loadSpecFile(file: string): Promise<Spec> {
   try {
-    const mod = (await import('../../spec/load.js' as string)) as { loadSpec?: (f: string) => Spec | Promise<Spec> };
-    if (typeof mod.loadSpec === 'function') return await mod.loadSpec(file);
+    const mod = (await import('../../spec/load.js' as string)) as { loadSpec?: (f: string) => { spec: Spec } };
+    if (typeof mod.loadSpec === 'function') return mod.loadSpec(file).spec;
   } catch (err) {
     if (!isModuleNotFound(err)) throw err;
   }
