@@ -1,0 +1,247 @@
+/**
+ * `stackgen init [dir]`: detect → show → ask (only when a person is there) → spec → render → one
+ * flush. The spec is the user's file: written when missing; on a re-run the new detection is merged
+ * into it in place, so their edits and comments stay.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import { detectWithReport } from '../../detect/detect.js';
+import { BACKING_KINDS, type BackingKind } from '../../detect/types.js';
+import { StackgenError } from '../../errors.js';
+import { loadImageMap } from '../../images/image-map.js';
+import { render } from '../../render/render.js';
+import { specFromTopology, type SpecFromTopologyOptions } from '../../spec/from-topology.js';
+import { validateSpecText } from '../../spec/load.js';
+import { SCHEMA_ID, SCHEMA_RELATIVE_PATH } from '../../spec/schema.js';
+import { specErrorsToStackgenError } from '../../spec/spec-error.js';
+import { mergeSpecText, stringifySpec, type MergeResult } from '../../spec/stringify.js';
+import type { Segment } from '../../spec/yaml-source.js';
+import type { Change, FlushedTree } from '../../tree/virtual-tree.js';
+import { info, note, printJson, style } from '../output.js';
+import { askInitOptions, type GivenAnswers } from '../prompts/init-prompts.js';
+import { printTopology } from './detect.js';
+
+export const SPEC_FILE = 'stackgen.yaml';
+
+interface InitArgs {
+  dir: string;
+  yes: boolean;
+  name?: string;
+  service?: string[];
+  port?: string[];
+  start?: string[];
+  with?: string[];
+  without?: string[];
+  observability?: boolean;
+  proxy?: 'none' | 'traefik' | 'caddy';
+  tls?: 'self-signed' | 'acme';
+  domain?: string[];
+  email?: string;
+  ci?: 'github' | 'gitlab' | 'none';
+  registry?: string;
+  dryRun: boolean;
+  force: boolean;
+  prune: boolean;
+  templates?: string[];
+  imageMap?: string;
+  gitignore: boolean;
+  json: boolean;
+}
+
+/** `api=8080` / `api="node server.js"` → { api: … }. */
+function pairs(flag: string, values: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values ?? []) {
+    const i = v.indexOf('=');
+    if (i <= 0) throw new StackgenError('E_INPUT', `--${flag} ${v}: expected SERVICE=VALUE`, { hint: `e.g. --${flag} api=${flag === 'port' ? '8080' : '"node server.js"'}` });
+    out[v.slice(0, i)] = v.slice(i + 1);
+  }
+  return out;
+}
+
+function kinds(flag: string, values: string[] | undefined): BackingKind[] | undefined {
+  if (values === undefined) return undefined;
+  const list = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  for (const k of list) {
+    if (!(BACKING_KINDS as readonly string[]).includes(k)) throw new StackgenError('E_INPUT', `--${flag} ${k}: not a backing service stackgen knows`, { hint: `Known: ${BACKING_KINDS.join(', ')}.` });
+  }
+  return list as BackingKind[];
+}
+
+function givenAnswers(args: InitArgs): GivenAnswers {
+  const ports: Record<string, number> = {};
+  for (const [k, v] of Object.entries(pairs('port', args.port))) {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new StackgenError('E_INPUT', `--port ${k}=${v}: a port is a whole number from 1 to 65535`);
+    ports[k] = n;
+  }
+  const g: GivenAnswers = { ports, start: pairs('start', args.start) };
+  if (args.service && args.service.length > 0) g.services = args.service.flatMap((s) => s.split(',')).filter(Boolean);
+  const w = kinds('with', args.with);
+  const wo = kinds('without', args.without);
+  if (w) g.with = w;
+  if (wo) g.without = wo;
+  if (args.observability !== undefined) g.observability = args.observability;
+  if (args.proxy) g.proxy = args.proxy;
+  if (args.tls) g.tls = args.tls;
+  if (args.domain) g.domains = args.domain.flatMap((d) => d.split(',')).filter(Boolean);
+  if (args.email) g.email = args.email;
+  if (args.ci) g.ci = args.ci;
+  if (args.registry !== undefined) g.registry = args.registry;
+  // --tls or --domain without --proxy: the proxy they imply.
+  if (!g.proxy && (g.tls || g.domains)) g.proxy = 'traefik';
+  return g;
+}
+
+/** The answers a non-interactive run takes: the flags, else every default. */
+function defaultsFrom(g: GivenAnswers): SpecFromTopologyOptions {
+  const o: SpecFromTopologyOptions = { ports: g.ports, start: g.start };
+  if (g.services) o.services = g.services;
+  if (g.with) o.with = g.with;
+  if (g.without) o.without = g.without;
+  if (g.observability !== undefined) o.observability = g.observability;
+  if (g.proxy && g.proxy !== 'none') {
+    o.proxy = { kind: g.proxy, tls: g.tls ?? 'self-signed', ...(g.domains ? { domains: g.domains } : {}), ...(g.email ? { email: g.email } : {}) };
+  } else if (g.proxy === 'none') o.proxy = { kind: 'none' };
+  if (g.ci) o.ci = g.ci;
+  if (g.registry !== undefined) o.registry = g.registry || null;
+  return o;
+}
+
+/** Values chosen explicitly on this run, written into an existing spec even over the user's value. */
+function explicitValues(o: SpecFromTopologyOptions): Array<{ path: Segment[]; value: unknown }> {
+  const set: Array<{ path: Segment[]; value: unknown }> = [];
+  for (const [s, p] of Object.entries(o.ports ?? {})) set.push({ path: ['services', s, 'port'], value: p });
+  for (const [s, c] of Object.entries(o.start ?? {})) set.push({ path: ['services', s, 'commands', 'start'], value: c });
+  if (o.observability !== undefined) for (const k of ['prometheus', 'grafana', 'alertRules']) set.push({ path: ['observability', k], value: o.observability });
+  if (o.proxy) for (const [k, v] of Object.entries(o.proxy)) set.push({ path: ['proxy', k], value: v });
+  if (o.ci) set.push({ path: ['ci', 'provider'], value: o.ci });
+  if (o.registry !== undefined) set.push({ path: ['ci', 'registry'], value: o.registry });
+  return set;
+}
+
+function isPromptExit(err: unknown): boolean {
+  const name = (err as { name?: string } | null)?.name;
+  return name === 'ExitPromptError' || name === 'AbortPromptError';
+}
+
+export const initCommand: CommandModule<object, InitArgs> = {
+  command: 'init [dir]',
+  describe: 'Detect the repository, ask a few questions, write stackgen.yaml and render the stack',
+  builder: (y) =>
+    y
+      .positional('dir', { type: 'string', default: '.', describe: 'Repository folder' })
+      .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Take every default; ask nothing' })
+      .option('name', { type: 'string', describe: 'Project name (default: the folder name)' })
+      .option('service', { type: 'string', array: true, describe: 'Include only this service (repeatable)' })
+      .option('port', { type: 'string', array: true, describe: 'Container port of a service: api=8080 (repeatable)' })
+      .option('start', { type: 'string', array: true, describe: 'Start command of a service: api="node server.js" (repeatable)' })
+      .option('with', { type: 'string', array: true, describe: 'Add a backing service, e.g. postgres (repeatable)' })
+      .option('without', { type: 'string', array: true, describe: 'Leave out a detected backing service (repeatable)' })
+      .option('observability', { type: 'boolean', describe: 'Prometheus, Grafana and alert rules (--no-observability to leave out)' })
+      .option('proxy', { choices: ['none', 'traefik', 'caddy'] as const, describe: 'Reverse proxy' })
+      .option('tls', { choices: ['self-signed', 'acme'] as const, describe: 'Proxy TLS certificates' })
+      .option('domain', { type: 'string', array: true, describe: 'Domain served by the proxy (repeatable)' })
+      .option('email', { type: 'string', describe: 'ACME account e-mail (with --tls acme)' })
+      .option('ci', { choices: ['github', 'gitlab', 'none'] as const, describe: 'CI provider' })
+      .option('registry', { type: 'string', describe: 'Registry CI pushes to, e.g. ghcr.io/acme' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Show the file list and a unified diff; write nothing' })
+      .option('force', { type: 'boolean', default: false, describe: 'Overwrite files you edited or that stackgen did not write' })
+      .option('prune', { type: 'boolean', default: false, describe: 'Remove services from stackgen.yaml that are no longer detected' })
+      .option('templates', { type: 'string', array: true, describe: 'Folder of templates shadowing the built-in ones (repeatable)' })
+      .option('image-map', { type: 'string', describe: 'Image map YAML (mirror / overrides) applied to every image reference' })
+      .option('gitignore', { type: 'boolean', default: true, describe: 'Honour .gitignore files while detecting' }) as never,
+  handler: async (args) => {
+    const rootDir = path.resolve(args.dir);
+    const report = await detectWithReport(rootDir, { gitignore: args.gitignore });
+    const { topology } = report;
+    if (!args.json) printTopology(topology, false, report.providerOf);
+    if (topology.services.length === 0) {
+      throw new StackgenError('E_INPUT', `nothing to containerise in ${args.dir}`, { hint: topology.warnings.at(-1)?.message });
+    }
+
+    const given = givenAnswers(args);
+    const interactive = !args.yes && Boolean(process.stdin.isTTY) && !process.env.CI;
+    let options: SpecFromTopologyOptions;
+    if (interactive) {
+      if (!args.json) info();
+      try {
+        options = await askInitOptions(topology, given);
+      } catch (err) {
+        if (isPromptExit(err)) throw new StackgenError('E_INTERRUPTED', 'interrupted; nothing written');
+        throw err;
+      }
+    } else {
+      if (!args.yes) note(`${style.dim('no terminal to ask on')}: taking the detected defaults and the flags given (pass --yes to say so).`);
+      options = defaultsFrom(given);
+    }
+    if (args.name) options.name = args.name;
+    const fresh = specFromTopology(topology, options);
+
+    const specPath = path.join(rootDir, SPEC_FILE);
+    const displayPath = path.relative(process.cwd(), specPath) || SPEC_FILE;
+    const schemaRef = fs.existsSync(path.join(rootDir, SCHEMA_RELATIVE_PATH)) ? SCHEMA_RELATIVE_PATH : SCHEMA_ID;
+    let text: string;
+    let merge: MergeResult | null = null;
+    if (fs.existsSync(specPath)) {
+      merge = mergeSpecText(fs.readFileSync(specPath, 'utf8'), fresh as unknown as Record<string, unknown>, { prune: args.prune, set: explicitValues(options) });
+      text = merge.text;
+    } else {
+      text = stringifySpec(fresh, { schemaRef });
+    }
+    const result = validateSpecText(text, displayPath, { baseDir: rootDir });
+    if (!result.spec) {
+      throw specErrorsToStackgenError(displayPath, result.errors);
+    }
+
+    const renderOptions: Parameters<typeof render>[1] = { rootDir };
+    if (args.imageMap) renderOptions.imageMap = loadImageMap(path.resolve(args.imageMap));
+    if (args.templates) renderOptions.templateDirs = args.templates.map((d) => path.resolve(d));
+    const tree = await render(result.spec, renderOptions);
+    tree.write(SPEC_FILE, text, { owner: 'user' });
+    const diff = args.dryRun ? tree.diff() : '';
+    const flushed = tree.flush({ force: args.force, dryRun: args.dryRun });
+
+    if (args.json) {
+      printJson({
+        spec: specPath,
+        dryRun: flushed.dryRun,
+        changes: flushed.changes,
+        added: merge ? { services: merge.addedServices, backingServices: merge.addedBacking } : null,
+        dropped: merge?.dropped ?? [],
+        ...(args.dryRun ? { diff } : {}),
+      });
+    } else printResult(flushed, diff, merge);
+    if (flushed.conflicts.length > 0) {
+      throw new StackgenError('E_CONFLICT', `${flushed.conflicts.length} file(s) kept because writing them would overwrite your work`, {
+        hint: 'Review with `stackgen init --dry-run`, then re-run with --force to overwrite.',
+        locations: flushed.conflicts.map((c) => ({ file: path.join(rootDir, c.path), ...(c.reason ? { message: c.reason } : {}) })),
+      });
+    }
+  },
+};
+
+const SYMBOL: Record<Change['kind'], string> = { create: '+', update: '~', delete: '-', unchanged: '=', conflict: '!', skip: '·' };
+const WORD: Record<Change['kind'], string> = { create: 'created', update: 'updated', delete: 'deleted', unchanged: 'unchanged', conflict: 'conflict', skip: 'kept' };
+
+function printResult(f: FlushedTree, diff: string, merge: MergeResult | null): void {
+  info();
+  if (merge) {
+    if (merge.addedServices.length) info(`${style.green('+')} services added to ${SPEC_FILE}: ${merge.addedServices.join(', ')}`);
+    if (merge.addedBacking.length) info(`${style.green('+')} backing services added to ${SPEC_FILE}: ${merge.addedBacking.join(', ')}`);
+    if (merge.pruned.length) info(`${style.yellow('-')} services removed (--prune): ${merge.pruned.join(', ')}`);
+    const kept = merge.dropped.filter((d) => !merge.pruned.includes(d));
+    if (kept.length) info(`${style.yellow('!')} no longer detected, kept in ${SPEC_FILE} (--prune removes): ${kept.join(', ')}`);
+  }
+  const changed = f.changes.filter((c) => c.kind !== 'unchanged' && c.kind !== 'skip');
+  for (const c of f.changes) {
+    const colour = c.kind === 'conflict' ? style.red : c.kind === 'delete' ? style.yellow : c.kind === 'unchanged' || c.kind === 'skip' ? style.dim : style.green;
+    info(`${colour(`${SYMBOL[c.kind]} ${WORD[c.kind].padEnd(9)}`)} ${c.path}${c.reason ? style.dim(`  (${c.reason})`) : ''}`);
+  }
+  const n = (k: Change['kind']) => f.changes.filter((c) => c.kind === k).length;
+  if (changed.length === 0) info(`${style.green('✓')} no changes`);
+  else info(style.dim(`${n('create')} created, ${n('update')} updated, ${n('delete')} deleted, ${n('unchanged')} unchanged, ${n('conflict')} conflicts${f.dryRun ? ' (dry run: nothing written)' : ''}`));
+  if (diff) info(`\n${diff}`);
+  if (!f.dryRun && changed.length > 0) info(`\nNext: ${style.bold('docker compose up --build')}`);
+}

@@ -1,0 +1,134 @@
+/**
+ * Topology → spec: what `stackgen init --yes` writes. One service per detected service, backing
+ * services keyed by kind, published host ports made unique, and every choice init asks about
+ * available as an option, so the prompts and the flags produce the same spec.
+ */
+import path from 'node:path';
+import { dnsLabel } from '../detect/detect.js';
+import type { BackingKind, Topology, Service as DetectedService } from '../detect/types.js';
+import { StackgenError } from '../errors.js';
+import { closest } from './levenshtein.js';
+import type { BackingServiceInput, CiInput, ProxyInput, ServiceInput, SpecInput } from './types.generated.js';
+
+export interface SpecFromTopologyOptions {
+  /** Project name (a DNS label). Default: the scanned folder's name, made a DNS label. */
+  name?: string;
+  /** Keep only these services (by detected name). Default: all. */
+  services?: string[];
+  /** Leave these services out. Default: none. */
+  exclude?: string[];
+  /** Container port per service, overriding detection. Default: detected, else 8080 for web services. */
+  ports?: Record<string, number>;
+  /** Start command per service, overriding detection. Default: detected. */
+  start?: Record<string, string>;
+  /** Backing services to add even if not detected; they become dependencies of every web and worker service. Default: none. */
+  with?: BackingKind[];
+  /** Detected backing services to leave out. Default: none. */
+  without?: BackingKind[];
+  /** Prometheus, Grafana and alert rules. Default true. */
+  observability?: boolean;
+  /** Reverse proxy. Default: none. */
+  proxy?: ProxyInput;
+  /** CI provider. Default github. */
+  ci?: CiInput['provider'];
+  /** Registry the CI pushes to, e.g. ghcr.io/acme. Default: none. */
+  registry?: string | null;
+}
+
+/** Port used for a web service whose port detection could not find (what render assumes too). */
+export const DEFAULT_WEB_PORT = 8080;
+
+function unknownName(kind: string, name: string, known: string[]): StackgenError {
+  const guess = closest(name, known);
+  return new StackgenError('E_INPUT', `no detected ${kind} named \`${name}\``, {
+    hint: guess ? `Did you mean \`${guess}\`? Detected: ${known.join(', ') || 'none'}.` : `Detected: ${known.join(', ') || 'none'}.`,
+  });
+}
+
+/** A host port that is not taken, counting up from the wanted one. */
+export function freeHostPort(want: number, taken: ReadonlySet<number>): number {
+  let p = want;
+  while (taken.has(p) && p < 65535) p++;
+  return p;
+}
+
+function toService(s: DetectedService, options: SpecFromTopologyOptions, backing: Set<string>): ServiceInput {
+  const role = s.role ?? 'web';
+  const out: ServiceInput = { path: s.path, language: s.language };
+  if (s.framework) out.framework = s.framework;
+  if (s.runtimeVersion) out.runtimeVersion = s.runtimeVersion;
+  if (s.packageManager) out.packageManager = s.packageManager;
+  out.role = role;
+  if (s.staticDir) out.staticDir = s.staticDir;
+  const override = options.ports?.[s.name];
+  const port = override ?? s.port ?? (role === 'web' ? DEFAULT_WEB_PORT : null);
+  if (port !== null && role !== 'static') out.port = port;
+  const commands: NonNullable<ServiceInput['commands']> = {};
+  if (s.commands.install) commands.install = s.commands.install;
+  if (s.commands.build) commands.build = s.commands.build;
+  const start = options.start?.[s.name] ?? s.commands.start;
+  if (start) commands.start = start;
+  if (Object.keys(commands).length > 0) out.commands = commands;
+  if (s.healthPath && role !== 'worker') out.healthcheck = { path: s.healthPath.startsWith('/') ? s.healthPath : `/${s.healthPath}` };
+  if (s.metricsPath) out.metrics = { path: s.metricsPath.startsWith('/') ? s.metricsPath : `/${s.metricsPath}` };
+  const deps = [...s.dependsOn, ...s.backingServices.filter((b) => backing.has(b))];
+  if (role !== 'static') for (const b of options.with ?? []) deps.push(b);
+  const uniq = [...new Set(deps)].filter((d) => d !== s.name);
+  if (uniq.length > 0) out.dependsOn = uniq;
+  return out;
+}
+
+export function specFromTopology(topology: Topology, options: SpecFromTopologyOptions = {}): SpecInput {
+  const known = topology.services.map((s) => s.name);
+  for (const n of [...(options.services ?? []), ...(options.exclude ?? []), ...Object.keys(options.ports ?? {}), ...Object.keys(options.start ?? {})]) {
+    if (!known.includes(n)) throw unknownName('service', n, known);
+  }
+  const include = options.services && options.services.length > 0 ? new Set(options.services) : null;
+  const exclude = new Set(options.exclude ?? []);
+  const chosen = topology.services.filter((s) => (include === null || include.has(s.name)) && !exclude.has(s.name));
+  const chosenNames = new Set(chosen.map((s) => s.name));
+
+  const without = new Set<string>(options.without ?? []);
+  const backingKinds = new Set<string>();
+  for (const b of topology.backingServices) {
+    if (without.has(b.kind)) continue;
+    // A backing service only the left-out services use is left out with them.
+    if (b.usedBy.length > 0 && !b.usedBy.some((u) => chosenNames.has(u))) continue;
+    backingKinds.add(b.kind);
+  }
+  for (const k of options.with ?? []) if (!without.has(k)) backingKinds.add(k);
+  const withOpts: SpecFromTopologyOptions = { ...options, with: (options.with ?? []).filter((k) => !without.has(k)) };
+
+  const services: Record<string, ServiceInput> = {};
+  const taken = new Set<number>();
+  if (options.observability ?? true) [3000, 9090].forEach((p) => taken.add(p));
+  if (options.proxy?.kind && options.proxy.kind !== 'none') [80, 443].forEach((p) => taken.add(p));
+  for (const s of chosen) {
+    const svc = toService(s, withOpts, backingKinds);
+    // Keep dependencies only on what is in this spec.
+    if (svc.dependsOn) {
+      svc.dependsOn = svc.dependsOn.filter((d) => chosenNames.has(d) || backingKinds.has(d));
+      if (svc.dependsOn.length === 0) delete svc.dependsOn;
+    }
+    if (svc.role === 'web' || svc.role === 'static') {
+      const want = svc.port ?? DEFAULT_WEB_PORT;
+      svc.publish = freeHostPort(want, taken);
+      taken.add(svc.publish);
+    }
+    services[s.name] = svc;
+  }
+
+  const backingServices: Record<string, BackingServiceInput> = {};
+  for (const kind of [...backingKinds].sort()) {
+    const detected = topology.backingServices.find((b) => b.kind === kind);
+    backingServices[kind] = { kind: kind as BackingKind, ...(detected?.version ? { version: detected.version } : {}) };
+  }
+
+  const name = options.name ?? (dnsLabel(path.basename(topology.root)) || 'app');
+  const spec: SpecInput = { version: 1, name, services, backingServices };
+  const obs = options.observability ?? true;
+  spec.observability = { prometheus: obs, grafana: obs, alertRules: obs };
+  spec.proxy = { kind: 'none', ...(options.proxy ?? {}) };
+  spec.ci = { provider: options.ci ?? 'github', registry: options.registry ?? null };
+  return spec;
+}

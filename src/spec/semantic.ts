@@ -1,0 +1,188 @@
+/**
+ * What the schema cannot say: names that must exist, ports that must not collide, files that must
+ * be there, and combinations that only make sense together. Runs on a schema-valid spec (defaults
+ * filled), so every field has its type.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { closest } from './levenshtein.js';
+import type { Spec } from './types.generated.js';
+import type { Anchor, Segment } from './yaml-source.js';
+
+export interface SemanticFinding {
+  segments: Segment[];
+  anchor: Anchor;
+  message: string;
+  hint?: string;
+}
+
+export interface SemanticOptions {
+  /** Folder the spec's relative paths are resolved against; file checks are skipped when undefined. */
+  baseDir?: string;
+}
+
+/** Host ports the rendered stack itself publishes, by the profile that publishes them. */
+export function reservedHostPorts(spec: Spec): Map<number, string> {
+  const out = new Map<number, string>();
+  if (spec.observability.prometheus) out.set(9090, 'Prometheus');
+  if (spec.observability.grafana) out.set(3000, 'Grafana');
+  if (spec.proxy.kind !== 'none') {
+    out.set(80, `the ${spec.proxy.kind} proxy (HTTP)`);
+    out.set(443, `the ${spec.proxy.kind} proxy (HTTPS)`);
+  }
+  return out;
+}
+
+/** `${NAME}` (and `${NAME:-default}`); `$$` is a literal dollar. */
+const SECRET_REF = /(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(?:[:?-][^}]*)?\}/g;
+
+function fileExists(p: string): 'file' | 'dir' | null {
+  try {
+    return fs.statSync(p).isDirectory() ? 'dir' : 'file';
+  } catch {
+    return null;
+  }
+}
+
+export function semanticFindings(spec: Spec, options: SemanticOptions = {}): SemanticFinding[] {
+  const out: SemanticFinding[] = [];
+  const serviceNames = Object.keys(spec.services);
+  const backingNames = Object.keys(spec.backingServices);
+  const known = [...serviceNames, ...backingNames];
+  const reserved = reservedHostPorts(spec);
+  const publishedBy = new Map<number, string>();
+
+  for (const name of serviceNames) {
+    if (backingNames.includes(name)) {
+      out.push({ segments: ['backingServices', name], anchor: 'key', message: `\`${name}\` is both a service and a backing service; compose needs one name per container`, hint: `Rename the backing service, e.g. \`${name}-db\`.` });
+    }
+  }
+
+  for (const [name, s] of Object.entries(spec.services)) {
+    const at = (...rest: Segment[]): Segment[] => ['services', name, ...rest];
+
+    s.dependsOn.forEach((dep, i) => {
+      if (dep === name) out.push({ segments: at('dependsOn', i), anchor: 'value', message: `\`${name}\` cannot depend on itself` });
+      else if (!known.includes(dep)) {
+        const guess = closest(dep, known);
+        out.push({
+          segments: at('dependsOn', i),
+          anchor: 'value',
+          message: `\`${dep}\` is not a service or backing service in this spec`,
+          hint: guess ? `Did you mean \`${guess}\`?` : known.length ? `Known names: ${known.join(', ')}.` : 'Declare it under services or backingServices.',
+        });
+      }
+    });
+
+    if (s.role === 'web' && s.port === null) {
+      out.push({ segments: at('role'), anchor: 'key', message: 'a web service needs a `port` (the port the app listens on in its container)', hint: 'Add `port: 8080` (your app\'s port), or set `role: worker` if it serves no HTTP.' });
+    }
+    if (s.publish !== null) {
+      if (s.port === null && s.role !== 'static') {
+        out.push({ segments: at('publish'), anchor: 'value', message: 'publishes a host port but the service has no `port` to publish', hint: 'Set `port`, or remove `publish`.' });
+      }
+      const other = publishedBy.get(s.publish);
+      if (other !== undefined) {
+        out.push({ segments: at('publish'), anchor: 'value', message: `host port ${s.publish} is already published by \`${other}\``, hint: 'Pick another host port; each host port can be published once.' });
+      } else publishedBy.set(s.publish, name);
+      const owner = reserved.get(s.publish);
+      if (owner) {
+        out.push({ segments: at('publish'), anchor: 'value', message: `host port ${s.publish} is used by ${owner}`, hint: `Pick another host port (e.g. ${s.publish + 1}), or turn that part of the stack off.` });
+      }
+    }
+    if (s.role === 'static' && s.staticDir === null && s.commands.build !== null) {
+      out.push({ segments: at('commands', 'build'), anchor: 'key', message: 'a static service with a build command needs `staticDir` (the build output folder)', hint: 'Add e.g. `staticDir: dist`.' });
+    }
+    const hp = s.healthcheck.path;
+    if (hp !== null && !hp.startsWith('/')) {
+      out.push({ segments: at('healthcheck', 'path'), anchor: 'value', message: `a health check path starts with '/' (got ${JSON.stringify(hp)})`, hint: `Write \`/${hp.replace(/^\/*/, '')}\`.` });
+    }
+    if (hp !== null && s.role === 'worker') {
+      out.push({ segments: at('healthcheck', 'path'), anchor: 'value', message: 'a worker listens on no port, so an HTTP health check cannot reach it', hint: 'Remove `healthcheck.path`, or make the service a web service with a port.' });
+    }
+
+    for (const [k, v] of Object.entries(s.env)) {
+      if (typeof v !== 'string') continue;
+      for (const m of v.matchAll(SECRET_REF)) {
+        const ref = m[1]!;
+        if (s.secrets.includes(ref)) continue;
+        out.push({
+          segments: at('env', k),
+          anchor: 'value',
+          message: `\`${ref}\` is referenced but not declared in \`services.${name}.secrets\``,
+          hint: `Add \`${ref}\` to this service's \`secrets\` (its value goes in .env, never in the spec), or write $$ for a literal $.`,
+        });
+      }
+      if (s.secrets.includes(k)) {
+        out.push({ segments: at('env', k), anchor: 'key', message: `\`${k}\` is both a plain env value and a secret`, hint: 'Keep it in one place: secrets for passwords and keys, env for the rest.' });
+      }
+    }
+
+    if ('path' in s.dockerfile && options.baseDir) {
+      const p = path.resolve(options.baseDir, s.dockerfile.path);
+      const kind = fileExists(p);
+      if (kind !== 'file') {
+        out.push({ segments: at('dockerfile', 'path'), anchor: 'value', message: `${kind === 'dir' ? 'is a folder, not a file' : 'no such file'}: ${s.dockerfile.path}`, hint: 'Paths are relative to the folder of stackgen.yaml.' });
+      }
+    }
+    if (options.baseDir && s.path !== '.' && fileExists(path.resolve(options.baseDir, s.path)) !== 'dir') {
+      out.push({ segments: at('path'), anchor: 'value', message: `no such folder: ${s.path}`, hint: "A service's path is its folder, relative to stackgen.yaml." });
+    }
+  }
+
+  for (const [name, b] of Object.entries(spec.backingServices)) {
+    b.initScripts.forEach((script, i) => {
+      if (!options.baseDir) return;
+      if (fileExists(path.resolve(options.baseDir, script)) !== 'file') {
+        out.push({ segments: ['backingServices', name, 'initScripts', i], anchor: 'value', message: `no such file: ${script}`, hint: 'Init scripts are relative to the folder of stackgen.yaml.' });
+      }
+    });
+    if (b.initScripts.length > 0 && !['postgres', 'mysql', 'mariadb', 'mongodb'].includes(b.kind)) {
+      out.push({ segments: ['backingServices', name, 'initScripts'], anchor: 'key', message: `${b.kind} runs no init scripts (only postgres, mysql, mariadb and mongodb do)`, hint: 'Remove `initScripts`.' });
+    }
+  }
+
+  spec.verify.checks.forEach((c, i) => {
+    if (!serviceNames.includes(c.service)) {
+      const guess = closest(c.service, serviceNames);
+      out.push({ segments: ['verify', 'checks', i, 'service'], anchor: 'value', message: `\`${c.service}\` is not a service in this spec`, hint: guess ? `Did you mean \`${guess}\`?` : `Services: ${serviceNames.join(', ')}.` });
+    }
+  });
+
+  if (spec.proxy.kind !== 'none' && spec.proxy.tls === 'acme') {
+    if (!spec.proxy.email) out.push({ segments: ['proxy', 'tls'], anchor: 'value', message: 'tls: acme needs `proxy.email` (the ACME account e-mail)', hint: 'Add `email: you@example.com` under proxy.' });
+    if (spec.proxy.domains.length === 0) out.push({ segments: ['proxy', 'tls'], anchor: 'value', message: 'tls: acme needs at least one domain in `proxy.domains`', hint: 'Add `domains: [app.example.com]` under proxy (public DNS must point at this host).' });
+  }
+
+  if (spec.build.caBundle !== null) {
+    const p = options.baseDir ? path.resolve(options.baseDir, spec.build.caBundle) : null;
+    if (p !== null && fileExists(p) !== 'file') {
+      out.push({ segments: ['build', 'caBundle'], anchor: 'value', message: `no such file: ${spec.build.caBundle}`, hint: 'Point at a PEM file, relative to stackgen.yaml or absolute.' });
+    }
+  }
+
+  cycles(spec).forEach((cycle) => {
+    out.push({ segments: ['services', cycle[0]!, 'dependsOn'], anchor: 'key', message: `dependsOn forms a cycle: ${[...cycle, cycle[0]].join(' → ')}`, hint: 'Compose cannot start services that wait on each other; remove one edge.' });
+  });
+  return out;
+}
+
+/** Dependency cycles among services (depth-first search, a back edge closes a cycle). */
+function cycles(spec: Spec): string[][] {
+  const found: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (n: string): void => {
+    state.set(n, 'open');
+    stack.push(n);
+    for (const d of spec.services[n]?.dependsOn ?? []) {
+      if (!spec.services[d]) continue;
+      if (state.get(d) === 'open') found.push(stack.slice(stack.indexOf(d)));
+      else if (!state.has(d)) visit(d);
+    }
+    stack.pop();
+    state.set(n, 'done');
+  };
+  for (const n of Object.keys(spec.services).sort()) if (!state.has(n)) visit(n);
+  return found;
+}
