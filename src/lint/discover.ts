@@ -33,10 +33,11 @@ export function detectKind(file: LintFile): ArtifactKind | undefined {
     return /"panels"\s*:/.test(file.content) ? 'grafana-dashboard' : undefined;
   }
   if (!/\.ya?ml$/.test(base)) return undefined;
+  // Grafana provisioning first: its datasource file is often called prometheus.yml.
+  if (/(^|\/)provisioning\/(datasources|dashboards|plugins|alerting|notifiers)\//.test(p)) return 'grafana-provisioning';
   if (/^prometheus(\.[\w-]+)?\.ya?ml$/.test(base) || /^\s*scrape_configs\s*:/m.test(file.content)) return 'prometheus-config';
   if (/^\s*groups\s*:/m.test(file.content) && /^\s*-?\s*(alert|record)\s*:/m.test(file.content)) return 'prometheus-rules';
   if (/^\s*(datasources|providers|deleteDatasources)\s*:/m.test(file.content) && /^\s*apiVersion\s*:/m.test(file.content)) return 'grafana-provisioning';
-  if (/(^|\/)(grafana\/)?provisioning\//.test(p)) return 'grafana-provisioning';
   return undefined;
 }
 

@@ -67,10 +67,21 @@ function checkPinned(uses: string, at: (string | number)[], add: (at: (string | 
   }
 }
 
+/**
+ * The npm wasm build predates newer GitHub-hosted runner labels (ubuntu-24.04, macos-14, …) and
+ * calls them unknown; a well-formed hosted label is not reported. Typos still are.
+ */
+function isCurrentHostedLabel(message: string): boolean {
+  const label = /label "([^"]+)" is unknown/.exec(message)?.[1];
+  return label !== undefined && /^(ubuntu|macos|windows)-(latest|\d+(\.\d+)?)(-arm|-arm64|-large|-xlarge)?$/.test(label);
+}
+
 export async function runActionlintWasm(file: LintFile): Promise<Finding[]> {
   const run = await loadActionlint();
   if (!run) return [];
-  return run(file.content, file.path).map((r) => ({
+  return run(file.content, file.path)
+    .filter((r) => !(r.kind === 'runner-label' && isCurrentHostedLabel(r.message)))
+    .map((r) => ({
     file: file.path,
     line: Math.max(1, r.line),
     column: Math.max(1, r.column),
