@@ -526,6 +526,9 @@ function pickFramework(ctx: Ctx, scan: PyScan): { framework: Framework | 'litest
     const app = scan.apps.find((a) => appKinds.includes(a.kind) && !a.attr.endsWith('()')) ?? scan.apps.find((a) => a.kind === 'factory-call') ?? scan.apps.find((a) => appKinds.includes(a.kind));
     if (app) return { framework: fw, app };
   }
+  // Without an app object, only a project with an entry file runs a server: a library that merely
+  // depends on a framework (an extension, a router package) is not a service.
+  if (!entryFile(ctx.source, ctx.dir, scan)) return undefined;
   for (const [fw, , names] of kinds) if (scan.imports.has(fw) && declared(names)) return { framework: fw };
   for (const [fw, , names] of kinds) if (declared(names) && fw !== 'starlette') return { framework: fw };
   return undefined;

@@ -136,7 +136,8 @@ export function scanPython(source: SourceView, files: string[]): PyScan {
       const l = raw.trim();
       if (l.startsWith('#') || l === '') continue;
       const at = { file, line: i + 1, text: l.length > 120 ? `${l.slice(0, 119)}…` : l };
-      for (const [re, mod] of IMPORTS) if (!scan.imports.has(mod) && re.test(raw)) scan.imports.set(mod, at);
+      // Cheap guards first: most lines are none of these, and big projects have many lines.
+      if (/^\s*(?:from|import)\s/.test(raw)) for (const [re, mod] of IMPORTS) if (!scan.imports.has(mod) && re.test(raw)) scan.imports.set(mod, at);
       if (/^\S/.test(raw)) {
         for (const [re, kind] of APP_PATTERNS) {
           const m = re.exec(raw);
@@ -157,12 +158,13 @@ export function scanPython(source: SourceView, files: string[]): PyScan {
       if (!scan.stdlibServer && /\b(?:ThreadingHTTPServer|HTTPServer|TCPServer|ThreadingTCPServer|make_server)\s*\(/.test(raw)) scan.stdlibServer = at;
       if (!scan.celery && /\bCelery\s*\(/.test(raw)) scan.celery = at;
       if (!scan.staticRoot && /^\s*STATIC_ROOT\s*=/.test(raw)) scan.staticRoot = at;
-      for (const [re, rank] of PORT_PATTERNS) {
+      if (/\d\d/.test(raw)) for (const [re, rank] of PORT_PATTERNS) {
         const m = re.exec(raw);
         const p = m?.[1] ? Number(m[1]) : NaN;
         if (Number.isInteger(p) && p > 0 && p < 65536) scan.ports.push({ ...at, port: p, rank });
       }
-      for (const re of ROUTE_PATTERNS) {
+      const routeLike = /["']\/|path\s*\(/.test(raw);
+      if (routeLike) for (const re of ROUTE_PATTERNS) {
         const m = re.exec(raw);
         if (m?.[1] === undefined) continue;
         let p = m[1];
@@ -174,9 +176,9 @@ export function scanPython(source: SourceView, files: string[]): PyScan {
         const rank = healthRank(p);
         if (rank >= 0) scan.health.push({ ...at, path: p, rank });
       }
-      const lit = /["'](\/(?:health|healthz|healthcheck|ping|livez|readyz)\/?)["']/.exec(raw);
+      const lit = routeLike ? /["'](\/(?:health|healthz|healthcheck|ping|livez|readyz)\/?)["']/.exec(raw) : null;
       if (lit?.[1] && !ROUTE_PATTERNS.some((re) => re.test(raw))) scan.health.push({ ...at, path: lit[1], rank: healthRank(lit[1]) + 10 });
-      backingIn(raw, at, scan);
+      if (raw.includes('://') || raw.includes('django') || raw.includes('_redis')) backingIn(raw, at, scan);
     }
   }
   return scan;
