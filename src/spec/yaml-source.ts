@@ -121,6 +121,9 @@ export function parseSpecText(text: string, file: string): { source?: SpecSource
   }
   // Duplicate keys that yaml reports at the mapping: move the position to the second key itself.
   for (const e of errors) if (e.message.startsWith('duplicate key')) relocateDuplicate(doc, lineCounter, e);
+  // A tab in the indentation derails the parser: what it says after that is noise.
+  const tabs = errors.filter((e) => e.message.startsWith('a tab is used'));
+  if (tabs.length > 0) return { errors: tabs };
   if (errors.length > 0) return { errors };
 
   const contents = doc.contents;
