@@ -345,7 +345,7 @@ const PORT_PATTERNS: Array<[RegExp, number]> = [
   [/(?:ListenAndServe(?:TLS)?|\.Run|\.Start|\.Listen|\.RunTLS|\.StartTLS)\(\s*"[\w.\-[\]:]*?:(\d{2,5})"/, 1],
   [/\bAddr\s*:\s*"[\w.\-[\]]*:(\d{2,5})"/, 1],
   [/net\.Listen\(\s*"tcp[46]?"\s*,\s*"[\w.\-[\]]*:(\d{2,5})"/, 1],
-  [/flag\.(?:String|Int|Uint)(?:Var)?\([^)]*"(?:addr|port|listen|http|http-addr|http\.addr|listen-addr)"\s*,\s*"?[\w.]*:?(\d{2,5})"?/, 2],
+  [/flag\.(?:String|Int|Uint)(?:Var)?\([^)]*"(?:addr|port|listen|http|http-addr|http\.addr|listen-addr)"\s*,\s*"?(?:[\w.]*:)?(\d{2,5})"?/, 2],
   [/"(?:0\.0\.0\.0|localhost|127\.0\.0\.1)?:(\d{4,5})"/, 3],
 ];
 

@@ -87,6 +87,14 @@ describe('frameworks and ports', () => {
     expect(t.services[0]!.evidence.find((e) => e.signal.includes('"5005"'))).toMatchObject({ file: 'main.go' });
   });
 
+  it('reads a port flag default', async () => {
+    const t = await detectFiles({
+      'go.mod': 'module example.com/a\n\ngo 1.20\n\nrequire github.com/gorilla/mux v1.8.0\n',
+      'main.go': server('\tport := flag.String("port", "8000", "listen port")\n\tflag.Parse()\n\tr := mux.NewRouter()\n\thttp.ListenAndServe(":"+*port, r)', '"flag"\n\t"net/http"\n\t"github.com/gorilla/mux"'),
+    });
+    expect(t.services[0]).toMatchObject({ framework: null, port: 8000 });
+  });
+
   it.each([
     ['github.com/gin-gonic/gin v1.10.0', '"github.com/gin-gonic/gin"', '\tr := gin.Default()\n\tr.Run()', 'gin', 8080],
     ['github.com/labstack/echo/v4 v4.12.0', '"github.com/labstack/echo/v4"', '\te := echo.New()\n\te.Start(addr)', 'echo', 1323],
