@@ -1,0 +1,122 @@
+/** `stackgen lint` and the render lint gate as a user runs them: the real binary, stdout, stderr, exit code. */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/fixtures.js';
+
+const BIN = path.join(REPO_ROOT, 'bin/stackgen.js');
+let root: string;
+
+function stackgen(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function write(p: string, content: string): void {
+  fs.mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
+  fs.writeFileSync(path.join(root, p), content);
+}
+
+beforeAll(() => {
+  // The CLI runs from dist/: build it (emits even when another module has a type error).
+  spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT });
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-lint-cli-'));
+  write('bad/compose.yaml', 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: postgres\n');
+  write('warn/compose.yaml', 'services:\n  a:\n    image: x:1\n    pid: host\n');
+  write('warn/node_modules/x/compose.yaml', 'services:\n  a:\n    image: x:1\n    privileged: true\n');
+  write('clean/compose.yaml', 'services:\n  a:\n    image: x:1\n');
+  write('clean/.github/workflows/ci.yml', 'on: [push]\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n');
+}, 120_000);
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe('stackgen lint (real CLI)', () => {
+  it('text: file:line:col, rule, code frame, fix; exit 1 on an error finding', () => {
+    const r = stackgen(root, 'lint', 'bad');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('bad/compose.yaml:5:26  error  SG2011');
+    expect(r.stdout).toContain('  > 5 |       POSTGRES_PASSWORD: postgres');
+    expect(r.stdout).toMatch(/fix: .*POSTGRES_PASSWORD/);
+    expect(r.stdout).toMatch(/1 error\(s\), 0 warning\(s\)/);
+  });
+
+  it('warnings only exit 0; node_modules is not walked', () => {
+    const r = stackgen(root, 'lint', 'warn');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('warn/compose.yaml:4:10  warning  SG2009');
+    expect(r.stdout).not.toContain('node_modules');
+  });
+
+  it('json: {"findings": [...]} for many paths, same exit rule', () => {
+    const r = stackgen(root, 'lint', '--format', 'json', 'bad', 'warn/compose.yaml');
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as { findings: { file: string; rule: string; line: number }[] };
+    expect(out.findings.map((f) => [f.file, f.rule, f.line])).toEqual([
+      ['bad/compose.yaml', 'SG2011', 5],
+      ['warn/compose.yaml', 'SG2009', 4],
+    ]);
+    expect(JSON.parse(stackgen(root, 'lint', '--json', 'warn').stdout)).toHaveProperty('findings');
+  });
+
+  it('sarif: one run per tool, relative forward-slash URIs', () => {
+    const r = stackgen(root, 'lint', '--format', 'sarif', '.');
+    expect(r.code).toBe(1);
+    const log = JSON.parse(r.stdout) as { version: string; runs: { tool: { driver: { name: string } }; results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs.map((x) => x.tool.driver.name).sort()).toEqual(['actionlint', 'stackgen']);
+    const uris = log.runs.flatMap((x) => x.results.map((res) => res.locations[0]!.physicalLocation.artifactLocation.uri));
+    expect(uris).toContain('clean/.github/workflows/ci.yml');
+    expect(uris).toContain('bad/compose.yaml');
+  });
+
+  it('--no-external runs only the built-in checks', () => {
+    expect(stackgen(root, 'lint', 'clean').code).toBe(1); // actionlint: github.nope
+    const r = stackgen(root, 'lint', '--no-external', 'clean');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('no findings');
+  });
+
+  it('--config: ignored and failure-threshold', () => {
+    write('cfg/ignore.yaml', 'ignored: [SG2011]\n');
+    write('cfg/strict.yaml', 'failure-threshold: warning\n');
+    expect(stackgen(root, 'lint', '--config', 'cfg/ignore.yaml', 'bad').code).toBe(0);
+    expect(stackgen(root, 'lint', '--config', 'cfg/strict.yaml', 'warn').code).toBe(1);
+    write('cfg/broken.yaml', 'ignore: [x]\n');
+    const r = stackgen(root, 'lint', '--config', 'cfg/broken.yaml', 'warn');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('unknown key `ignore`');
+  });
+
+  it('a missing path exits 2', () => {
+    const r = stackgen(root, 'lint', 'nope');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('nope');
+  });
+});
+
+describe('stackgen render lint gate (real CLI)', () => {
+  let app: string;
+  beforeAll(() => {
+    app = path.join(root, 'app');
+    fs.mkdirSync(path.join(app, '.stackgen/templates/compose'), { recursive: true });
+    fs.writeFileSync(path.join(app, 'app.py'), '');
+    fs.writeFileSync(path.join(app, 'stackgen.yaml'), 'version: 1\nname: demo\nservices:\n  api:\n    path: .\n    language: python\n    port: 8000\n    publish: 8000\nobservability: {prometheus: false, grafana: false}\n');
+    // An ejected compose template that renders an error: a service depends on one that does not exist.
+    fs.writeFileSync(path.join(app, '.stackgen/templates/compose/compose.yaml.njk'), 'services:\n  api:\n    image: demo-api:local\n    depends_on: [ghost]\n');
+  });
+
+  it('blocks the flush on error findings and lists them with file:line', () => {
+    const r = stackgen(app, 'render');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/compose\.yaml:\d+:\d+ SG2002/);
+    expect(fs.existsSync(path.join(app, 'compose.yaml'))).toBe(false);
+  });
+
+  it('--force writes anyway', () => {
+    const r = stackgen(app, 'render', '--force');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('SG2002');
+    expect(fs.existsSync(path.join(app, 'compose.yaml'))).toBe(true);
+  });
+});
