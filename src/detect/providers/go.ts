@@ -286,7 +286,10 @@ function describe(source: SourceView, dir: string, nested: string[], work: { fil
     }
   }
   if (!chosen.serves) {
-    c.role = 'worker';
+    // A program that neither serves nor keeps running is a command-line tool, not a service.
+    const loop = chosen.closure.map((f) => ({ f, l: lineOpt(f.text, /^\s*for\s*\{|\bselect\s*\{\s*\}|time\.NewTicker\(|\.Subscribe\(|\.Consume\(|signal\.Notify(Context)?\(/) })).find((x) => x.l.line !== undefined);
+    if (loop) facts.push({ file: loop.f.file, ...loop.l, signal: 'runs until stopped', kind: 'heuristic' });
+    c.role = loop || c.backing.length > 0 ? 'worker' : 'library';
     return c;
   }
   facts.push({ file: chosen.serves.file, line: chosen.serves.line, signal: `\`${clip(chosen.serves.text)}\``, kind: 'usage' });

@@ -498,6 +498,10 @@ function servePlan(ctx: Ctx, scan: PyScan, project: Project, envPort: PortPick):
     return { framework: null, role: 'worker', start: `celery -A ${mod.module} worker --loglevel=info`, port: null };
   }
   if (entry && (scan.mains.some((m) => m.file === entry) || /(^|\/)(main|app|run|bot|worker|server|__main__)\.py$/.test(entry))) {
+    // A script that neither serves nor keeps running (a loop, a bot, a consumer) is a tool, not a service.
+    const text = source.readText(entry) ?? '';
+    const loop = /^\s*while\s+True\s*:|\brun_forever\(|\brun_polling\(|\bstart_polling\(|\bclient\.run\(|\bbot\.run\(|\bschedule\.run_pending\(|\bbasic_consume\(|\.subscribe\(|\bBlockingScheduler\b/m.test(text);
+    if (!loop && ctx.deps.every((d) => !backingFromDependency('pypi', d.name))) return undefined;
     facts.push({ file: entry, signal: `entry ${relTo(dir, entry)}`, kind: 'entrypoint' });
     return { framework: null, role: 'worker', start: `python ${relTo(dir, entry)}`, port: null };
   }

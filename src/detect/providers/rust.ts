@@ -228,7 +228,10 @@ function describe(source: SourceView, crate: Crate, ws: Crate | undefined, neste
   }
   const serves = files.map((f) => ({ f, line: lineOf(f.text, SERVE) })).find((x) => x.line.line !== undefined);
   if (!serves && fwPort === undefined) {
-    c.role = 'worker';
+    // A binary that neither serves nor keeps running is a command-line tool, not a service.
+    const loop = files.map((f) => ({ f, line: lineOf(f.text, /^\s*loop\s*\{|\btokio::signal\b|\binterval\(|\.subscribe\(|\.basic_consume\(/) })).find((x) => x.line.line !== undefined);
+    if (loop) facts.push({ file: loop.f.file, ...loop.line, signal: 'runs until stopped', kind: 'heuristic' });
+    c.role = loop || c.backing.length > 0 ? 'worker' : 'library';
     return c;
   }
   if (serves) facts.push({ file: serves.f.file, ...serves.line, signal: 'binds a listener', kind: 'usage' });

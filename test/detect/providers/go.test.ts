@@ -66,6 +66,11 @@ describe('main packages', () => {
     expect(lib.services).toEqual([]);
   });
 
+  it('leaves a command-line tool (no server, no loop, no backing service) out', async () => {
+    const t = await detectFiles({ 'go.mod': 'module example.com/cli\n\ngo 1.22\n', 'main.go': 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n' });
+    expect(t.services).toEqual([]);
+  });
+
   it('ignores _test.go files and build-ignored programs', async () => {
     const t = await detectFiles({
       'go.mod': 'module example.com/lib\n\ngo 1.22\n',

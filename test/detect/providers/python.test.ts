@@ -160,6 +160,8 @@ describe('frameworks', () => {
   it('makes a script without a server a worker, and a package without an entry point nothing', async () => {
     const w = await detectFiles({ 'requirements.txt': 'requests\n', 'main.py': 'import time\n\nif __name__ == "__main__":\n    while True:\n        time.sleep(60)\n' });
     expect(w.services[0]).toMatchObject({ role: 'worker', port: null, commands: { start: 'python main.py' } });
+    const cli = await detectFiles({ 'requirements.txt': 'click\n', 'main.py': 'import click\n\nif __name__ == "__main__":\n    print("hi")\n' });
+    expect(cli.services).toEqual([]);
     const lib = await detectFiles({ 'setup.py': 'from setuptools import setup\nsetup(name="lib", install_requires=["requests"])\n', 'lib/__init__.py': 'def f():\n    return 1\n' });
     expect(lib.services).toEqual([]);
   });

@@ -28,6 +28,12 @@ describe('crates', () => {
     expect(t.services[0]).toMatchObject({ name: 'svc', language: 'rust', framework: 'axum', port: 3100, healthPath: '/healthz', commands: { build: 'cargo build --release', start: './target/release/svc' } });
   });
 
+  it('leaves a command-line binary out, and keeps a looping one as a worker', async () => {
+    expect((await detectFiles({ 'Cargo.toml': pkg('cli', 'clap = "4"\n'), 'src/main.rs': 'fn main() { println!("hi"); }\n' })).services).toEqual([]);
+    const w = await detectFiles({ 'Cargo.toml': pkg('poller'), 'src/main.rs': 'fn main() {\n    loop {\n        std::thread::sleep(std::time::Duration::from_secs(1));\n    }\n}\n' });
+    expect(w.services[0]).toMatchObject({ role: 'worker', port: null, commands: { start: './target/release/poller' } });
+  });
+
   it('leaves a library-only crate out', async () => {
     const t = await detectFiles({ 'Cargo.toml': pkg('util', 'serde = "1"\n'), 'src/lib.rs': 'pub fn add(a: i32, b: i32) -> i32 { a + b }\n' });
     expect(t.services).toEqual([]);
