@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectFiles, detectKind, formatText, lintPaths, parseLintConfig } from '../../src/lint/index.js';
+import { REPO_ROOT } from '../helpers/fixtures.js';
 import { lintMemory, rulesOf } from './helpers.js';
 
 describe('kind detection', () => {
@@ -105,5 +106,16 @@ describe('text output', () => {
     expect(text).toContain('  > 4 |     pid: host\n');
     expect(lines.find((l) => l.includes('^'))!.indexOf('^')).toBe(lines.find((l) => l.includes('> 4 |'))!.indexOf('host'));
     expect(text).toContain('fix: Remove `pid: host`.');
+  });
+});
+
+describe('rule documentation', () => {
+  it('src/lint/README.md has a row for every SG2xxx–SG5xxx rule the linters emit, and no other', () => {
+    const dir = path.join(REPO_ROOT, 'src/lint');
+    const code = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    const emitted = new Set([...code.matchAll(/'(SG[2-5]\d{3})'/g)].map((m) => m[1]));
+    const readme = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+    const documented = new Set([...readme.matchAll(/^\| (SG[2-5]\d{3}) \|/gm)].map((m) => m[1]));
+    expect([...documented].sort()).toEqual([...emitted].sort());
   });
 });
