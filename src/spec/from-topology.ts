@@ -3,10 +3,12 @@
  * services keyed by kind, published host ports made unique, and every choice init asks about
  * available as an option, so the prompts and the flags produce the same spec.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { dnsLabel } from '../detect/detect.js';
 import type { BackingKind, Topology, Service as DetectedService } from '../detect/types.js';
 import { StackgenError } from '../errors.js';
+import { hasMarker } from '../tree/marker.js';
 import { closest } from './levenshtein.js';
 import type { BackingServiceInput, CiInput, ProxyInput, ServiceInput, SpecInput } from './types.generated.js';
 
@@ -52,7 +54,21 @@ export function freeHostPort(want: number, taken: ReadonlySet<number>): number {
   return p;
 }
 
-function toService(s: DetectedService, options: SpecFromTopologyOptions, backing: Set<string>): ServiceInput {
+/**
+ * The service's own Dockerfile, when detection used one as evidence and stackgen did not write it:
+ * init keeps it (`dockerfile.path`) instead of rendering a new one over the user's work.
+ */
+function ownDockerfile(root: string, s: DetectedService): string | null {
+  const file = s.path === '.' ? 'Dockerfile' : `${s.path}/Dockerfile`;
+  if (!s.evidence.some((e) => e.file === file && e.signal.startsWith('Dockerfile FROM'))) return null;
+  try {
+    return hasMarker(fs.readFileSync(path.join(root, file), 'utf8')) ? null : file;
+  } catch {
+    return null;
+  }
+}
+
+function toService(s: DetectedService, options: SpecFromTopologyOptions, backing: Set<string>, root: string): ServiceInput {
   const role = s.role ?? 'web';
   const out: ServiceInput = { path: s.path, language: s.language };
   if (s.framework) out.framework = s.framework;
@@ -75,6 +91,8 @@ function toService(s: DetectedService, options: SpecFromTopologyOptions, backing
   if (role !== 'static') for (const b of options.with ?? []) deps.push(b);
   const uniq = [...new Set(deps)].filter((d) => d !== s.name);
   if (uniq.length > 0) out.dependsOn = uniq;
+  const own = ownDockerfile(root, s);
+  if (own) out.dockerfile = { path: own };
   return out;
 }
 
@@ -104,7 +122,7 @@ export function specFromTopology(topology: Topology, options: SpecFromTopologyOp
   if (options.observability ?? true) [3000, 9090].forEach((p) => taken.add(p));
   if (options.proxy?.kind && options.proxy.kind !== 'none') [80, 443].forEach((p) => taken.add(p));
   for (const s of chosen) {
-    const svc = toService(s, withOpts, backingKinds);
+    const svc = toService(s, withOpts, backingKinds, topology.root);
     // Keep dependencies only on what is in this spec.
     if (svc.dependsOn) {
       svc.dependsOn = svc.dependsOn.filter((d) => chosenNames.has(d) || backingKinds.has(d));
