@@ -120,3 +120,19 @@ describe('stackgen render lint gate (real CLI)', () => {
     expect(fs.existsSync(path.join(app, 'compose.yaml'))).toBe(true);
   });
 });
+
+describe('stackgen init lint gate (real CLI)', () => {
+  it('init lints the tree before its flush: an error writes nothing, not even stackgen.yaml', () => {
+    const app = path.join(root, 'init-app');
+    fs.cpSync(path.join(REPO_ROOT, 'fixtures/python-stdlib-api'), app, { recursive: true });
+    fs.mkdirSync(path.join(app, '.stackgen/templates/compose'), { recursive: true });
+    fs.writeFileSync(path.join(app, '.stackgen/templates/compose/compose.yaml.njk'), 'services:\n  api:\n    image: x:1\n    depends_on: [ghost]\n');
+    const r = stackgen(app, 'init', '--yes', '.');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/compose\.yaml:5:18 SG2002/);
+    expect(fs.existsSync(path.join(app, 'stackgen.yaml'))).toBe(false);
+    fs.rmSync(path.join(app, '.stackgen'), { recursive: true });
+    expect(stackgen(app, 'init', '--yes', '.').code).toBe(0);
+    expect(fs.existsSync(path.join(app, 'compose.yaml'))).toBe(true);
+  });
+});

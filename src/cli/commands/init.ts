@@ -21,6 +21,7 @@ import type { Change, FlushedTree } from '../../tree/virtual-tree.js';
 import { info, note, printJson, style } from '../output.js';
 import { askInitOptions, type GivenAnswers } from '../prompts/init-prompts.js';
 import { printTopology } from './detect.js';
+import { lintGate } from './lint.js';
 
 export const SPEC_FILE = 'stackgen.yaml';
 
@@ -200,6 +201,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
     if (args.templates) renderOptions.templateDirs = args.templates.map((d) => path.resolve(d));
     const tree = await render(result.spec, renderOptions);
     tree.write(SPEC_FILE, text, { owner: 'user' });
+    const lint = await lintGate(tree, { force: args.force, json: args.json, spec: result.spec });
     const diff = args.dryRun ? tree.diff() : '';
     const flushed = tree.flush({ force: args.force, dryRun: args.dryRun });
 
@@ -211,6 +213,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
         added: merge ? { services: merge.addedServices, backingServices: merge.addedBacking } : null,
         dropped: merge?.dropped ?? [],
         ...(args.dryRun ? { diff } : {}),
+        findings: lint.findings,
       });
     } else printResult(flushed, diff, merge);
     if (flushed.conflicts.length > 0) {
