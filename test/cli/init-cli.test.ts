@@ -1,0 +1,192 @@
+/**
+ * `stackgen init` as a user runs it: the built binary on copies of fixtures. The interactive flow is
+ * driven on a real pseudo-terminal with real keystrokes (no mocked prompt library).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { FIXTURES_DIR, REPO_ROOT } from '../helpers/fixtures.js';
+import { KEY, PtySession } from './pty-session.js';
+
+const BIN = path.join(REPO_ROOT, 'bin/stackgen.js');
+const tmpDirs: string[] = [];
+
+function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const e = { ...process.env, NO_COLOR: '1', ...extra };
+  delete e.CI;
+  delete e.FORCE_COLOR;
+  return e;
+}
+
+function copyFixture(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `stackgen-init-${name}-`));
+  tmpDirs.push(dir);
+  fs.cpSync(path.join(FIXTURES_DIR, name), dir, { recursive: true });
+  return dir;
+}
+
+function stackgen(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: opts.env ?? env(), timeout: 60_000, input: opts.input ?? '' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, timedOut: r.error !== undefined };
+}
+
+/** Every file under dir with its bytes, for "nothing was written" checks. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+beforeAll(() => {
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  expect(fs.existsSync(path.join(REPO_ROOT, 'dist/cli/commands/init.js')), r.stdout).toBe(true);
+}, 180_000);
+
+afterAll(() => {
+  for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('stackgen init --yes', () => {
+  it('--dry-run prints the file list and a diff, and writes nothing', () => {
+    const dir = copyFixture('go-stdlib-api');
+    const before = snapshot(dir);
+    const r = stackgen(['init', dir, '--yes', '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\+ created\s+stackgen\.yaml/);
+    expect(r.stdout).toMatch(/\+ created\s+compose\.yaml/);
+    expect(r.stdout).toContain('+++ b/stackgen.yaml');
+    expect(r.stdout).toContain('+version: 1');
+    expect(r.stdout).toContain('dry run: nothing written');
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('writes a valid spec and the stack; a second run has no changes; a user edit to the spec survives', () => {
+    const dir = copyFixture('python-stdlib-api');
+    const first = stackgen(['init', dir, '--yes']);
+    expect(first.code, first.stderr).toBe(0);
+    const specFile = path.join(dir, 'stackgen.yaml');
+    const text = fs.readFileSync(specFile, 'utf8');
+    expect(text.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=/);
+    expect(fs.existsSync(path.join(dir, 'compose.yaml'))).toBe(true);
+    expect(stackgen(['validate', specFile]).code).toBe(0);
+
+    const second = stackgen(['init', dir, '--yes']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain('no changes');
+    expect(fs.readFileSync(specFile, 'utf8')).toBe(text);
+
+    const spec = parse(text) as { services: Record<string, { port: number }> };
+    const [name, svc] = Object.entries(spec.services)[0]!;
+    const edited = text.replace(`port: ${svc.port}`, `port: 9123 # chosen by hand`).replace('version: 1', '# team note\nversion: 1');
+    fs.writeFileSync(specFile, edited);
+    const third = stackgen(['init', dir, '--yes']);
+    expect(third.code, third.stderr).toBe(0);
+    expect(fs.readFileSync(specFile, 'utf8')).toBe(edited);
+    expect(fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8')).toContain('9123');
+    expect(name).toBeTruthy();
+  });
+
+  it('without a terminal and without --yes it does not wait: takes the defaults and says so on stderr', () => {
+    const dir = copyFixture('static-site');
+    const r = stackgen(['init', dir]);
+    expect(r.timedOut).toBe(false);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('no terminal');
+    expect(fs.existsSync(path.join(dir, 'stackgen.yaml'))).toBe(true);
+  });
+
+  it('flags shape the spec: --service, --port, --with, --no-observability, --proxy, --ci, --registry', () => {
+    const dir = copyFixture('polyglot-frontend-api');
+    const r = stackgen(['init', dir, '--yes', '--service', 'api', '--port', 'api=5050', '--with', 'redis', '--no-observability', '--proxy', 'caddy', '--ci', 'gitlab', '--registry', 'registry.example.com/acme']);
+    expect(r.code, r.stderr).toBe(0);
+    const spec = parse(fs.readFileSync(path.join(dir, 'stackgen.yaml'), 'utf8')) as Record<string, any>;
+    expect(Object.keys(spec.services)).toEqual(['api']);
+    expect(spec.services.api).toMatchObject({ port: 5050, dependsOn: ['redis'] });
+    expect(spec.backingServices).toEqual({ redis: { kind: 'redis' } });
+    expect(spec.observability).toMatchObject({ prometheus: false, grafana: false });
+    expect(spec.proxy).toMatchObject({ kind: 'caddy' });
+    expect(spec.ci).toEqual({ provider: 'gitlab', registry: 'registry.example.com/acme' });
+  });
+
+  it('an unknown service in --port is an input error with a suggestion, and nothing is written', () => {
+    const dir = copyFixture('go-stdlib-api');
+    const before = snapshot(dir);
+    const r = stackgen(['init', dir, '--yes', '--port', 'ap=80']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('`ap`');
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('a repository with nothing to run: exit 2, nothing written', () => {
+    const dir = copyFixture('negative-library');
+    const before = snapshot(dir);
+    const r = stackgen(['init', dir, '--yes']);
+    expect(r.code).toBe(2);
+    expect(snapshot(dir)).toEqual(before);
+  });
+});
+
+describe('stackgen init on a terminal', () => {
+  it('asks, takes arrow keys, space and typed answers, and writes what was chosen', async () => {
+    const dir = copyFixture('polyglot-frontend-api');
+    const s = new PtySession(process.execPath, [BIN, 'init', dir], { cwd: REPO_ROOT, env: env({ TERM: 'xterm' }) });
+    try {
+      let at = await s.waitFor('Services to include');
+      await s.type(KEY.down, KEY.space, KEY.enter); // untick frontend
+      at = await s.waitFor('api: port the app listens on', at);
+      await s.type('5', '0', '5', '0', KEY.enter);
+      at = await s.waitFor('api: start command', at);
+      await s.type(KEY.enter);
+      at = await s.waitFor('Backing services', at);
+      await s.type(KEY.space, KEY.down, KEY.down, KEY.down, KEY.down, KEY.space, KEY.enter); // postgres, redis
+      at = await s.waitFor('Observability', at);
+      await s.type('n', KEY.enter);
+      at = await s.waitFor('Reverse proxy', at);
+      await s.type(KEY.down, KEY.enter); // traefik
+      at = await s.waitFor('TLS certificates', at);
+      await s.type(KEY.enter); // self-signed
+      at = await s.waitFor('CI provider', at);
+      await s.type(KEY.down, KEY.enter); // gitlab
+      at = await s.waitFor('Image registry', at);
+      await s.type(...'ghcr.io/acme', KEY.enter);
+      expect(await s.exited).toBe(0);
+    } finally {
+      s.kill();
+    }
+    expect(s.screen).toMatch(/created\s+stackgen\.yaml/);
+    const spec = parse(fs.readFileSync(path.join(dir, 'stackgen.yaml'), 'utf8')) as Record<string, any>;
+    expect(Object.keys(spec.services)).toEqual(['api']);
+    expect(spec.services.api).toMatchObject({ port: 5050, commands: { start: 'python -u server.py' }, dependsOn: ['postgres', 'redis'] });
+    expect(Object.keys(spec.backingServices).sort()).toEqual(['postgres', 'redis']);
+    expect(spec.observability).toMatchObject({ prometheus: false, grafana: false, alertRules: false });
+    expect(spec.proxy).toMatchObject({ kind: 'traefik', tls: 'self-signed' });
+    expect(spec.ci).toEqual({ provider: 'gitlab', registry: 'ghcr.io/acme' });
+    expect(fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8')).toContain('traefik');
+  }, 60_000);
+
+  it('Ctrl-C during the questions exits 130 and writes nothing', async () => {
+    const dir = copyFixture('polyglot-frontend-api');
+    const before = snapshot(dir);
+    const s = new PtySession(process.execPath, [BIN, 'init', dir], { cwd: REPO_ROOT, env: env({ TERM: 'xterm' }) });
+    try {
+      const at = await s.waitFor('Services to include');
+      await s.type(KEY.enter);
+      await s.waitFor('api: port the app listens on', at);
+      await s.type(KEY.ctrlC);
+      expect(await s.exited).toBe(130);
+    } finally {
+      s.kill();
+    }
+    expect(snapshot(dir)).toEqual(before);
+  }, 60_000);
+});
