@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { FIXTURES_DIR, REPO_ROOT } from '../helpers/fixtures.js';
-import { KEY, PtySession } from './pty-session.js';
+import { KEY, PtySession } from './init-pty.js';
 
 const BIN = path.join(REPO_ROOT, 'bin/stackgen.js');
 const tmpDirs: string[] = [];
