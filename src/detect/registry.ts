@@ -23,6 +23,7 @@ import { composeProvider } from './providers/compose.js';
 import { pythonProvider } from './providers/python.js';
 import { goProvider } from './providers/go.js';
 import { rustProvider } from './providers/rust.js';
+import { nodeProvider } from './providers/node.js';
 import type { Language } from './types.js';
 
 export const PROVIDERS: readonly Provider[] = [
@@ -42,6 +43,7 @@ export const PROVIDERS: readonly Provider[] = [
   pythonProvider,
   goProvider,
   rustProvider,
+  nodeProvider,
   // Generic providers stay last (add ecosystem providers above): they describe a folder less precisely.
   staticProvider,
   shellProvider,
