@@ -108,9 +108,13 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
     case 'python':
       return pythonContext(base, m, rootDir, img);
     case 'go': {
-      const pkg = exists(rootDir, join(dir, 'main.go'))
-        ? '.'
-        : (fg.sync('cmd/*/main.go', { cwd: path.join(rootDir, dir) }).sort()[0]?.replace(/\/main\.go$/, '') ?? '.');
+      // The package detect chose to build (the serving one of several cmd/*) is the build command's last word.
+      const fromBuild = /\s(\.(?:\/[\w./-]*)?)\s*$/.exec(s.commands.build ?? '')?.[1];
+      const pkg = fromBuild
+        ? fromBuild.replace(/^\.\/?/, '') || '.'
+        : exists(rootDir, join(dir, 'main.go'))
+          ? '.'
+          : (fg.sync('cmd/*/main.go', { cwd: path.join(rootDir, dir) }).sort()[0]?.replace(/\/main\.go$/, '') ?? '.');
       base.images = { build: img(IMAGES.golang(s.runtimeVersion).ref), runtime: img(IMAGES.distrolessStatic.ref) };
       base.start = ['/app'];
       base.dev = ['go', 'run', pkg === '.' ? '.' : `./${pkg}`];
@@ -121,7 +125,9 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
       const cargo = safeToml(readText(rootDir, join(dir, 'Cargo.toml')));
       const pkgName = ((cargo?.package as Record<string, unknown> | undefined)?.name as string | undefined) ?? m.name;
       const bins = (cargo?.bin as Array<{ name?: string }> | undefined)?.map((b) => b.name).filter((n): n is string => !!n) ?? [];
-      const bin = bins[0] ?? pkgName;
+      // detect's start command names the binary it chose (`./target/release/<bin>`); else the first [[bin]].
+      const fromStart = /target\/release\/([\w-]+)\s*$/.exec(s.commands.start ?? '')?.[1];
+      const bin = fromStart ?? bins[0] ?? pkgName;
       base.images = { build: img(IMAGES.rust.ref), runtime: img(IMAGES.distrolessCc.ref), probe: img(IMAGES.golang(null).ref) };
       base.start = ['/app'];
       base.dev = ['cargo', 'run', '--bin', bin];
