@@ -15,7 +15,7 @@ const BIN = path.join(REPO_ROOT, 'bin/stackgen.js');
 const tmpDirs: string[] = [];
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const e = { ...process.env, NO_COLOR: '1', ...extra };
+  const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
   delete e.CI;
   delete e.FORCE_COLOR;
   return e;
