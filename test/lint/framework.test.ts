@@ -24,6 +24,8 @@ describe('kind detection', () => {
     ['.gitlab-ci.yml', '', 'gitlab-ci'],
     ['package.json', '{"name": "x"}', undefined],
     ['config.yml', 'a: 1\n', undefined],
+    // By name only: a stackgen spec has top-level services too.
+    ['stackgen.yaml', 'version: 1\nservices:\n  api:\n    path: .\n', undefined],
   ])('%s → %s', (p, content, kind) => {
     expect(detectKind({ path: p, content })).toBe(kind);
   });

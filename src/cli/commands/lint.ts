@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { CommandModule } from 'yargs';
 import { StackgenError } from '../../errors.js';
 import { DEFAULT_LINT_CONFIG, loadLintConfig, type LintConfig } from '../../lint/config.js';
+import { detectKind } from '../../lint/discover.js';
 import { formatJson, formatText, summarize } from '../../lint/format.js';
 import { lintPaths, lintTree, type LintOptions, type LintResult } from '../../lint/index.js';
 import { toSarif } from '../../lint/sarif.js';
@@ -50,8 +51,9 @@ export const lintCommand: CommandModule<object, LintArgs> = {
 function printText(result: LintResult): void {
   const text = formatText(result.findings, result.files, { color: style });
   if (text) process.stdout.write(text);
-  const linted = result.files.length;
-  if (result.findings.length === 0) info(`${style.green('✓')} ${linted} file(s) linted, no findings`);
+  const linted = result.files.filter((f) => detectKind(f) !== undefined).length;
+  if (linted === 0) note('Nothing to lint: no Dockerfile, compose, Prometheus, Grafana or CI file in the given paths.');
+  else if (result.findings.length === 0) info(`${style.green('✓')} ${linted} file(s) linted, no findings`);
   else info(summarize(result.findings));
 }
 
