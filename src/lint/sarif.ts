@@ -10,9 +10,12 @@ export interface SarifOptions {
   baseDir?: string;
   /** stackgen's version, reported as the driver version. */
   version?: string;
+  /** Where stackgen's rules are documented (package.json `homepage`). Default: the placeholder in TOOL_URIS. */
+  informationUri?: string;
 }
 
 const TOOL_URIS: Record<string, string> = {
+  // Placeholder until package.json names a homepage; the CLI passes that when it does.
   stackgen: 'https://github.com/stackgen/stackgen',
   hadolint: 'https://github.com/hadolint/hadolint',
   promtool: 'https://prometheus.io/docs/prometheus/latest/command-line/promtool/',
@@ -55,7 +58,7 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions = {}
       };
     });
     return {
-      tool: { driver: { name: tool, informationUri: TOOL_URIS[tool] ?? TOOL_URIS.stackgen!, ...(tool === 'stackgen' && options.version ? { version: options.version } : {}), rules } },
+      tool: { driver: { name: tool, informationUri: (tool === 'stackgen' ? options.informationUri : undefined) ?? TOOL_URIS[tool] ?? TOOL_URIS.stackgen!, ...(tool === 'stackgen' && options.version ? { version: options.version } : {}), rules } },
       results: list.map((f) => ({
         ruleId: f.rule,
         ruleIndex: ruleIds.indexOf(f.rule),

@@ -88,6 +88,16 @@ describe('stackgen lint (real CLI)', () => {
     expect(r.stderr).toContain('unknown key `ignore`');
   });
 
+  it('air-gapped: `# syntax=` is an error with --air-gapped, or when stackgen.yaml maps images to a mirror', () => {
+    write('gap/Dockerfile', '# syntax=docker/dockerfile:1\nFROM alpine:3.20\nUSER nobody\nHEALTHCHECK CMD true\nCMD ["true"]\n');
+    expect(stackgen(root, 'lint', '--no-external', 'gap').code).toBe(0);
+    const r = stackgen(root, 'lint', '--no-external', '--air-gapped', 'gap');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('gap/Dockerfile:1:1  error  SG1005');
+    write('gap/stackgen.yaml', 'version: 1\nname: gap\nimages:\n  mirror: registry.internal:5000\nservices: {}\n');
+    expect(stackgen(root, 'lint', '--no-external', 'gap').code).toBe(1);
+  });
+
   it('a missing path exits 2', () => {
     const r = stackgen(root, 'lint', 'nope');
     expect(r.code).toBe(2);

@@ -12,7 +12,7 @@ import type { Spec } from '../../spec/types.generated.js';
 import type { VirtualTree } from '../../tree/virtual-tree.js';
 import { info, note, style } from '../output.js';
 
-const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
+const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string; homepage?: string };
 
 interface LintArgs {
   paths: string[];
@@ -42,7 +42,7 @@ export const lintCommand: CommandModule<object, LintArgs> = {
     const result = await lintPaths(args.paths, options);
     const format = args.json ? 'json' : args.format;
     if (format === 'json') process.stdout.write(formatJson(result.findings));
-    else if (format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(result.findings, { version: pkg.version }), null, 2)}\n`);
+    else if (format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(result.findings, { version: pkg.version, ...(pkg.homepage ? { informationUri: pkg.homepage } : {}) }), null, 2)}\n`);
     else printText(result);
     if (result.failed) process.exitCode = 1;
   },
