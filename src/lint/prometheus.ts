@@ -141,12 +141,12 @@ export function lintPrometheusRulesBuiltin(file: LintFile): Finding[] {
 }
 
 /** Findings from promtool's output (stderr+stdout), mapped to files of the lint set. */
-export function parsePromtoolOutput(text: string, checked: LintFile, tmpDir: string): Finding[] {
+export function parsePromtoolOutput(text: string, checked: LintFile, tmpDir: string, origin: ReadonlyMap<string, string> = new Map()): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
   const relToUser = (p: string): string => {
     const rel = path.relative(tmpDir, path.resolve(tmpDir, p)).split(path.sep).join('/');
-    return rel.startsWith('..') ? checked.path : rel;
+    return origin.get(rel) ?? (rel.startsWith('..') ? checked.path : rel);
   };
   for (const raw of text.split('\n')) {
     const line = raw.trim();
@@ -176,12 +176,15 @@ async function runPromtool(bin: string, mode: 'config' | 'rules', file: LintFile
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-promtool-'));
   try {
     const rel = path.posix.isAbsolute(file.path) ? path.posix.basename(file.path) : path.posix.normalize(file.path);
-    const write = (p: string, content: string) => {
+    // Path in the temp copy → the path the user gave, so findings point at their files.
+    const origin = new Map<string, string>();
+    const write = (p: string, content: string, from: string) => {
+      origin.set(path.posix.normalize(p), from);
       const abs = path.join(tmp, p);
       fs.mkdirSync(path.dirname(abs), { recursive: true });
       fs.writeFileSync(abs, content);
     };
-    write(rel, file.content);
+    write(rel, file.content, file.path);
     if (mode === 'config') {
       // Copy every file of the set that sits under the config's folder: rule files are resolved from there.
       const dir = path.posix.dirname(file.path);
@@ -189,12 +192,12 @@ async function runPromtool(bin: string, mode: 'config' | 'rules', file: LintFile
         if (f === file) continue;
         const r = path.posix.relative(dir, f.path);
         if (r.startsWith('..') || path.posix.isAbsolute(r)) continue;
-        write(path.posix.join(path.posix.dirname(rel), r), f.content);
+        write(path.posix.join(path.posix.dirname(rel), r), f.content, f.path);
       }
     }
     const result = await execa(bin, ['check', mode, rel], { cwd: tmp, reject: false, timeout: 30_000, all: true });
     if (result.exitCode === 0) return [];
-    const findings = parsePromtoolOutput(result.all ?? '', file, tmp);
+    const findings = parsePromtoolOutput(result.all ?? '', file, tmp, origin);
     // Rule files in the set get their own promtool run; keep only what concerns this file or files outside the set.
     const own = findings.filter((f) => f.file === file.path || !ctx.files.some((x) => x.path === f.file));
     if (own.length === 0 && findings.length === 0) {

@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lintPaths } from '../../src/lint/index.js';
 import { findOnPath } from '../../src/lint/dockerfile/index.js';
 import { lintMemory, rulesOf } from './helpers.js';
 
@@ -76,5 +80,18 @@ describe.skipIf(!findOnPath('promtool'))('promtool (on PATH)', () => {
     const f = await lintMemory({ 'prometheus.yml': `rule_files: [missing.yml]\n${cfg(job('api'))}` }, { external: true });
     expect(f.length).toBeGreaterThan(0);
     expect(f[0]).toMatchObject({ file: 'prometheus.yml', tool: 'promtool', severity: 'error' });
+  });
+
+  it('keeps line and column for files given by absolute path', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-promtool-abs-'));
+    fs.mkdirSync(path.join(dir, 'rules'));
+    fs.writeFileSync(path.join(dir, 'prometheus.yml'), `rule_files: [rules/*.yml]\n${cfg(job('api'))}`);
+    fs.writeFileSync(path.join(dir, 'rules', 'app.yml'), rules('      - alert: Down\n        expr: up ==\n'));
+    try {
+      const r = await lintPaths([dir], { external: true });
+      expect(r.findings.map((f) => [f.file, f.line, f.tool])).toEqual([[`${dir}/rules/app.yml`, 5, 'promtool']]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
