@@ -96,6 +96,19 @@ describe('stackgen init --yes', () => {
     expect(name).toBeTruthy();
   });
 
+  it('on a re-run only flags overwrite the user\'s choices', () => {
+    const dir = copyFixture('go-stdlib-api');
+    expect(stackgen(['init', dir, '--yes']).code).toBe(0);
+    const specFile = path.join(dir, 'stackgen.yaml');
+    fs.writeFileSync(specFile, fs.readFileSync(specFile, 'utf8').replace('kind: none', 'kind: caddy'));
+    expect(stackgen(['init', dir, '--yes']).code).toBe(0);
+    expect((parse(fs.readFileSync(specFile, 'utf8')) as { proxy: { kind: string } }).proxy.kind).toBe('caddy');
+    const r = stackgen(['init', dir, '--yes', '--proxy', 'traefik']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/updated\s+stackgen\.yaml/);
+    expect((parse(fs.readFileSync(specFile, 'utf8')) as { proxy: { kind: string } }).proxy.kind).toBe('traefik');
+  });
+
   it('without a terminal and without --yes it does not wait: takes the defaults and says so on stderr', () => {
     const dir = copyFixture('static-site');
     const r = stackgen(['init', dir]);

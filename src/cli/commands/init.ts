@@ -110,7 +110,10 @@ function defaultsFrom(g: GivenAnswers): SpecFromTopologyOptions {
   return o;
 }
 
-/** Values chosen explicitly on this run, written into an existing spec even over the user's value. */
+/**
+ * Values given as flags on this run, written into an existing spec even over the user's value. Only
+ * flags count: a prompt's default comes from detection, and Enter must not undo the user's edit.
+ */
 function explicitValues(o: SpecFromTopologyOptions): Array<{ path: Segment[]; value: unknown }> {
   const set: Array<{ path: Segment[]; value: unknown }> = [];
   for (const [s, p] of Object.entries(o.ports ?? {})) set.push({ path: ['services', s, 'port'], value: p });
@@ -186,7 +189,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
     let text: string;
     let merge: MergeResult | null = null;
     if (fs.existsSync(specPath)) {
-      merge = mergeSpecText(fs.readFileSync(specPath, 'utf8'), fresh as unknown as Record<string, unknown>, { prune: args.prune, set: explicitValues(options) });
+      merge = mergeSpecText(fs.readFileSync(specPath, 'utf8'), fresh as unknown as Record<string, unknown>, { prune: args.prune, set: explicitValues(defaultsFrom(given)) });
       text = merge.text;
     } else {
       text = stringifySpec(fresh, { schemaRef });
@@ -200,8 +203,9 @@ export const initCommand: CommandModule<object, InitArgs> = {
     if (args.imageMap) renderOptions.imageMap = loadImageMap(path.resolve(args.imageMap));
     if (args.templates) renderOptions.templateDirs = args.templates.map((d) => path.resolve(d));
     const tree = await render(result.spec, renderOptions);
-    tree.write(SPEC_FILE, text, { owner: 'user' });
     const lint = await lintGate(tree, { force: args.force, json: args.json, spec: result.spec });
+    // The spec joins the tree after lint: it is the user's file, not a rendered artifact.
+    tree.write(SPEC_FILE, text, { owner: 'user' });
     const diff = args.dryRun ? tree.diff() : '';
     const flushed = tree.flush({ force: args.force, dryRun: args.dryRun });
 
