@@ -160,15 +160,18 @@ export class SourceView {
   /** Files directly inside `dir` (not recursive). */
   list(dir: string): string[] {
     const d = norm(dir);
-    return this.files.filter((f) => path.posix.dirname(f) === d);
+    return this.under(d).filter((f) => f.indexOf('/', d === '.' ? 0 : d.length + 1) === -1);
   }
 
-  /** Files under `dir` (recursive). */
+  /** Files under `dir` (recursive): one contiguous range of the sorted listing, found by binary search. */
   under(dir: string): string[] {
     const d = norm(dir);
     if (d === '.') return [...this.files];
     const prefix = `${d}/`;
-    return this.files.filter((f) => f.startsWith(prefix));
+    const start = lowerBound(this.files, prefix);
+    // '0' is the code point after '/': every path starting with `${d}/` sorts before `${d}0`.
+    const end = lowerBound(this.files, `${d}0`, start);
+    return this.files.slice(start, end);
   }
 
   /** Files matching glob pattern(s), relative to the root (or to `cwd` when given; results stay root-relative). */
@@ -309,6 +312,18 @@ export class SourceView {
 function norm(p: string): string {
   const n = path.posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/\/$/, '');
   return n === '' ? '.' : n;
+}
+
+/** First index in sorted `list` whose entry is ≥ `key` (code-point order, as Array.prototype.sort). */
+function lowerBound(list: readonly string[], key: string, from = 0): number {
+  let lo = from;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function depth(f: string): number {
