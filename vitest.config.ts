@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     // Docker-backed end-to-end tests build images and start stacks: give them room, and run test
     // files one at a time per worker so two stacks never fight over the 2 cores.
     testTimeout: 30_000,

@@ -32,10 +32,6 @@ function onTty(...args: string[]): string | undefined {
 
 const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 
-beforeAll(() => {
-  // The binary runs from dist/: build it (tsc still emits when another module has a type error).
-  spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT });
-}, 180_000);
 
 describe('stackgen detect (real CLI)', () => {
   it('--json prints a topology that parses and describes the static site', () => {

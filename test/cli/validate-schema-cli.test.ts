@@ -14,9 +14,6 @@ function stackgen(args: string[], cwd = REPO_ROOT) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-beforeAll(() => {
-  spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT });
-}, 180_000);
 
 const invalid = (n: string) => path.relative(REPO_ROOT, path.join(FIXTURES_DIR, 'specs/invalid', n));
 
