@@ -70,9 +70,13 @@ export interface ProxyCtx {
   routes: Array<{ service: string; host: string; port: number }>;
 }
 
-/** `$` in a user's value would be read by compose as interpolation. */
-function escapeCompose(v: string): string {
-  return v.replace(/\$/g, '$$$$');
+/**
+ * `$` in a user's value would be read by compose as interpolation, so it is escaped — except
+ * `${NAME}` of a declared secret, which compose fills from `.env` (the spec validator requires
+ * every such reference to be declared).
+ */
+function escapeCompose(v: string, secrets: readonly string[] = []): string {
+  return v.replace(/\$(\{([A-Za-z_][A-Za-z0-9_]*)\})?/g, (all, _braced: string | undefined, name: string | undefined) => (name && secrets.includes(name) ? all : `$$${all.slice(1)}`));
 }
 
 export function composeContext(spec: Spec, rootDir: string, imageMap: ImageMap): ComposeContext {
@@ -153,7 +157,7 @@ function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingMod
       if (a.port !== null) env.set(`${d.toUpperCase().replace(/-/g, '_')}_URL`, `http://${d}:${a.port}`);
     }
   }
-  for (const [k, v] of Object.entries(s.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) env.set(k, escapeCompose(String(v)));
+  for (const [k, v] of Object.entries(s.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) env.set(k, escapeCompose(String(v), s.secrets));
   for (const name of [...s.secrets].sort()) env.set(name, `\${${name}}`);
 
   const ports: string[] = [];
