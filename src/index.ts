@@ -21,3 +21,6 @@ export type { ArtifactKind, Finding, LintContext, LintFile, Linter, Severity } f
 export { loadSpec, validateSpec, validateSpecText, specFromTopology, stringifySpec, mergeSpecText, specSchema, formatSpecError } from './spec/index.js';
 export type { LoadedSpec, SpecValidation, ValidateSpecOptions, SpecFromTopologyOptions, StringifySpecOptions, MergeOptions, MergeResult, SpecError } from './spec/index.js';
 export type { Spec, SpecInput, Service as SpecService, ServiceInput as SpecServiceInput, BackingService as SpecBackingService, BackingServiceInput as SpecBackingServiceInput } from './spec/types.generated.js';
+export { verify, leftovers } from './verify/verify.js';
+export type { VerifyOptions, VerifyReport, ServiceReport, ProbeResult, BuildInfo, VerifyEvent } from './verify/verify.js';
+export { formatReport, toJUnit } from './verify/report.js';

@@ -14,6 +14,7 @@ import { templatesCommand } from './commands/templates.js';
 import { initCommand } from './commands/init.js';
 import { validateCommand } from './commands/validate.js';
 import { schemaCommand } from './commands/schema.js';
+import { verifyCommand } from './commands/verify.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -35,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(initCommand)
       .command(validateCommand)
       .command(schemaCommand)
+      .command(verifyCommand)
       .demandCommand(1, 'Name a command: see `stackgen --help`.')
       .strict()
       .recommendCommands()

@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import type { CommandModule } from 'yargs';
+import { StackgenError } from '../../errors.js';
+import { formatReport, toJUnit } from '../../verify/report.js';
+import { verify } from '../../verify/verify.js';
+import { note, printJson } from '../output.js';
+
+interface VerifyArgs {
+  dir: string;
+  spec?: string;
+  timeout?: string;
+  'image-map'?: string;
+  'ca-bundle'?: string;
+  'skip-service'?: string[];
+  keep: boolean;
+  'keep-images': boolean;
+  junit?: string;
+  json: boolean;
+  verbose: boolean;
+}
+
+export const verifyCommand: CommandModule<object, VerifyArgs> = {
+  command: 'verify [dir]',
+  describe: 'Build every image, start the stack, wait healthy, probe it, report, and tear it down',
+  builder: (y) =>
+    y
+      .positional('dir', { type: 'string', default: '.', describe: 'Repository with stackgen.yaml and the rendered stack' })
+      .option('spec', { type: 'string', describe: 'Spec file (default <dir>/stackgen.yaml)' })
+      .option('timeout', { type: 'string', describe: 'Bound for the stack to turn healthy, e.g. 180s (default: spec verify.timeout)' })
+      .option('image-map', { type: 'string', describe: 'Image map (YAML: mirror, overrides) applied at verify time' })
+      .option('ca-bundle', { type: 'string', describe: 'CA bundle passed to builds as a BuildKit secret (TLS-intercepting proxies)' })
+      .option('skip-service', { type: 'string', array: true, describe: 'Leave a compose service out (repeatable); the report says so' })
+      .option('keep', { type: 'boolean', default: false, describe: 'Leave the stack running and print how to stop it' })
+      .option('keep-images', { type: 'boolean', default: false, describe: 'Keep the images verify built' })
+      .option('junit', { type: 'string', describe: 'Write a JUnit XML report to this file' }) as never,
+  handler: async (args) => {
+    const controller = new AbortController();
+    let exitFor: number | undefined;
+    const onSignal = (sig: NodeJS.Signals) => {
+      exitFor = sig === 'SIGINT' ? 130 : 143;
+      note(`\n${sig}: stopping and cleaning up…`);
+      controller.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const report = await verify(args.dir, {
+        ...(args.spec ? { spec: args.spec } : {}),
+        ...(args.timeout ? { timeout: args.timeout } : {}),
+        ...(args['image-map'] ? { imageMap: args['image-map'] } : {}),
+        ...(args['ca-bundle'] ? { caBundle: args['ca-bundle'] } : {}),
+        skipServices: args['skip-service'] ?? [],
+        keep: args.keep,
+        keepImages: args['keep-images'],
+        signal: controller.signal,
+        onProgress: (e) => {
+          if (e.type === 'phase') note(`» ${e.message}`);
+          else if (e.type === 'healthy') note(`  ${e.service} healthy after ${(e.afterMs / 1000).toFixed(1)}s`);
+          else if (args.verbose) note(`  [${e.service}] ${e.line}`);
+        },
+      });
+      if (args.junit) fs.writeFileSync(args.junit, toJUnit(report));
+      if (args.json) printJson(report);
+      else process.stdout.write(`${formatReport(report)}\n`);
+      if (!report.ok) process.exitCode = 1;
+    } catch (err) {
+      if (exitFor !== undefined) {
+        process.exitCode = exitFor;
+        return;
+      }
+      if (err instanceof StackgenError && err.code === 'E_INTERRUPTED') throw err;
+      throw err;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    if (exitFor !== undefined) process.exitCode = exitFor;
+  },
+};
