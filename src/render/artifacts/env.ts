@@ -9,6 +9,7 @@ import ignore from 'ignore';
 import type { Artifact, OutputFile } from '../artifact.js';
 import { backingModels, type EnvVar } from '../contexts/backing.js';
 import { readText } from '../contexts/service.js';
+import { readManifest } from '../../tree/manifest.js';
 
 export interface EnvGroup {
   title: string;
@@ -58,7 +59,10 @@ export const envArtifact: Artifact = {
   name: 'env',
   files(input, engine) {
     const groups = envGroups(input);
-    const out: OutputFile[] = [{ path: '.env.example', content: engine.render('compose/env.example.njk', { groups }) }];
+    // Many apps keep their own .env.example (for runs outside Docker): never fight over it; the
+    // stack's variables then go to .env.stack.example.
+    const own = readText(input.rootDir, '.env.example') !== undefined && !(readManifest(input.rootDir).files['.env.example']);
+    const out: OutputFile[] = [{ path: own ? '.env.stack.example' : '.env.example', content: engine.render('compose/env.example.njk', { groups }) }];
 
     const existing = readText(input.rootDir, '.env');
     const header = '# Generated once by stackgen with random values; yours now (stackgen never overwrites it).\n# Keep it out of git; rotate a secret by changing it here and recreating the containers.\n\n';

@@ -5,9 +5,11 @@ import type { Artifact } from '../artifact.js';
 import { composeArtifact } from './compose.js';
 import { dockerfileArtifact } from './dockerfile.js';
 import { envArtifact } from './env.js';
+import { observabilityArtifact } from './observability.js';
 
 export const ARTIFACTS: readonly Artifact[] = [
   dockerfileArtifact,
   composeArtifact,
   envArtifact,
+  observabilityArtifact,
 ];
