@@ -19,7 +19,9 @@ export interface FixtureExpectation {
   e2e?: {
     /** init flags used before verify, e.g. ["--with", "postgres"]. */
     initArgs?: string[];
-    /** Extra HTTP probes: path on a service and what must answer. */
+    /** Extra verify flags, e.g. ["--skip-service", "grafana"] (Grafana cannot be had offline). */
+    verifyArgs?: string[];
+    /** Extra HTTP probes, added to the spec's `verify.checks` as a user would: path on a service and what must answer. */
     probes?: Array<{ service: string; path: string; status?: number; bodyIncludes?: string }>;
   };
 }

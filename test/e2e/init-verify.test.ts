@@ -1,0 +1,129 @@
+/**
+ * End to end on the real engine: copy a fixture, `stackgen init --yes`, add the fixture's probes to
+ * the spec's verify checks (as a user would), `stackgen verify` with the offline image map and this
+ * machine's CA bundle, and check the report — then that nothing of the project is left behind.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { afterAll, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import type { VerifyReport } from '../../src/verify/verify.js';
+import { leftovers } from '../../src/verify/verify.js';
+import { describeDocker, HOST_CA_BUNDLE, OFFLINE_IMAGE_MAP } from '../helpers/docker.js';
+import { FIXTURES_DIR, loadFixtureExpectations, REPO_ROOT } from '../helpers/fixtures.js';
+
+const CLI = path.join(REPO_ROOT, 'bin/stackgen.js');
+const tmpDirs: string[] = [];
+afterAll(() => {
+  for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function copyFixture(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sg-e2e-${name}-`));
+  tmpDirs.push(dir);
+  fs.cpSync(path.join(FIXTURES_DIR, name), dir, { recursive: true });
+  fs.rmSync(path.join(dir, 'stackgen.test.json'));
+  return dir;
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 600_000 });
+}
+
+function addChecks(dir: string, checks: Array<{ service: string; path: string; status?: number; bodyIncludes?: string }>): void {
+  const file = path.join(dir, 'stackgen.yaml');
+  const doc = parseDocument(fs.readFileSync(file, 'utf8'));
+  doc.setIn(['verify', 'checks'], checks);
+  fs.writeFileSync(file, doc.toString());
+}
+
+const verifyFlags = ['--image-map', OFFLINE_IMAGE_MAP, '--ca-bundle', HOST_CA_BUNDLE];
+
+describeDocker('init → verify on real Docker', () => {
+  for (const fx of loadFixtureExpectations().filter((f) => f.expected.e2e)) {
+    it(`${fx.name}: builds, turns healthy, passes its probes, and leaves nothing behind`, async () => {
+      const e2e = fx.expected.e2e!;
+      const dir = copyFixture(fx.name);
+      const init = cli(['init', dir, '--yes', ...(e2e.initArgs ?? [])]);
+      expect(init.status, init.stderr + init.stdout).toBe(0);
+      addChecks(dir, e2e.probes ?? []);
+
+      const run = cli(['verify', dir, '--json', ...verifyFlags, ...(e2e.verifyArgs ?? [])]);
+      const report = JSON.parse(run.stdout) as VerifyReport;
+      expect(run.status, `${report.failure ?? ''}\n${run.stderr.slice(-3000)}`).toBe(0);
+      expect(report.ok).toBe(true);
+      const apps = report.services.filter((s) => s.kind === 'app');
+      expect(apps.map((s) => s.name).sort()).toEqual(fx.expected.detect.services.map((s) => s.name).sort());
+      for (const s of report.services) {
+        if (s.health === 'skipped') continue;
+        expect(['healthy', 'running'], `${s.name} is ${s.health}`).toContain(s.health);
+        expect(s.healthyAfterMs).toBeGreaterThan(0);
+        for (const p of s.probes) expect(p.ok, `${p.name}: ${p.message ?? ''}`).toBe(true);
+      }
+      for (const s of apps) {
+        expect(s.build!.sizeBytes).toBeGreaterThan(0);
+        expect(s.build!.layers).toBeGreaterThan(0);
+        expect(s.health).toBe('healthy');
+      }
+      expect(report.checks.map((c) => c.ok)).toEqual((e2e.probes ?? []).map(() => true));
+      if (fx.name === 'node-express-pg-redis') {
+        expect(report.services.find((s) => s.name === 'prometheus')!.probes.some((p) => p.name.startsWith('prometheus targets up') && p.ok)).toBe(true);
+        expect(report.skipped.map((s) => s.name)).toEqual(['grafana']);
+      }
+      expect(await leftovers(report.project)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+    }, 600_000);
+  }
+
+  it('an app whose healthcheck never passes: exit 1, the healthcheck output and log tail, nothing left behind', async () => {
+    const dir = copyFixture('e2e-unhealthy');
+    expect(cli(['init', dir, '--yes', '--no-observability']).status).toBe(0);
+    const run = cli(['verify', dir, '--json', '--timeout', '60s', ...verifyFlags]);
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as VerifyReport;
+    expect(report.ok).toBe(false);
+    const app = report.services.find((s) => s.kind === 'app')!;
+    expect(app.health).toBe('unhealthy');
+    expect(app.healthOutput).toBeTruthy();
+    expect(app.logsTail!.join('\n')).toContain('health check failing on purpose');
+    expect(await leftovers(report.project)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+    // The human report shows the same evidence.
+    const human = cli(['verify', dir, '--timeout', '60s', ...verifyFlags]);
+    expect(human.status).toBe(1);
+    expect(human.stdout).toMatch(/last healthcheck/);
+    expect(human.stdout).toMatch(/last \d+ log lines/);
+  }, 600_000);
+
+  it('Ctrl-C during verify exits 130 and removes everything of the project', async () => {
+    const dir = copyFixture('python-stdlib-api');
+    expect(cli(['init', dir, '--yes', '--no-observability']).status).toBe(0);
+    const docker = new Docker();
+    const child = spawn(process.execPath, [CLI, 'verify', dir, ...verifyFlags], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Interrupt once the stack's first container exists.
+    let project: string | undefined;
+    for (let i = 0; i < 600 && !project; i++) {
+      const cs = await docker.listContainers({ all: true, filters: { label: ['com.docker.compose.project'] } });
+      project = cs.map((c) => c.Labels['com.docker.compose.project']).find((p) => p?.startsWith('stackgen-verify-python-stdlib-api-'));
+      if (!project) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(project, stderr).toBeDefined();
+    child.kill('SIGINT');
+    const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 90_000))]);
+    expect(code, stderr).toBe(130);
+    expect(await leftovers(project!)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+  }, 600_000);
+});
+
+it('verify exits 75 with how to start Docker when no engine answers', () => {
+  const dir = copyFixture('python-stdlib-api');
+  expect(cli(['init', dir, '--yes', '--no-observability']).status).toBe(0);
+  const run = cli(['verify', dir], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+  expect(run.status).toBe(75);
+  expect(run.stderr).toMatch(/Docker is not reachable/);
+  expect(run.stderr).toMatch(/ensure-docker|dockerd|systemctl/);
+}, 120_000);
