@@ -12,6 +12,7 @@ import { afterAll, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import type { VerifyReport } from '../../src/verify/verify.js';
 import { leftovers } from '../../src/verify/verify.js';
+import { formatReport, toJUnit } from '../../src/verify/report.js';
 import { describeDocker, HOST_CA_BUNDLE, OFFLINE_IMAGE_MAP } from '../helpers/docker.js';
 import { FIXTURES_DIR, loadFixtureExpectations, REPO_ROOT } from '../helpers/fixtures.js';
 
@@ -22,8 +23,10 @@ afterAll(() => {
 });
 
 function copyFixture(name: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sg-e2e-${name}-`));
-  tmpDirs.push(dir);
+  // The folder keeps the fixture's name: service and project names derive from it.
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-e2e-'));
+  tmpDirs.push(parent);
+  const dir = path.join(parent, name);
   fs.cpSync(path.join(FIXTURES_DIR, name), dir, { recursive: true });
   fs.rmSync(path.join(dir, 'stackgen.test.json'));
   return dir;
@@ -89,11 +92,13 @@ describeDocker('init → verify on real Docker', () => {
     expect(app.healthOutput).toBeTruthy();
     expect(app.logsTail!.join('\n')).toContain('health check failing on purpose');
     expect(await leftovers(report.project)).toEqual({ containers: 0, networks: 0, volumes: 0 });
-    // The human report shows the same evidence.
-    const human = cli(['verify', dir, '--timeout', '60s', ...verifyFlags]);
-    expect(human.status).toBe(1);
-    expect(human.stdout).toMatch(/last healthcheck/);
-    expect(human.stdout).toMatch(/last \d+ log lines/);
+    // The human report and the JUnit file show the same evidence.
+    const human = formatReport(report);
+    expect(human).toMatch(/last healthcheck/);
+    expect(human).toMatch(/last \d+ log lines/);
+    expect(human).toMatch(/FAILED: not healthy within 60s: e2e-unhealthy/);
+    const junit = toJUnit(report);
+    expect(junit).toMatch(/<testcase [^>]*name="e2e-unhealthy healthy"[^>]*><failure message="e2e-unhealthy is unhealthy">/);
   }, 600_000);
 
   it('Ctrl-C during verify exits 130 and removes everything of the project', async () => {
