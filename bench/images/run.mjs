@@ -1,128 +1,77 @@
-// Images and verify benchmark: for every fixture with an e2e block, stackgen's generated images (via
-// `stackgen verify`) beside a naive single-stage Dockerfile on the same base.
-// Cold = builder cache pruned first; warm = a source-only change, then verify again.
-// Usage: npm run bench:images  (needs a running engine and the stand-ins of scripts/offline-images.sh)
-import { spawnSync } from 'node:child_process';
+#!/usr/bin/env node
+// Benchmark: the rendered multi-stage images against a naive single-stage Dockerfile on the same base,
+// for each end-to-end fixture, in one run: cold build (no cache), rebuild after a source-only change,
+// image size, and for the rendered stack the time to healthy and total verify wall time (cold, warm).
+// Run: npm run bench:images (needs Docker and the stand-in images: scripts/offline-images.sh).
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { loadImageMap } from '../../dist/images/image-map.js';
+import { rewriteDockerfile } from '../../dist/verify/rewrite.js';
+import { verify } from '../../dist/verify/verify.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(root, 'bin/stackgen.js');
-const DOCKER = fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const map = loadImageMap(path.join(root, 'scripts/offline-images.yaml'));
 const CA = '/etc/ssl/certs/ca-certificates.crt';
-const IMAGE_MAP = path.join(root, 'scripts/offline-images.yaml');
+const FIXTURES = (process.env.FIXTURES ?? 'node-express-pg-redis,python-stdlib-api,go-stdlib-api,static-site,mono-npm-workspaces').split(',');
+// The source file a developer edits between builds, per fixture.
+const EDIT = { 'node-express-pg-redis': 'src/server.js', 'python-stdlib-api': 'app.py', 'go-stdlib-api': 'main.go', 'static-site': 'index.html', 'mono-npm-workspaces': 'apps/api/src/server.js' };
+const APP = { 'mono-npm-workspaces': 'api' };
 
-// The source file a developer would edit, with a comment syntax that keeps it valid.
-const SOURCE_EDIT = {
-  'node-express-pg-redis': ['src/server.js', '\n// bench edit\n'],
-  'python-stdlib-api': ['app.py', '\n# bench edit\n'],
-  'go-stdlib-api': ['main.go', '\n// bench edit\n'],
-  'static-site': ['index.html', '\n<!-- bench edit -->\n'],
-  'mono-npm-workspaces': ['apps/api/src/server.js', '\n// bench edit\n'],
-};
-// Naive Dockerfiles per app service (a monorepo has one per app).
-const NAIVE = {
-  'node-express-pg-redis': { 'node-express-pg-redis': 'node-express-pg-redis/Dockerfile' },
-  'python-stdlib-api': { 'python-stdlib-api': 'python-stdlib-api/Dockerfile' },
-  'go-stdlib-api': { 'go-stdlib-api': 'go-stdlib-api/Dockerfile' },
-  'static-site': { 'static-site': 'static-site/Dockerfile' },
-  'mono-npm-workspaces': { api: 'mono-npm-workspaces/api/Dockerfile', web: 'mono-npm-workspaces/web/Dockerfile' },
-};
-
-const only = process.argv.slice(2);
-const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
-const mb = (b) => (b / 1e6).toFixed(1);
-const s = (ms) => (ms / 1000).toFixed(1);
-
-function verify(dir, extra) {
+function build(dockerfile, context, tag, { noCache = false, target } = {}) {
+  const args = ['build', '--progress=plain', '-f', dockerfile, '-t', tag, '--secret', `id=ca,src=${CA}`, ...(target ? ['--target', target] : []), ...(noCache ? ['--no-cache'] : []), context];
   const t0 = Date.now();
-  const r = run(process.execPath, [CLI, 'verify', dir, '--json', '--image-map', IMAGE_MAP, '--ca-bundle', CA, ...extra]);
-  const wall = Date.now() - t0;
-  let report;
-  try {
-    report = JSON.parse(r.stdout);
-  } catch {
-    throw new Error(`verify printed no report (exit ${r.status}): ${r.stderr.slice(-2000)}`);
-  }
-  if (r.status !== 0) throw new Error(`verify failed (exit ${r.status}): ${report.failure}`);
-  return { report, wall };
+  const r = spawnSync('/usr/bin/docker', args, { env: { ...process.env, DOCKER_BUILDKIT: '1' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`build ${tag} failed:\n${r.stderr.slice(-2000)}`);
+  const steps = new Set([...r.stderr.matchAll(/^#(\d+) \[/gm)].map((m) => m[1]));
+  const cached = new Set([...r.stderr.matchAll(/^#(\d+) CACHED/gm)].map((m) => m[1]));
+  const size = Number(execFileSync('/usr/bin/docker', ['image', 'inspect', '--format', '{{.Size}}', tag], { encoding: 'utf8' }).trim());
+  return { ms: Date.now() - t0, size, cached: cached.size, steps: steps.size };
 }
 
-function dockerBuild(dockerfile, context, tag, noCache) {
-  const t0 = Date.now();
-  const args = ['build', '--progress=plain', '-f', dockerfile, '-t', tag, '--secret', `id=ca,src=${CA}`, ...(noCache ? ['--no-cache'] : []), context];
-  const r = run(DOCKER, args, { env: { ...process.env, DOCKER_BUILDKIT: '1' } });
-  if (r.status !== 0) throw new Error(`naive build failed: ${(r.stderr + r.stdout).slice(-2000)}`);
-  const ms = Date.now() - t0;
-  const size = JSON.parse(run(DOCKER, ['image', 'inspect', tag, '--format', '{{json .Size}}']).stdout);
-  return { ms, size };
+function touch(file) {
+  const ext = path.extname(file);
+  const comment = ext === '.html' ? `\n<!-- bench ${Date.now()} -->\n` : ext === '.py' ? `\n# bench ${Date.now()}\n` : `\n// bench ${Date.now()}\n`;
+  fs.appendFileSync(file, comment);
 }
 
 const rows = [];
-for (const name of Object.keys(SOURCE_EDIT)) {
-  if (only.length && !only.includes(name)) continue;
-  const fx = JSON.parse(fs.readFileSync(path.join(root, 'fixtures', name, 'stackgen.test.json'), 'utf8'));
-  const e2e = fx.e2e ?? {};
-  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-bench-'));
-  const dir = path.join(parent, name);
-  try {
-    fs.cpSync(path.join(root, 'fixtures', name), dir, { recursive: true });
-    fs.rmSync(path.join(dir, 'stackgen.test.json'));
-    const init = run(process.execPath, [CLI, 'init', dir, '--yes', ...(e2e.initArgs ?? [])]);
-    if (init.status !== 0) throw new Error(`init failed: ${init.stderr}`);
-
-    run(DOCKER, ['builder', 'prune', '-af']);
-    const cold = verify(dir, e2e.verifyArgs ?? []);
-    const [file, edit] = SOURCE_EDIT[name];
-    fs.appendFileSync(path.join(dir, file), edit);
-    const warm = verify(dir, e2e.verifyArgs ?? []);
-
-    // Naive: same context (the user's files, as before the edit is irrelevant: cold is --no-cache).
-    for (const [svc, df] of Object.entries(NAIVE[name])) {
-      const tag = `stackgen-bench-naive-${name}-${svc}:latest`;
-      const naiveCold = dockerBuild(path.join(root, 'bench/images/naive', df), dir, tag, true);
-      fs.appendFileSync(path.join(dir, file), edit);
-      const naiveWarm = dockerBuild(path.join(root, 'bench/images/naive', df), dir, tag, false);
-      run(DOCKER, ['image', 'rm', tag]);
-      const c = cold.report.services.find((x) => x.name === svc);
-      const w = warm.report.services.find((x) => x.name === svc);
-      const healthy = (rep) => Math.max(...rep.services.filter((x) => x.healthyAfterMs).map((x) => x.healthyAfterMs));
-      rows.push({
-        fixture: name,
-        service: svc,
-        coldBuild: c.build.ms,
-        warmBuild: w.build.ms,
-        warmCached: `${w.build.cachedSteps}/${w.build.totalSteps}`,
-        size: c.build.sizeBytes,
-        naiveCold: naiveCold.ms,
-        naiveWarm: naiveWarm.ms,
-        naiveSize: naiveCold.size,
-        healthyCold: healthy(cold.report),
-        healthyWarm: healthy(warm.report),
-        verifyCold: cold.wall,
-        verifyWarm: warm.wall,
-      });
-    }
-  } catch (e) {
-    rows.push({ fixture: name, error: String(e.message ?? e).split('\n')[0] });
-  } finally {
-    fs.rmSync(parent, { recursive: true, force: true });
-  }
+for (const name of FIXTURES) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-bench-'));
+  const dir = path.join(work, name);
+  fs.cpSync(path.join(root, 'fixtures', name), dir, { recursive: true });
+  const obs = name === 'node-express-pg-redis' ? [] : ['--no-observability'];
+  execFileSync(process.execPath, [path.join(root, 'bin/stackgen.js'), 'init', dir, '--yes', ...obs], { stdio: 'ignore' });
+  const compose = parse(fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8'));
+  const svcName = APP[name] ?? Object.keys(compose.services).find((s) => compose.services[s].build);
+  const b = compose.services[svcName].build;
+  const rendered = path.join(work, 'rendered.Dockerfile');
+  fs.writeFileSync(rendered, rewriteDockerfile(fs.readFileSync(path.join(dir, b.context, b.dockerfile), 'utf8'), map));
+  const naive = path.join(work, 'naive.Dockerfile');
+  fs.writeFileSync(naive, rewriteDockerfile(fs.readFileSync(path.join(here, 'naive', name, 'Dockerfile'), 'utf8'), map));
+  const rCold = build(rendered, path.join(dir, b.context), `sg-bench-${name}:rendered`, { noCache: true, target: b.target });
+  const nCold = build(naive, dir, `sg-bench-${name}:naive`, { noCache: true });
+  touch(path.join(dir, EDIT[name]));
+  const rWarm = build(rendered, path.join(dir, b.context), `sg-bench-${name}:rendered`, { target: b.target });
+  const nWarm = build(naive, dir, `sg-bench-${name}:naive`);
+  const opts = { imageMap: path.join(root, 'scripts/offline-images.yaml'), caBundle: CA, skipServices: obs.length ? [] : ['grafana'] };
+  const v1 = await verify(dir, opts);
+  const v2 = await verify(dir, opts);
+  const healthy = (r) => Math.max(...r.services.filter((s) => s.healthyAfterMs !== undefined).map((s) => s.healthyAfterMs));
+  rows.push({ name, rCold, nCold, rWarm, nWarm, v1, v2, healthy1: healthy(v1), healthy2: healthy(v2) });
+  for (const t of [`sg-bench-${name}:rendered`, `sg-bench-${name}:naive`]) spawnSync('/usr/bin/docker', ['rmi', '-f', t], { stdio: 'ignore' });
+  fs.rmSync(work, { recursive: true, force: true });
 }
 
-const header = '| fixture / service | cold build s | rebuild after source edit s (cached steps) | rebuild/cold | image MB | naive cold s | naive rebuild s | naive MB | size/naive | healthy cold/warm s | verify wall cold/warm s |';
-console.log(header);
-console.log('|' + '---|'.repeat(11));
+const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const mb = (b) => `${(b / 1e6).toFixed(0)} MB`;
+console.log(`node ${process.version}, ${os.cpus().length} cores; stand-in base images (scripts/offline-images.yaml); one run`);
+console.log('| fixture | image rendered / naive (ratio) | cold build rendered / naive | source-only rebuild rendered (share of cold, cached steps) / naive | time to healthy cold / warm | verify wall cold / warm | verify ok |');
+console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  if (r.error) {
-    console.log(`| ${r.fixture} | ERROR: ${r.error} |`);
-    continue;
-  }
-  console.log(
-    `| ${r.fixture} / ${r.service} | ${s(r.coldBuild)} | ${s(r.warmBuild)} (${r.warmCached}) | ${(r.warmBuild / r.coldBuild).toFixed(2)} | ${mb(r.size)} | ${s(r.naiveCold)} | ${s(r.naiveWarm)} | ${mb(r.naiveSize)} | ${(r.size / r.naiveSize).toFixed(2)} | ${s(r.healthyCold)} / ${s(r.healthyWarm)} | ${s(r.verifyCold)} / ${s(r.verifyWarm)} |`,
-  );
+  console.log(`| ${r.name} | ${mb(r.rCold.size)} / ${mb(r.nCold.size)} (${(r.rCold.size / r.nCold.size).toFixed(2)}×) | ${s(r.rCold.ms)} / ${s(r.nCold.ms)} | ${s(r.rWarm.ms)} (${Math.round((100 * r.rWarm.ms) / r.rCold.ms)}%, ${r.rWarm.cached}/${r.rWarm.steps} cached) / ${s(r.nWarm.ms)} (${Math.round((100 * r.nWarm.ms) / r.nCold.ms)}%) | ${s(r.healthy1)} / ${s(r.healthy2)} | ${s(r.v1.durationMs)} / ${s(r.v2.durationMs)} | ${r.v1.ok && r.v2.ok} |`);
 }
-console.log(`\n${os.cpus().length} cores, ${new Date().toISOString()}`);
-if (rows.some((r) => r.error)) process.exitCode = 1;
