@@ -95,6 +95,18 @@ interface ComposeService {
   ports?: Array<string | { target: number; published?: number | string; host_ip?: string }>;
 }
 
+/** "127.0.0.1:8000:8000" → "127.0.0.1::8000": same container port, a free host port. */
+function ephemeralPort(p: string | { target: number; published?: number | string; host_ip?: string }): string | { target: number; host_ip?: string } {
+  if (typeof p !== 'string') {
+    const { published: _published, ...rest } = p;
+    return { ...rest, host_ip: p.host_ip ?? '127.0.0.1' };
+  }
+  const parts = p.split(':');
+  const container = parts[parts.length - 1]!;
+  const ip = parts.length === 3 ? parts[0]! : '127.0.0.1';
+  return `${ip}::${container}`;
+}
+
 const PROJECT_LABEL = 'com.docker.compose.project';
 const SERVICE_LABEL = 'com.docker.compose.service';
 
@@ -265,13 +277,22 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
       svc.build = { ms: Date.now() - t0, image: tag, sizeBytes: info.Size, layers: info.RootFS?.Layers?.length ?? 0, cachedSteps: cached.size, totalSteps: steps.size };
       override.services[name] = { image: tag };
     }
-    fs.writeFileSync(overrideFile, stringifyYaml(override));
+    // A full copy, not a -f override: compose appends override ports, and fixed host ports collide
+    // with whatever else runs here (another verify, the user's dev stack). Ports go ephemeral on
+    // 127.0.0.1; probes read the mapped port from the container.
+    const copy = parseYaml(fs.readFileSync(composeFile, 'utf8')) as { services?: Record<string, ComposeService & Record<string, unknown>> };
+    for (const [name, svc] of Object.entries(copy.services ?? {})) {
+      const o = override.services[name];
+      if (o) svc.image = o.image;
+      if (svc.ports) svc.ports = svc.ports.map(ephemeralPort);
+    }
+    fs.writeFileSync(overrideFile, stringifyYaml(copy));
 
     // 5. Start the stack under its own project name; compose waits for service_healthy dependencies.
     aborted(options.signal);
     progress('start');
     composeCmd = await composeCommand();
-    const composeArgs = ['-p', project, '--project-directory', root, '-f', composeFile, '-f', overrideFile, ...profiles.flatMap((p) => ['--profile', p])];
+    const composeArgs = ['-p', project, '--project-directory', root, '-f', overrideFile, ...profiles.flatMap((p) => ['--profile', p])];
     const timeoutMs = parseDuration(options.timeout ?? spec.verify.timeout, 180_000);
     const deadline = Date.now() + timeoutMs;
     const startAt = Date.now();
@@ -372,7 +393,7 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
   } finally {
     if (options.keep && !options.signal?.aborted && composeCmd) {
       report.kept = true;
-      report.stopCommand = `${[composeCmd.file, ...composeCmd.args].join(' ')} -p ${project} --project-directory ${root} -f ${composeFile} -f ${overrideFile} down -v --remove-orphans`;
+      report.stopCommand = `${[composeCmd.file, ...composeCmd.args].join(' ')} -p ${project} --project-directory ${root} -f ${overrideFile} down -v --remove-orphans`;
     } else {
       progress('teardown');
       await teardown(docker, project, root, composeFile, overrideFile, composeCmd);
@@ -463,7 +484,7 @@ async function prometheusTargets(hostPort: number | undefined, deadline: number,
 /** compose down, then remove anything of the project that is left (containers, networks, volumes). */
 async function teardown(docker: Docker, project: string, root: string, composeFile: string, overrideFile: string, cmd?: ComposeCommand): Promise<void> {
   if (cmd) {
-    const files = ['-f', composeFile, ...(fs.existsSync(overrideFile) ? ['-f', overrideFile] : [])];
+    const files = ['-f', fs.existsSync(overrideFile) ? overrideFile : composeFile];
     await execa(cmd.file, [...cmd.args, '-p', project, '--project-directory', root, ...files, '--profile', 'observability', '--profile', 'proxy', 'down', '-v', '--remove-orphans', '-t', '5'], { cwd: root, reject: false, timeout: 120_000 });
   }
   const filters = { label: [`${PROJECT_LABEL}=${project}`] };

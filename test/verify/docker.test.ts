@@ -1,0 +1,81 @@
+/** verify against the real engine: a one-service stack turns healthy and leaves nothing behind. */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { leftovers, verify } from '../../src/verify/verify.js';
+import { describeDocker, HOST_CA_BUNDLE, OFFLINE_IMAGE_MAP } from '../helpers/docker.js';
+import { FIXTURES_DIR, REPO_ROOT } from '../helpers/fixtures.js';
+
+const CLI = path.join(REPO_ROOT, 'bin/stackgen.js');
+const tmp: string[] = [];
+afterAll(() => {
+  for (const d of tmp) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** python-stdlib-api copied under its own name and rendered by `stackgen init`. */
+function renderedFixture(): string {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-verify-'));
+  tmp.push(parent);
+  const dir = path.join(parent, 'python-stdlib-api');
+  fs.cpSync(path.join(FIXTURES_DIR, 'python-stdlib-api'), dir, { recursive: true });
+  fs.rmSync(path.join(dir, 'stackgen.test.json'), { force: true });
+  const init = spawnSync(process.execPath, [CLI, 'init', dir, '--yes', '--no-observability'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  if (init.status !== 0) throw new Error(init.stderr + init.stdout);
+  return dir;
+}
+
+function dockerfileOf(dir: string): string {
+  const found = spawnSync('find', [dir, '-name', 'Dockerfile*', '-not', '-path', '*/node_modules/*'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+  if (!found[0]) throw new Error(`no Dockerfile rendered under ${dir}`);
+  return found[0];
+}
+
+describeDocker('verify on the real engine', () => {
+  it('builds the one-service stack, waits healthy, probes it, and tears everything down', async () => {
+    const dir = renderedFixture();
+    const report = await verify(dir, { imageMap: OFFLINE_IMAGE_MAP, caBundle: HOST_CA_BUNDLE, timeout: '120s' });
+    expect(report.ok, report.failure).toBe(true);
+    const app = report.services.find((s) => s.kind === 'app')!;
+    expect(app.health).toBe('healthy');
+    expect(app.healthyAfterMs).toBeGreaterThan(0);
+    expect(app.build!.sizeBytes).toBeGreaterThan(0);
+    expect(app.build!.layers).toBeGreaterThan(0);
+    expect(app.build!.totalSteps).toBeGreaterThan(0);
+    expect(app.probes.length).toBeGreaterThan(0);
+    for (const p of app.probes) expect(p.ok, p.message).toBe(true);
+    expect(await leftovers(report.project)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+  }, 600_000);
+
+  it('a failing build names the failing step and shows its log, then cleans up', async () => {
+    const dir = renderedFixture();
+    const file = dockerfileOf(dir);
+    fs.appendFileSync(file, '\nRUN echo "deliberate failure marker" && exit 3\n');
+    const report = await verify(dir, { imageMap: OFFLINE_IMAGE_MAP, caBundle: HOST_CA_BUNDLE, timeout: '60s' });
+    expect(report.ok).toBe(false);
+    expect(report.failure ?? '').toMatch(/deliberate failure marker|exit 3|exit code: 3/);
+    expect(await leftovers(report.project)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+  }, 600_000);
+
+  it('names an image that is neither local nor pullable up front, with the fix', async () => {
+    const dir = renderedFixture();
+    const file = dockerfileOf(dir);
+    const text = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, text.replace(/^FROM\s+\S+/im, 'FROM stackgen.invalid/nowhere:404'));
+    const err = await verify(dir, { imageMap: OFFLINE_IMAGE_MAP, caBundle: HOST_CA_BUNDLE }).then(
+      (r) => new Error(`expected a preflight error, got ${JSON.stringify(r.failure)}`),
+      (e: unknown) => e as Error,
+    );
+    const all = `${err.message} ${(err as { hint?: string }).hint ?? ''}`;
+    expect(all).toContain('stackgen.invalid/nowhere:404');
+    expect(all).toMatch(/--image-map|images\.overrides|--skip-service/);
+  }, 300_000);
+});
+
+it('the CLI exits 75 with how to start Docker when DOCKER_HOST points to a dead socket', () => {
+  const dir = renderedFixture();
+  const run = spawnSync(process.execPath, [CLI, 'verify', dir], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', DOCKER_HOST: 'unix:///nonexistent.sock' }, timeout: 120_000 });
+  expect(run.status, run.stderr).toBe(75);
+  expect(run.stderr).toMatch(/ensure-docker|dockerd|systemctl/);
+}, 120_000);
