@@ -4,6 +4,7 @@
 import type { Artifact } from '../artifact.js';
 import { composeArtifact } from './compose.js';
 import { dockerfileArtifact } from './dockerfile.js';
+import { docsArtifact } from './docs.js';
 import { envArtifact } from './env.js';
 import { observabilityArtifact } from './observability.js';
 
@@ -12,4 +13,5 @@ export const ARTIFACTS: readonly Artifact[] = [
   composeArtifact,
   envArtifact,
   observabilityArtifact,
+  docsArtifact,
 ];

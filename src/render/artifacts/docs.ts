@@ -1,0 +1,42 @@
+/**
+ * README.Docker.md: how to run, configure and troubleshoot the rendered stack. Ports come from the
+ * compose context so the table always matches compose.yaml.
+ */
+import type { Artifact, OutputFile, RenderInput } from '../artifact.js';
+import { composeContext } from '../contexts/compose.js';
+
+/** Languages with a metrics snippet in the template; others fall back to a generic pointer. */
+const SNIPPET_LANGS = ['node', 'python', 'java', 'go', 'dotnet'] as const;
+
+function snippetLang(language: string): string | null {
+  if (language === 'kotlin' || language === 'scala') return 'java';
+  if (language === 'bun' || language === 'deno') return 'node';
+  return (SNIPPET_LANGS as readonly string[]).includes(language) ? language : null;
+}
+
+export const docsArtifact: Artifact = {
+  name: 'docs',
+  files(input: RenderInput, engine): OutputFile[] {
+    const { spec } = input;
+    const compose = composeContext(spec, input.rootDir, input.imageMap);
+    const services = Object.entries(spec.services)
+      .map(([name, s]) => ({ name, language: s.language, port: s.port, publish: s.publish, metrics: s.metrics ? `${s.metrics.path} on ${s.metrics.port ?? s.port}` : null }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    const backing = Object.entries(spec.backingServices)
+      .map(([name, b]) => ({ name, kind: b.kind }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    const snippets = [...new Set(services.map((s) => snippetLang(s.language)).filter((l): l is string => l !== null))].sort();
+    const ctx = {
+      project: spec.name,
+      services,
+      backing,
+      snippets,
+      prometheus: compose.prometheus,
+      grafana: compose.grafana,
+      proxy: spec.proxy.kind === 'none' ? null : { kind: spec.proxy.kind, domains: spec.proxy.domains },
+      caBundle: spec.build.caBundle,
+      testRunners: compose.testRunners.map((t) => t.name),
+    };
+    return [{ path: 'README.Docker.md', content: engine.render('docs/README.Docker.md.njk', ctx) }];
+  },
+};
