@@ -3,11 +3,12 @@
  * the spec's verify checks (as a user would), `stackgen verify` with the offline image map and this
  * machine's CA bundle, and check the report — then that nothing of the project is left behind.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
+import { execa } from 'execa';
 import { afterAll, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import type { VerifyReport } from '../../src/verify/verify.js';
@@ -32,8 +33,10 @@ function copyFixture(name: string): string {
   return dir;
 }
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 600_000 });
+/** Async, never spawnSync: a worker blocked for minutes misses vitest's RPC heartbeats. */
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | undefined; stdout: string; stderr: string }> {
+  const r = await execa(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 600_000, reject: false });
+  return { status: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
 function addChecks(dir: string, checks: Array<{ service: string; path: string; status?: number; bodyIncludes?: string }>): void {
@@ -50,11 +53,11 @@ describeDocker('init → verify on real Docker', () => {
     it(`${fx.name}: builds, turns healthy, passes its probes, and leaves nothing behind`, async () => {
       const e2e = fx.expected.e2e!;
       const dir = copyFixture(fx.name);
-      const init = cli(['init', dir, '--yes', ...(e2e.initArgs ?? [])]);
+      const init = await cli(['init', dir, '--yes', ...(e2e.initArgs ?? [])]);
       expect(init.status, init.stderr + init.stdout).toBe(0);
       addChecks(dir, e2e.probes ?? []);
 
-      const run = cli(['verify', dir, '--json', ...verifyFlags, ...(e2e.verifyArgs ?? [])]);
+      const run = await cli(['verify', dir, '--json', ...verifyFlags, ...(e2e.verifyArgs ?? [])]);
       const report = JSON.parse(run.stdout) as VerifyReport;
       expect(run.status, `${report.failure ?? ''}\n${run.stderr.slice(-3000)}`).toBe(0);
       expect(report.ok).toBe(true);
@@ -82,8 +85,8 @@ describeDocker('init → verify on real Docker', () => {
 
   it('an app whose healthcheck never passes: exit 1, the healthcheck output and log tail, nothing left behind', async () => {
     const dir = copyFixture('e2e-unhealthy');
-    expect(cli(['init', dir, '--yes', '--no-observability']).status).toBe(0);
-    const run = cli(['verify', dir, '--json', '--timeout', '60s', ...verifyFlags]);
+    expect((await cli(['init', dir, '--yes', '--no-observability'])).status).toBe(0);
+    const run = await cli(['verify', dir, '--json', '--timeout', '60s', ...verifyFlags]);
     expect(run.status).toBe(1);
     const report = JSON.parse(run.stdout) as VerifyReport;
     expect(report.ok).toBe(false);
@@ -103,7 +106,7 @@ describeDocker('init → verify on real Docker', () => {
 
   it('Ctrl-C during verify exits 130 and removes everything of the project', async () => {
     const dir = copyFixture('python-stdlib-api');
-    expect(cli(['init', dir, '--yes', '--no-observability']).status).toBe(0);
+    expect((await cli(['init', dir, '--yes', '--no-observability'])).status).toBe(0);
     const docker = new Docker();
     const child = spawn(process.execPath, [CLI, 'verify', dir, ...verifyFlags], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -124,10 +127,10 @@ describeDocker('init → verify on real Docker', () => {
   }, 600_000);
 });
 
-it('verify exits 75 with how to start Docker when no engine answers', () => {
+it('verify exits 75 with how to start Docker when no engine answers', async () => {
   const dir = copyFixture('python-stdlib-api');
-  expect(cli(['init', dir, '--yes', '--no-observability']).status).toBe(0);
-  const run = cli(['verify', dir], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+  expect((await cli(['init', dir, '--yes', '--no-observability'])).status).toBe(0);
+  const run = await cli(['verify', dir], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
   expect(run.status).toBe(75);
   expect(run.stderr).toMatch(/Docker is not reachable/);
   expect(run.stderr).toMatch(/ensure-docker|dockerd|systemctl/);
