@@ -1,0 +1,210 @@
+/**
+ * JavaScript frameworks: which one a package declares, whether it is used, how it runs in
+ * production and whether its build is a static site (SPA, static export) rather than a server.
+ */
+import type { SourceView } from '../../../source/source-view.js';
+import { inDir, type Fact } from '../../provider.js';
+import type { Framework } from '../../types.js';
+
+export interface FrameworkDef {
+  id: Framework;
+  deps: RegExp;
+  /** `meta`: decides how the app builds and runs (SSR or static); `server`: an HTTP server library; `spa`: builds static files. */
+  kind: 'meta' | 'server' | 'spa';
+}
+
+/** Meta frameworks first: they also declare react, vite or express, and they decide how the app runs. */
+export const FRAMEWORKS: readonly FrameworkDef[] = [
+  { id: 'nextjs', deps: /^next$/, kind: 'meta' },
+  { id: 'nuxt', deps: /^(nuxt|nuxt3|nuxt-edge)$/, kind: 'meta' },
+  { id: 'tanstack-start', deps: /^@tanstack\/(react-|solid-)?start$/, kind: 'meta' },
+  { id: 'remix', deps: /^@remix-run\/(node|serve|express|react|dev)$/, kind: 'meta' },
+  { id: 'react-router', deps: /^@react-router\/(dev|node|serve)$/, kind: 'meta' },
+  { id: 'sveltekit', deps: /^@sveltejs\/kit$/, kind: 'meta' },
+  { id: 'astro', deps: /^astro$/, kind: 'meta' },
+  { id: 'angular', deps: /^@angular\/core$/, kind: 'meta' },
+  { id: 'expo', deps: /^expo$/, kind: 'meta' },
+  { id: 'create-react-app', deps: /^react-scripts$/, kind: 'spa' },
+  { id: 'nestjs', deps: /^@nestjs\/core$/, kind: 'server' },
+  { id: 'fastify', deps: /^fastify$/, kind: 'server' },
+  { id: 'koa', deps: /^koa$/, kind: 'server' },
+  { id: 'hono', deps: /^hono$/, kind: 'server' },
+  { id: 'express', deps: /^express$/, kind: 'server' },
+  { id: 'vite', deps: /^(vite|rolldown-vite)$/, kind: 'spa' },
+];
+
+const IMPORT = (mod: string) => new RegExp(`(?:require\\(\\s*|from\\s+|import\\s+|import\\(\\s*)["'](?:npm:)?${mod}(?:@[\\w.^~-]+)?(?:/[\\w/-]*)?["']`);
+
+/** What shows that a server framework is used, not only declared. */
+export const USAGE: Partial<Record<Framework, RegExp>> = {
+  express: IMPORT('express'),
+  fastify: IMPORT('fastify'),
+  koa: IMPORT('koa'),
+  hono: IMPORT('(?:hono|@hono/hono|@hono/node-server)'),
+  nestjs: /from\s+["']@nestjs\/core["']|NestFactory\.create/,
+};
+
+export const DEFAULT_PORTS: Partial<Record<Framework, number>> = {
+  nextjs: 3000, nuxt: 3000, remix: 3000, 'react-router': 3000, 'tanstack-start': 3000, sveltekit: 3000, astro: 4321, angular: 4000,
+  nestjs: 3000, express: 3000, fastify: 3000, koa: 3000, hono: 3000, expo: 8081,
+};
+
+/** Frameworks whose default port is only a convention of their docs, not something the framework enforces. */
+export const WEAK_DEFAULT: ReadonlySet<Framework> = new Set(['express', 'fastify', 'koa', 'hono']);
+
+export function readConfig(source: SourceView, dir: string, base: string): { file: string; text: string } | undefined {
+  for (const ext of ['.ts', '.mts', '.mjs', '.js', '.cjs']) {
+    const file = inDir(dir, `${base}${ext}`);
+    if (!source.has(file)) continue;
+    const text = source.readText(file);
+    if (text !== undefined) return { file, text };
+  }
+  return undefined;
+}
+
+function stripComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:"'`])\/\/.*$/gm, '$1');
+}
+
+export interface StaticOutput {
+  dir: string;
+  fact: Fact;
+  /** A script other than `build` that produces the static files (nuxt generate). */
+  buildScript?: string;
+}
+
+function fact(file: string, signal: string, line?: number): Fact {
+  return { file, ...(line ? { line } : {}), signal, kind: 'framework' };
+}
+
+function quoted(text: string, key: string): string | undefined {
+  return new RegExp(`\\b${key}\\s*:\\s*["'\`]([^"'\`]+)["'\`]`).exec(text)?.[1];
+}
+
+interface AngularJson {
+  projects?: Record<string, { projectType?: string; architect?: Record<string, { builder?: string; options?: { outputPath?: unknown; ssr?: unknown; server?: unknown } }> }>;
+}
+
+/** Angular build output and whether it server-renders. */
+export function angularInfo(source: SourceView, dir: string, deps: Record<string, string>): { project?: string; outputBase: string; browserDir: string; ssr: boolean } {
+  const ng = source.readJson<AngularJson>(inDir(dir, 'angular.json')).value;
+  const entries = Object.entries(ng?.projects ?? {});
+  const app = entries.find(([, p]) => p.projectType === 'application') ?? entries[0];
+  const build = app?.[1].architect?.build;
+  const out = build?.options?.outputPath;
+  const major = Number(/(\d+)/.exec(deps['@angular/core'] ?? '')?.[1] ?? 0);
+  const appBuilder = /:application$/.test(build?.builder ?? '') || (build?.builder === undefined && major >= 17);
+  let outputBase = app ? `dist/${app[0]}` : 'dist';
+  let browserDir = appBuilder ? `${outputBase}/browser` : outputBase;
+  if (typeof out === 'string') {
+    outputBase = out.replace(/^\.\//, '').replace(/\/$/, '');
+    browserDir = appBuilder ? `${outputBase}/browser` : outputBase;
+  } else if (out && typeof out === 'object') {
+    const o = out as { base?: unknown; browser?: unknown };
+    if (typeof o.base === 'string') outputBase = o.base.replace(/\/$/, '');
+    browserDir = typeof o.browser === 'string' ? (o.browser === '' ? outputBase : `${outputBase}/${o.browser}`) : `${outputBase}/browser`;
+  }
+  const ssr = Boolean(deps['@angular/ssr'] || deps['@nguniversal/express-engine'] || build?.options?.ssr || build?.options?.server);
+  const result: { project?: string; outputBase: string; browserDir: string; ssr: boolean } = { outputBase, browserDir, ssr };
+  if (app) result.project = app[0];
+  return result;
+}
+
+/** The static build output, when this framework (as configured) builds a static site rather than a server. */
+export function staticOutput(source: SourceView, dir: string, fw: Framework, deps: Record<string, string>, scripts: Record<string, string>): StaticOutput | undefined {
+  const pkgFile = inDir(dir, 'package.json');
+  switch (fw) {
+    case 'vite': {
+      const cfg = readConfig(source, dir, 'vite.config');
+      const outDir = cfg ? quoted(stripComments(cfg.text), 'outDir') : undefined;
+      return { dir: outDir?.replace(/^\.\//, '') ?? 'dist', fact: fact(cfg?.file ?? pkgFile, `vite build without a server framework: static output in ${outDir ?? 'dist'}`) };
+    }
+    case 'create-react-app':
+      return { dir: 'build', fact: fact(pkgFile, 'create-react-app build: static output in build', source.lineOf(pkgFile, '"react-scripts"')) };
+    case 'angular': {
+      const ng = angularInfo(source, dir, deps);
+      if (ng.ssr) return undefined;
+      return { dir: ng.browserDir, fact: fact(source.has(inDir(dir, 'angular.json')) ? inDir(dir, 'angular.json') : pkgFile, `Angular app without SSR: static output in ${ng.browserDir}`) };
+    }
+    case 'astro': {
+      const adapter = Object.keys(deps).find((d) => /^@astrojs\/(node|vercel|netlify|cloudflare|deno)$/.test(d) || d === '@deno/astro-adapter');
+      if (adapter) return undefined;
+      const cfg = readConfig(source, dir, 'astro.config');
+      const text = cfg ? stripComments(cfg.text) : '';
+      if (/\badapter\s*:/.test(text)) return undefined;
+      const outDir = quoted(text, 'outDir')?.replace(/^\.\//, '') ?? 'dist';
+      return { dir: outDir, fact: fact(cfg?.file ?? pkgFile, `Astro without a server adapter: static output in ${outDir}`) };
+    }
+    case 'nextjs': {
+      const cfg = readConfig(source, dir, 'next.config');
+      const text = cfg ? stripComments(cfg.text) : '';
+      const exported = /output\s*:\s*["']export["']/.test(text);
+      const legacy = /\bnext\s+export\b/.test(scripts.build ?? '');
+      if (!exported && !legacy) return undefined;
+      const outDir = quoted(text, 'distDir') ?? 'out';
+      return cfg && exported
+        ? { dir: outDir, fact: fact(cfg.file, "next output: 'export' (static export)", source.lineOf(cfg.file, /output\s*:\s*["']export["']/)) }
+        : { dir: 'out', fact: fact(pkgFile, 'build runs `next export` (static export)', source.lineOf(pkgFile, 'next export')) };
+    }
+    case 'nuxt': {
+      const cfg = readConfig(source, dir, 'nuxt.config');
+      const text = cfg ? stripComments(cfg.text) : '';
+      const spa = /\bssr\s*:\s*false/.test(text);
+      const generateBuild = /\bnuxi?\s+generate\b/.test(scripts.build ?? '');
+      const generate = Object.entries(scripts).find(([, s]) => /\bnuxi?\s+generate\b/.test(s))?.[0];
+      if (generateBuild) return { dir: '.output/public', fact: fact(pkgFile, 'build runs `nuxt generate` (static site)', source.lineOf(pkgFile, /nuxi? generate/)) };
+      if (spa && cfg) {
+        const out: StaticOutput = { dir: '.output/public', fact: fact(cfg.file, 'nuxt ssr: false (client-side app, generated as static files)', source.lineOf(cfg.file, /ssr\s*:\s*false/)) };
+        if (generate) out.buildScript = generate;
+        return out;
+      }
+      return undefined;
+    }
+    case 'sveltekit': {
+      if (!deps['@sveltejs/adapter-static']) return undefined;
+      const cfg = readConfig(source, dir, 'svelte.config');
+      const pages = cfg ? quoted(stripComments(cfg.text), 'pages') : undefined;
+      return { dir: pages ?? 'build', fact: fact(pkgFile, `SvelteKit adapter-static: static output in ${pages ?? 'build'}`, source.lineOf(pkgFile, '@sveltejs/adapter-static')) };
+    }
+    case 'react-router': {
+      const cfg = readConfig(source, dir, 'react-router.config');
+      const line = cfg ? source.lineOf(cfg.file, /\bssr\s*:\s*false/) : undefined;
+      return cfg && line ? { dir: 'build/client', fact: fact(cfg.file, 'react-router ssr: false (SPA mode): static output in build/client', line) } : undefined;
+    }
+    case 'expo':
+      return /\bexpo\s+export\b/.test(scripts.build ?? '') ? { dir: 'dist', fact: fact(pkgFile, 'build runs `expo export` (static web build)', source.lineOf(pkgFile, 'expo export')) } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Production start command a framework implies when the package has no usable start script. */
+export function frameworkStart(source: SourceView, dir: string, fw: Framework, deps: Record<string, string>, scripts: Record<string, string>): string | null {
+  switch (fw) {
+    case 'nextjs':
+      return 'next start';
+    case 'nuxt':
+    case 'tanstack-start':
+      return 'node .output/server/index.mjs';
+    case 'sveltekit':
+      return deps['@sveltejs/adapter-node'] ? 'node build' : null;
+    case 'remix':
+      return readConfig(source, dir, 'vite.config') ? 'remix-serve ./build/server/index.js' : 'remix-serve ./build/index.js';
+    case 'react-router':
+      return 'react-router-serve ./build/server/index.js';
+    case 'astro':
+      return deps['@astrojs/node'] ? 'node ./dist/server/entry.mjs' : null;
+    case 'nestjs':
+      return 'node dist/main.js';
+    case 'angular': {
+      const ssrScript = Object.entries(scripts).find(([k]) => k.startsWith('serve:ssr'))?.[1];
+      if (ssrScript) return ssrScript;
+      const ng = angularInfo(source, dir, deps);
+      return ng.ssr ? `node ${ng.outputBase}/server/server.mjs` : null;
+    }
+    case 'expo':
+      return 'expo start';
+    default:
+      return null;
+  }
+}
