@@ -1,84 +1,169 @@
 #!/usr/bin/env bash
 # Builds the stand-in images stackgen's tests and CI run against when no container registry is
-# reachable: a debootstrapped Debian base, then node, python, golang, distroless-static,
-# nginx-unprivileged, postgres, redis and prometheus built FROM it with Debian's packages.
-# scripts/offline-images.yaml maps the pinned upstream references to these tags.
+# reachable: a debootstrapped Debian bookworm base, then node, python, golang, distroless-static,
+# nginx-unprivileged, postgres, redis and prometheus built FROM it with Debian's packages (node
+# uses the host's own node, npm and corepack). scripts/offline-images.yaml maps the upstream
+# references stackgen renders to these tags.
 #
-# Idempotent: an image is rebuilt only when its tag is missing or its stand-in folder changed
-# (a content hash is kept in the image label org.stackgen.standin.hash).
+# Idempotent and cached by tag: an image is built only when its tag is missing or its inputs
+# changed (its stand-in folder, the base image, for node the host's node/npm/corepack); a content
+# hash is kept in the label org.stackgen.standin.hash.
+#
+# Usage: scripts/offline-images.sh [NAME...]     (default: all; NAME e.g. node, postgres)
+# Env:   STACKGEN_STANDIN_NAMESPACE  tag prefix (default stackgen.local)
+#        STACKGEN_STANDIN_FORCE=1    rebuild even when the hash matches
+#        DOCKER                      docker client (default /usr/bin/docker, the Debian one)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 standins="$here/stand-ins"
+NS="${STACKGEN_STANDIN_NAMESPACE:-stackgen.local}"
+FORCE="${STACKGEN_STANDIN_FORCE:-0}"
 DOCKER="${DOCKER:-/usr/bin/docker}"
 [ -x "$DOCKER" ] || DOCKER="$(command -v docker)"
 export DOCKER_BUILDKIT=1
+CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
+BASE_TAG="$NS/debian:bookworm"
+
+# name  tag  upstream image it stands in for
+STANDINS=(
+  "node               node:20                   node:*-bookworm-slim"
+  "python             python:3.11               python:*-slim-bookworm"
+  "golang             golang:1.19               golang:*-bookworm"
+  "distroless-static  distroless-static:nonroot gcr.io/distroless/static-debian12:nonroot"
+  "nginx-unprivileged nginx-unprivileged:1      nginxinc/nginx-unprivileged:*-alpine"
+  "postgres           postgres:15               postgres:*"
+  "redis              redis:7                   redis:*"
+  "prometheus         prometheus:2              prom/prometheus:*"
+)
 
 log() { printf '[offline-images] %s\n' "$*" >&2; }
+JOBS="${STACKGEN_STANDIN_JOBS:-2}"
+reports="$(mktemp -d /tmp/stackgen-standins.XXXXXX)"
+trap 'rm -rf "$reports"' EXIT
+# report TAG BUILD SIZE: one row of the closing table (builds run in background jobs).
+report() { printf '%s|%s|%s\n' "$1" "$2" "$3" > "$reports/$(printf '%s' "$1" | tr '/:' '__')"; }
 
-# The Debian mirror this machine already uses (deb822 or one-line sources), never a hard-coded host.
+# The Debian mirror this machine's apt already uses (deb822 or one-line sources), never hard-coded.
 debian_mirror() {
   local uri
-  uri="$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v security | head -n1 || true)"
-  if [ -z "$uri" ]; then
-    uri="$(grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '{print $2}' | grep -v security | head -n1 || true)"
-  fi
-  [ -n "$uri" ] || { log "no Debian mirror found in /etc/apt/sources*"; exit 1; }
-  printf '%s' "$uri"
+  uri="$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -E '/debian/?$' | head -n1 || true)"
+  [ -n "$uri" ] || uri="$(grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | sed -E 's/\[[^]]*\]//' | awk '{print $2}' | grep -E '/debian/?$' | head -n1 || true)"
+  [ -n "$uri" ] || { log "ERROR: no Debian mirror found in /etc/apt/sources*"; exit 1; }
+  printf '%s' "${uri%/}"
 }
 
-image_label() { "$DOCKER" image inspect --format "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true; }
+label_of() { "$DOCKER" image inspect --format "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true; }
+image_id() { "$DOCKER" image inspect --format '{{.Id}}' "$1" 2>/dev/null || true; }
+size_mb() { "$DOCKER" image inspect --format '{{.Size}}' "$1" | awk '{printf "%.0f", $1/1e6}'; }
+hash_of() { sha256sum | cut -c1-16; }
+
+# Drops the image a rebuilt tag pointed to, unless a container or another tag still uses it.
+drop_old() { [ -z "$1" ] || [ "$1" = "$(image_id "$2")" ] || "$DOCKER" rmi "$1" >/dev/null 2>&1 || true; }
 
 build_base() {
-  local tag=stackgen.local/debian:bookworm
-  if "$DOCKER" image inspect "$tag" >/dev/null 2>&1; then log "$tag present"; return; fi
-  command -v debootstrap >/dev/null || { log "debootstrap is missing: apt-get install -y debootstrap"; exit 1; }
+  local mirror hash old t0=$SECONDS
+  mirror="$(debian_mirror)"
+  hash="$( { declare -f build_base; echo "$mirror"; } | hash_of)"
+  old="$(image_id "$BASE_TAG")"
+  if [ "$FORCE" != 1 ] && [ "$(label_of "$BASE_TAG" org.stackgen.standin.hash)" = "$hash" ]; then
+    log "$BASE_TAG up to date"; report "$BASE_TAG" cached "$(size_mb "$BASE_TAG")"; return
+  fi
+  command -v debootstrap >/dev/null || { log "ERROR: debootstrap is missing: apt-get install -y debootstrap"; exit 1; }
   local rootfs; rootfs="$(mktemp -d /tmp/stackgen-rootfs.XXXXXX)"
-  log "debootstrap bookworm (minbase) from the configured Debian mirror"
-  debootstrap --variant=minbase bookworm "$rootfs" "$(debian_mirror)" >/tmp/stackgen-debootstrap.log 2>&1 \
-    || { tail -n 30 /tmp/stackgen-debootstrap.log >&2; exit 1; }
-  # Slim like the upstream -slim images: no apt lists, docs, man pages or caches.
-  rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/locale/*
-  printf 'path-exclude /usr/share/doc/*\npath-exclude /usr/share/man/*\npath-exclude /usr/share/locale/*\n' > "$rootfs/etc/dpkg/dpkg.cfg.d/excludes"
-  printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' > "$rootfs/etc/apt/apt.conf.d/99stackgen-slim"
-  tar -C "$rootfs" -c . | "$DOCKER" import \
-    --change 'CMD ["bash"]' --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    --change 'LABEL org.opencontainers.image.description="stackgen offline stand-in: Debian bookworm minbase (debootstrap)"' \
-    - "$tag" >/dev/null
+  log "debootstrap --variant=minbase bookworm from the configured Debian mirror"
+  if ! debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >/tmp/stackgen-debootstrap.log 2>&1; then
+    tail -n 30 /tmp/stackgen-debootstrap.log >&2; rm -rf "$rootfs"; exit 1
+  fi
+  # Slim like the upstream -slim images: no package lists, caches, docs, man pages or locales, and
+  # dpkg keeps them out of every image built on top.
+  rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb \
+    "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* "$rootfs"/usr/share/locale/* \
+    "$rootfs"/var/log/*.log "$rootfs"/var/log/apt/* "$rootfs"/tmp/*
+  printf 'path-exclude /usr/share/doc/*\npath-include /usr/share/doc/*/copyright\npath-exclude /usr/share/man/*\npath-exclude /usr/share/info/*\npath-exclude /usr/share/locale/*\npath-exclude /usr/share/lintian/*\n' \
+    > "$rootfs/etc/dpkg/dpkg.cfg.d/stackgen-slim"
+  printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\nAcquire::Languages "none";\n' > "$rootfs/etc/apt/apt.conf.d/99stackgen-slim"
+  # As the official debian image: downloaded .debs never stay in a layer.
+  local clean='"rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true";'
+  printf 'DPkg::Post-Invoke { %s };\nAPT::Update::Post-Invoke { %s };\nDir::Cache::pkgcache "";\nDir::Cache::srcpkgcache "";\n' "$clean" "$clean" \
+    > "$rootfs/etc/apt/apt.conf.d/docker-clean"
+  # Package scripts never start services inside an image.
+  printf '#!/bin/sh\nexit 101\n' > "$rootfs/usr/sbin/policy-rc.d" && chmod 755 "$rootfs/usr/sbin/policy-rc.d"
+  tar --numeric-owner -C "$rootfs" -c . | "$DOCKER" import \
+    --change 'CMD ["bash"]' \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change "LABEL org.stackgen.standin.hash=$hash" \
+    --change 'LABEL org.stackgen.standin=true' \
+    --change 'LABEL org.opencontainers.image.title="stackgen stand-in: debian:bookworm"' \
+    --change 'LABEL org.opencontainers.image.description="Local stand-in for debian:bookworm-slim: Debian bookworm minbase made by debootstrap from Debian packages, not the upstream image"' \
+    - "$BASE_TAG" >/dev/null
   rm -rf "$rootfs"
-  log "$tag imported"
+  drop_old "$old" "$BASE_TAG"
+  log "$BASE_TAG built in $((SECONDS - t0))s ($(size_mb "$BASE_TAG") MB)"
+  report "$BASE_TAG" "$((SECONDS - t0))s" "$(size_mb "$BASE_TAG")"
 }
 
-# build NAME TAG: builds scripts/stand-ins/NAME as TAG unless an image with the same content hash exists.
+# build NAME TAG UPSTREAM
 build() {
-  local name="$1" tag="$2" ctx="$standins/$1" hash
-  hash="$(cd "$ctx" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
-  if [ "$(image_label "$tag" org.stackgen.standin.hash)" = "$hash" ]; then log "$tag present"; return; fi
+  local name="$1" tag="$NS/$2" upstream="$3" ctx="$standins/$1" hash extra="" old t0=$SECONDS
+  if [ "$name" = node ]; then
+    local node npm_dir corepack_dir
+    node="$(readlink -f "$(command -v node)")"
+    npm_dir="$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)"
+    corepack_dir="$(cd "$(dirname "$(readlink -f "$(command -v corepack)")")/.." && pwd)"
+    extra="$(sha256sum "$node" | cut -c1-16) $(cat "$npm_dir/package.json" "$corepack_dir/package.json" | hash_of)"
+  fi
+  hash="$( { cd "$ctx" && find . -type f -print0 | sort -z | xargs -0 sha256sum; image_id "$BASE_TAG"; echo "$extra"; } | hash_of)"
+  old="$(image_id "$tag")"
+  if [ "$FORCE" != 1 ] && [ "$(label_of "$tag" org.stackgen.standin.hash)" = "$hash" ]; then
+    log "$tag up to date"; report "$tag" cached "$(size_mb "$tag")"; return
+  fi
   local build_ctx="$ctx"
   if [ "$name" = node ]; then
-    # The host's node and npm go into a temporary context; they are never committed.
+    # The host's node, npm and corepack go into a temporary context; they are never committed.
     build_ctx="$(mktemp -d /tmp/stackgen-node-ctx.XXXXXX)"
     cp -a "$ctx/." "$build_ctx/"
-    cp "$(readlink -f "$(command -v node)")" "$build_ctx/node"
-    cp -a "$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")" "$build_ctx/npm"
+    cp "$node" "$build_ctx/node"
+    cp -a "$npm_dir" "$build_ctx/npm" && rm -rf "$build_ctx/npm/docs" "$build_ctx/npm/man"
+    cp -a "$corepack_dir" "$build_ctx/corepack"
   fi
-  local t0=$SECONDS
-  "$DOCKER" build --quiet --label "org.stackgen.standin.hash=$hash" \
-    --label "org.opencontainers.image.description=stackgen offline stand-in for $name, built from Debian packages" \
-    -t "$tag" "$build_ctx" >/dev/null
+  local args=(build --progress=plain --build-arg "BASE=$BASE_TAG"
+    --label org.stackgen.standin=true --label "org.stackgen.standin.hash=$hash" --label "org.stackgen.standin.for=$upstream"
+    --label "org.opencontainers.image.title=stackgen stand-in: $upstream"
+    --label "org.opencontainers.image.description=Local stand-in for $upstream, built from Debian bookworm packages by stackgen's scripts/offline-images.sh; not the upstream image"
+    -t "$tag")
+  # Steps that reach the npm registry trust this machine's CA bundle through a build secret only.
+  [ -r "$CA_BUNDLE" ] && args+=(--secret "id=ca,src=$CA_BUNDLE")
+  [ "$name" = node ] && args+=(--build-arg "NODE_VERSION=$("$node" -p 'process.versions.node')")
+  local logf="/tmp/stackgen-build-$name.log"
+  if ! "$DOCKER" "${args[@]}" "$build_ctx" >"$logf" 2>&1; then
+    log "ERROR: building $tag failed; last lines of $logf:"
+    tail -n 40 "$logf" >&2
+    exit 1
+  fi
   [ "$build_ctx" = "$ctx" ] || rm -rf "$build_ctx"
-  log "$tag built in $((SECONDS - t0))s ($("$DOCKER" image inspect --format '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1e6}'))"
+  drop_old "$old" "$tag"
+  log "$tag built in $((SECONDS - t0))s ($(size_mb "$tag") MB)"
+  report "$tag" "$((SECONDS - t0))s" "$(size_mb "$tag")"
 }
 
-"$DOCKER" info >/dev/null 2>&1 || { log "no Docker engine answers: run scripts/ensure-docker.sh"; exit 75; }
+"$DOCKER" info >/dev/null 2>&1 || { log "ERROR: no Docker engine answers: run scripts/ensure-docker.sh"; exit 75; }
 start=$SECONDS
 build_base
-build node stackgen.local/node:20
-build python stackgen.local/python:3.11
-build golang stackgen.local/golang:1.19
-build distroless-static stackgen.local/distroless-static:nonroot
-build nginx-unprivileged stackgen.local/nginx-unprivileged:1
-build postgres stackgen.local/postgres:15
-build redis stackgen.local/redis:7
-build prometheus stackgen.local/prometheus:2
+# Builds mostly wait on downloads, dpkg and layer export: $JOBS at a time (default 2) is faster
+# than one on two cores; a failed build fails the whole run after the others finish.
+failed=0
+for entry in "${STANDINS[@]}"; do
+  read -r name tag upstream <<<"$entry"
+  if [ $# -gt 0 ] && ! printf '%s\n' "$@" | grep -qx "$name"; then continue; fi
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || failed=1; done
+  build "$name" "$tag" "$upstream" &
+done
+while [ "$(jobs -rp | wc -l)" -gt 0 ]; do wait -n || failed=1; done
+wait || failed=1
+{
+  printf '%-44s %8s %8s\n' IMAGE BUILD 'SIZE MB'
+  cat "$reports"/* | while IFS='|' read -r t d s; do printf '%-44s %8s %8s\n' "$t" "$d" "$s"; done
+} >&2
+[ "$failed" = 0 ] || { log "ERROR: some stand-ins failed to build (see above)"; exit 1; }
 log "stand-in images ready in $((SECONDS - start))s"

@@ -2,6 +2,9 @@
  * The one gate for tests that need a real Docker engine. With an engine they run; without one they
  * are skipped with a loud reason locally and FAIL under CI=true, so CI can never go green by
  * silently skipping the tests that matter most.
+ *
+ *   import { describeDocker, itDocker } from '../helpers/docker.js';
+ *   describeDocker('builds and runs', () => { it(...) });   // or itDocker('…', async () => …)
  */
 import path from 'node:path';
 import Docker from 'dockerode';
@@ -27,42 +30,65 @@ export function configureTestcontainers(): void {
   process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
 }
 
-let probe: Promise<{ reachable: boolean; detail: string }> | undefined;
+export interface DockerProbe {
+  reachable: boolean;
+  /** Where the engine was looked for, and why it did not answer. */
+  detail: string;
+}
 
-export function dockerReachable(): Promise<{ reachable: boolean; detail: string }> {
+let probe: Promise<DockerProbe> | undefined;
+
+/** Pings the engine dockerode would use (DOCKER_HOST, else /var/run/docker.sock), once per process. */
+export function dockerAvailable(): Promise<DockerProbe> {
   probe ??= (async () => {
-    const where = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+    const where = process.env.DOCKER_HOST ?? '/var/run/docker.sock';
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const docker = new Docker();
-      await Promise.race([docker.ping(), new Promise((_, rej) => setTimeout(() => rej(new Error('ping timed out after 5s')), 5000))]);
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('ping timed out after 5s')), 5000);
+      });
+      await Promise.race([new Docker().ping(), timeout]);
       return { reachable: true, detail: where };
     } catch (err) {
       return { reachable: false, detail: `no Docker engine reachable at ${where} (${(err as Error).message})` };
+    } finally {
+      clearTimeout(timer);
     }
   })();
   return probe;
 }
 
-const engine = await dockerReachable();
-const decision = gateDecision(engine.reachable, process.env.CI);
-const HOW = 'start one with `bash scripts/ensure-docker.sh` (then `bash scripts/offline-images.sh`)';
+export const docker = await dockerAvailable();
+const decision = gateDecision(docker.reachable, process.env.CI);
+const HOW = 'run `bash scripts/ensure-docker.sh` and `bash scripts/offline-images.sh`';
+const failure = `${docker.detail}; ${HOW} (CI=true: a missing Docker engine is a failure, not a skip)`;
 
 if (decision === 'skip') {
-  console.warn(`\n*** SKIPPED Docker-backed tests: ${engine.detail}; ${HOW} ***\n`);
+  console.warn(`\n*** SKIPPED Docker-backed tests: ${docker.detail} — ${HOW} ***\n`);
 }
+if (decision === 'run') configureTestcontainers();
 
 /** `describe` for suites that need Docker: run, loudly skip, or fail under CI. */
 export function describeDocker(name: string, fn: () => void): void {
   if (decision === 'run') {
-    configureTestcontainers();
     describe(name, fn);
   } else if (decision === 'skip') {
-    describe.skip(`${name} [SKIPPED: ${engine.detail}]`, fn);
+    describe.skip(`${name} [SKIPPED: ${docker.detail}]`, fn);
   } else {
     describe(name, () => {
-      it('needs a Docker engine (CI=true: missing Docker is a failure, not a skip)', () => {
-        throw new Error(`${engine.detail}; ${HOW}`);
+      it('needs a Docker engine', () => {
+        throw new Error(failure);
       });
     });
   }
+}
+
+/** `it` for a single test that needs Docker: run, loudly skip, or fail under CI. */
+export function itDocker(name: string, fn: () => Promise<void> | void, timeout?: number): void {
+  if (decision === 'run') it(name, fn, timeout);
+  else if (decision === 'skip') it.skip(`${name} [SKIPPED: ${docker.detail}]`, fn);
+  else
+    it(name, () => {
+      throw new Error(failure);
+    });
 }

@@ -1,29 +1,30 @@
 /**
- * The offline stand-ins behave like the upstream images the rendered stacks name: every tag in the
- * image map exists, and each one does what compose files and Dockerfiles rely on.
+ * The offline stand-ins behave like the upstream images the rendered stacks name: the image map
+ * covers what stackgen renders, every tag it names exists, and each image does what compose files
+ * and Dockerfiles rely on. Containers are reached only through ports published on 127.0.0.1.
  */
 import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
 import Docker from 'dockerode';
-import { expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { IMAGES } from '../../src/images/catalog.js';
+import { loadImageMap, mapImage } from '../../src/images/image-map.js';
 import { describeDocker, OFFLINE_IMAGE_MAP } from '../helpers/docker.js';
+import { REPO_ROOT } from '../helpers/fixtures.js';
 
-const docker = new Docker();
+const engine = new Docker();
+const map = loadImageMap(OFFLINE_IMAGE_MAP);
+const standIn = (ref: string): string => mapImage(ref, map);
+const LABEL = { 'org.stackgen.test': 'infra-stand-ins' };
+const started: Docker.Container[] = [];
 
-/** Runs a throwaway container to completion and returns its exit code and output. */
-async function run(image: string, cmd: string[], opts: { user?: string; entrypoint?: string[] } = {}): Promise<{ code: number; out: string }> {
-  const c = await docker.createContainer({ Image: image, Cmd: cmd, User: opts.user, Entrypoint: opts.entrypoint, HostConfig: { AutoRemove: false } });
-  try {
-    await c.start();
-    const { StatusCode } = (await c.wait()) as { StatusCode: number };
-    const logs = (await c.logs({ stdout: true, stderr: true })) as Buffer;
-    return { code: StatusCode, out: demux(logs) };
-  } finally {
-    await c.remove({ force: true });
-  }
-}
+afterAll(async () => {
+  // Anonymous volumes too (postgres and redis declare VOLUME).
+  await Promise.all(started.map((c) => c.remove({ force: true, v: true }).catch(() => undefined)));
+});
 
-/** Docker's multiplexed log stream → plain text. */
+/** Docker's multiplexed log/exec stream → plain text. */
 function demux(buf: Buffer): string {
   let out = '';
   for (let i = 0; i + 8 <= buf.length; ) {
@@ -34,98 +35,52 @@ function demux(buf: Buffer): string {
   return out;
 }
 
-describeDocker('offline stand-in images', () => {
-  const map = parse(fs.readFileSync(OFFLINE_IMAGE_MAP, 'utf8')) as { overrides: Record<string, string> };
+interface RunOptions {
+  user?: string;
+  entrypoint?: string[];
+  env?: string[];
+  /** Host networking, for a client that reaches a published port on 127.0.0.1. */
+  hostNetwork?: boolean;
+}
 
-  it('exist for every reference in the image map', async () => {
-    const missing: string[] = [];
-    for (const tag of new Set(Object.values(map.overrides))) {
-      try {
-        await docker.getImage(tag).inspect();
-      } catch {
-        missing.push(tag);
-      }
-    }
-    expect(missing, 'run scripts/offline-images.sh').toEqual([]);
+/** Runs a throwaway container to completion: exit code and output. */
+async function run(image: string, cmd: string[], opts: RunOptions = {}): Promise<{ code: number; out: string }> {
+  const c = await engine.createContainer({
+    Image: image,
+    Cmd: cmd,
+    User: opts.user,
+    Entrypoint: opts.entrypoint,
+    Env: opts.env,
+    Labels: LABEL,
+    HostConfig: opts.hostNetwork ? { NetworkMode: 'host' } : {},
   });
+  started.push(c);
+  try {
+    await c.start();
+    const { StatusCode } = (await c.wait()) as { StatusCode: number };
+    return { code: StatusCode, out: demux((await c.logs({ stdout: true, stderr: true })) as Buffer) };
+  } finally {
+    await c.remove({ force: true, v: true });
+  }
+}
 
-  it('node has node and npm', async () => {
-    const r = await run('stackgen.local/node:20', ['sh', '-c', 'node -v && npm -v']);
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^v20\./);
+/** Starts a long-running container with `port` published on 127.0.0.1 at a free host port. */
+async function serve(image: string, port: number, opts: { cmd?: string[]; env?: string[] } = {}): Promise<{ c: Docker.Container; hostPort: number }> {
+  const c = await engine.createContainer({
+    Image: image,
+    Cmd: opts.cmd,
+    Env: opts.env,
+    Labels: LABEL,
+    ExposedPorts: { [`${port}/tcp`]: {} },
+    HostConfig: { PortBindings: { [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '' }] } },
   });
-
-  it('python can create a venv and has pip in it', async () => {
-    const r = await run('stackgen.local/python:3.11', ['sh', '-c', 'python -m venv /tmp/v && /tmp/v/bin/pip --version']);
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/python 3\.11/);
-  });
-
-  it('golang has go', async () => {
-    const r = await run('stackgen.local/golang:1.19', ['go', 'version']);
-    expect(r.out).toMatch(/go1\.19/);
-  });
-
-  it('distroless-static runs as nonroot 65532 and has no shell', async () => {
-    const info = await docker.getImage('stackgen.local/distroless-static:nonroot').inspect();
-    expect(info.Config.User).toBe('65532:65532');
-    await expect(run('stackgen.local/distroless-static:nonroot', ['/bin/sh', '-c', 'true'])).rejects.toThrow();
-  });
-
-  it('prometheus ships promtool and runs as nobody', async () => {
-    const r = await run('stackgen.local/prometheus:2', ['--version'], { entrypoint: ['/bin/promtool'] });
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/promtool, version 2\./);
-    const info = await docker.getImage('stackgen.local/prometheus:2').inspect();
-    expect(info.Config.User).toBe('65534');
-  });
-
-  it('nginx-unprivileged serves on 8080 as uid 101 with wget available', async () => {
-    const r = await run('stackgen.local/nginx-unprivileged:1', ['sh', '-c', 'nginx && sleep 1 && wget -qO- http://127.0.0.1:8080/ && id -u'], { user: '101' });
-    expect(r.code).toBe(0);
-    expect(r.out).toContain('<title>nginx</title>');
-    expect(r.out.trim().endsWith('101')).toBe(true);
-  });
-
-  it('postgres initialises with the given password and rejects a wrong one', async () => {
-    const c = await docker.createContainer({ Image: 'stackgen.local/postgres:15', Env: ['POSTGRES_USER=app', 'POSTGRES_PASSWORD=pw-right', 'POSTGRES_DB=appdb'] });
-    try {
-      await c.start();
-      let ready = false;
-      for (let i = 0; i < 60 && !ready; i++) {
-        ready = (await exec(c, ['pg_isready', '-h', '127.0.0.1', '-U', 'app', '-d', 'appdb'])).code === 0;
-        if (!ready) await new Promise((r) => setTimeout(r, 500));
-      }
-      expect(ready).toBe(true);
-      expect((await exec(c, ['psql', '-h', '127.0.0.1', '-U', 'app', '-d', 'appdb', '-tc', 'select 40+2'], ['PGPASSWORD=pw-right'])).out).toContain('42');
-      expect((await exec(c, ['psql', '-h', '127.0.0.1', '-U', 'app', '-d', 'appdb', '-tc', 'select 1'], ['PGPASSWORD=wrong'])).code).not.toBe(0);
-    } finally {
-      await c.remove({ force: true });
-    }
-  });
-
-  it('postgres refuses to initialise without a password', async () => {
-    const r = await run('stackgen.local/postgres:15', ['postgres']);
-    expect(r.code).not.toBe(0);
-    expect(r.out).toMatch(/POSTGRES_PASSWORD is not set/);
-  });
-
-  it('redis honours --requirepass', async () => {
-    const c = await docker.createContainer({ Image: 'stackgen.local/redis:7', Cmd: ['redis-server', '--requirepass', 'pw'] });
-    try {
-      await c.start();
-      let pong = '';
-      for (let i = 0; i < 20 && !pong.includes('PONG'); i++) {
-        pong = (await exec(c, ['redis-cli', '-a', 'pw', '--no-auth-warning', 'ping'])).out;
-        if (!pong.includes('PONG')) await new Promise((r) => setTimeout(r, 250));
-      }
-      expect(pong).toContain('PONG');
-      expect((await exec(c, ['redis-cli', 'ping'])).out).toContain('NOAUTH');
-    } finally {
-      await c.remove({ force: true });
-    }
-  });
-});
+  started.push(c);
+  await c.start();
+  const info = await c.inspect();
+  const hostPort = Number(info.NetworkSettings.Ports[`${port}/tcp`]?.[0]?.HostPort);
+  expect(hostPort).toBeGreaterThan(0);
+  return { c, hostPort };
+}
 
 async function exec(c: Docker.Container, cmd: string[], env: string[] = []): Promise<{ code: number; out: string }> {
   const e = await c.exec({ Cmd: cmd, Env: env, AttachStdout: true, AttachStderr: true });
@@ -139,3 +94,194 @@ async function exec(c: Docker.Container, cmd: string[], env: string[] = []): Pro
   const { ExitCode } = await e.inspect();
   return { code: ExitCode ?? -1, out: demux(Buffer.concat(chunks)) };
 }
+
+/** Retries `probe` every 250 ms until it returns true or `ms` pass; says what it waited for. */
+async function until(what: string, ms: number, probe: () => Promise<boolean>, c?: Docker.Container): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const logs = c ? demux((await c.logs({ stdout: true, stderr: true, tail: 20 })) as Buffer) : '';
+  throw new Error(`${what}: not within ${ms / 1000}s\n${logs}`);
+}
+
+/** One RESP exchange with a Redis server on 127.0.0.1. */
+function redisSay(port: number, commands: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    let out = '';
+    const timer = setTimeout(() => sock.end(), 1500);
+    sock.on('connect', () => sock.write(commands.map((c) => `${c}\r\n`).join('')));
+    sock.on('data', (d) => {
+      out += d.toString();
+      if (out.split('\r\n').length > commands.length) sock.end();
+    });
+    sock.on('close', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+    sock.on('error', reject);
+  });
+}
+
+/** The processes of a running container as [uid, command]. */
+async function processes(c: Docker.Container): Promise<Array<[string, string]>> {
+  // The engine needs the pid column to map host processes to the container.
+  const top = (await c.top({ ps_args: '-o pid,uid,args' })) as { Processes: string[][] };
+  return top.Processes.map((p) => [p[1] ?? '', p.slice(2).join(' ')]);
+}
+
+/** Reads one file from a container's filesystem (works on images without a shell). */
+async function readFile(c: Docker.Container, file: string): Promise<string> {
+  const stream = (await c.getArchive({ path: file })) as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  const tar = Buffer.concat(chunks);
+  const size = parseInt(tar.subarray(124, 136).toString('ascii').replace(/\0.*$/, '').trim(), 8);
+  return tar.subarray(512, 512 + size).toString('utf8');
+}
+
+describe('offline image map', () => {
+  it('maps every upstream image verify needs offline to a stand-in offline-images.sh builds', () => {
+    const script = fs.readFileSync(path.join(REPO_ROOT, 'scripts/offline-images.sh'), 'utf8');
+    const built = new Set([...script.matchAll(/^\s+"[\w-]+\s+([\w.-]+:[\w.-]+)\s/gm)].map((m) => `stackgen.local/${m[1]}`));
+    built.add('stackgen.local/debian:bookworm');
+    const refs = [IMAGES.node().ref, IMAGES.node('20').ref, IMAGES.python().ref, IMAGES.golang().ref, IMAGES.distrolessStatic.ref, IMAGES.debian.ref, IMAGES.staticServer.ref, IMAGES.postgres.ref, IMAGES.redis.ref, IMAGES.prometheus.ref];
+    for (const ref of refs) {
+      expect(built, `${ref} → ${standIn(ref)}`).toContain(standIn(ref));
+    }
+    expect(new Set(Object.values(map.overrides ?? {}))).toEqual(built);
+  });
+});
+
+describeDocker('offline stand-in images', () => {
+  it('exist in the engine for every tag the image map names, labelled as local stand-ins', async () => {
+    const missing: string[] = [];
+    for (const tag of new Set(Object.values(map.overrides ?? {}))) {
+      const info = await engine.getImage(tag).inspect().catch(() => undefined);
+      if (!info) {
+        missing.push(tag);
+        continue;
+      }
+      expect(info.Config.Labels?.['org.opencontainers.image.description'], tag).toMatch(/stand-in.*Debian/i);
+    }
+    expect(missing, 'missing stand-ins: run scripts/offline-images.sh').toEqual([]);
+  });
+
+  it('node: node 20, npm, npx, yarn and corepack, and a node user with uid 1000', async () => {
+    const r = await run(standIn(IMAGES.node('20').ref), ['sh', '-c', 'node -v && npm -v && npx -v && yarn -v && corepack --version && id -u node']);
+    expect(r.code, r.out).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines[0]).toMatch(/^v20\./);
+    expect(lines.at(-1)).toBe('1000');
+  });
+
+  it('python: `python -m venv /opt/venv` gives a venv whose pip works', async () => {
+    const r = await run(standIn(IMAGES.python().ref), ['sh', '-c', 'python -m venv /opt/venv && /opt/venv/bin/pip --version && /opt/venv/bin/python -c "import sys; print(sys.prefix)" && pip --version']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/pip [\d.]+ from \/opt\/venv\/.* \(python 3\.11\)/);
+    expect(r.out).toContain('/opt/venv\n');
+  });
+
+  it('golang: go 1.19 at /usr/local/go/bin with GOPATH=/go builds and runs a program', async () => {
+    const prog = 'package main\nimport "fmt"\nfunc main() { fmt.Println("hello from go") }\n';
+    const r = await run(standIn(IMAGES.golang().ref), ['sh', '-c', `/usr/local/go/bin/go version && go env GOPATH && mkdir -p /tmp/p && printf '%s' '${prog}' > /tmp/p/main.go && cd /tmp/p && CGO_ENABLED=0 go run main.go`], { env: ['GOFLAGS=-mod=mod'] });
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/go version go1\.19/);
+    expect(r.out).toContain('/go\n');
+    expect(r.out).toContain('hello from go');
+  }, 120_000);
+
+  it('distroless-static: user 65532, nonroot in /etc/passwd, CA bundle and zoneinfo, and no shell', async () => {
+    const image = standIn(IMAGES.distrolessStatic.ref);
+    const info = await engine.getImage(image).inspect();
+    expect(info.Config.User).toBe('65532:65532');
+    const c = await engine.createContainer({ Image: image, Cmd: ['/nothing'], Labels: LABEL });
+    started.push(c);
+    expect(await readFile(c, '/etc/passwd')).toMatch(/^nonroot:x:65532:65532:/m);
+    expect(await readFile(c, '/etc/ssl/certs/ca-certificates.crt')).toContain('BEGIN CERTIFICATE');
+    expect((await readFile(c, '/usr/share/zoneinfo/Europe/Berlin')).startsWith('TZif')).toBe(true);
+    await expect(run(image, ['/bin/sh', '-c', 'true'])).rejects.toThrow(/no such file/);
+  });
+
+  it('nginx-unprivileged: serves /usr/share/nginx/html on 8080 as uid 101, includes conf.d, has wget', async () => {
+    const { c, hostPort } = await serve(standIn(IMAGES.staticServer.ref), 8080);
+    let body = '';
+    await until('nginx answers on 8080', 15_000, async () => {
+      const res = await fetch(`http://127.0.0.1:${hostPort}/`);
+      body = await res.text();
+      return res.status === 200;
+    }, c);
+    expect(body).toContain('Welcome to nginx!');
+    const nginx = (await processes(c)).filter(([, cmd]) => cmd.startsWith('nginx'));
+    expect(nginx.length).toBeGreaterThan(1);
+    expect(nginx.every(([uid]) => uid === '101'), JSON.stringify(nginx)).toBe(true);
+    const inside = await exec(c, ['wget', '-qO-', 'http://127.0.0.1:8080/']);
+    expect(inside.code).toBe(0);
+    const conf = await exec(c, ['nginx', '-T']);
+    expect(conf.out).toContain('# configuration file /etc/nginx/conf.d/default.conf:');
+    expect(conf.out).toMatch(/pid \/tmp\/nginx\.pid;/);
+    const info = await engine.getImage(standIn(IMAGES.staticServer.ref)).inspect();
+    expect((info.Config as { StopSignal?: string }).StopSignal).toBe('SIGQUIT');
+  }, 60_000);
+
+  it('postgres: becomes ready with POSTGRES_* settings, accepts the password over TCP and rejects a wrong one', async () => {
+    const image = standIn(IMAGES.postgres.ref);
+    const { c, hostPort } = await serve(image, 5432, { env: ['POSTGRES_USER=app', 'POSTGRES_PASSWORD=pw-right', 'POSTGRES_DB=appdb'] });
+    await until('pg_isready -h 127.0.0.1', 30_000, async () => (await exec(c, ['pg_isready', '-h', '127.0.0.1', '-U', 'app', '-d', 'appdb'])).code === 0, c);
+    const psql = (password: string) =>
+      run(image, ['psql', '-h', '127.0.0.1', '-p', String(hostPort), '-U', 'app', '-d', 'appdb', '-tAc', 'select current_database(), 40+2'], { env: [`PGPASSWORD=${password}`], hostNetwork: true });
+    const ok = await psql('pw-right');
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out.trim()).toBe('appdb|42');
+    const bad = await psql('wrong');
+    expect(bad.code).not.toBe(0);
+    expect(bad.out).toMatch(/password authentication failed for user "app"/);
+    expect((await processes(c)).filter(([, cmd]) => cmd.startsWith('postgres')).every(([uid]) => uid === '999')).toBe(true);
+  }, 90_000);
+
+  it('postgres: refuses to initialise without a password, and reads POSTGRES_PASSWORD_FILE', async () => {
+    const image = standIn(IMAGES.postgres.ref);
+    const none = await run(image, ['postgres']);
+    expect(none.code).not.toBe(0);
+    expect(none.out).toMatch(/POSTGRES_PASSWORD/);
+    // A password file as compose secrets provide it. Loopback is trusted inside the container (as
+    // upstream), so the password is checked over the container's own address.
+    const script = [
+      'echo -n from-file > /tmp/pw && chmod 644 /tmp/pw',
+      '(docker-entrypoint.sh postgres >/tmp/pg.log 2>&1 &)',
+      'until pg_isready -qh 127.0.0.1; do sleep 0.2; done',
+      'PGPASSWORD=from-file psql -h "$(hostname -i)" -U postgres -tAc "select 7*6"',
+      '! PGPASSWORD=nope psql -h "$(hostname -i)" -U postgres -tAc "select 1"',
+    ].join(' && ');
+    const r = await run(image, [script], { env: ['POSTGRES_PASSWORD_FILE=/tmp/pw'], entrypoint: ['bash', '-c'] });
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/^42$/m);
+    expect(r.out).toMatch(/password authentication failed for user "postgres"/);
+  }, 90_000);
+
+  it('redis: `redis-server --requirepass` is enforced from outside, and without a password protected mode is off', async () => {
+    const image = standIn(IMAGES.redis.ref);
+    const locked = await serve(image, 6379, { cmd: ['redis-server', '--requirepass', 's3cret'] });
+    const open = await serve(image, 6379);
+    await until('redis answers', 15_000, async () => (await redisSay(locked.hostPort, ['PING'])).length > 0, locked.c);
+    expect(await redisSay(locked.hostPort, ['PING'])).toMatch(/^-NOAUTH/);
+    expect(await redisSay(locked.hostPort, ['AUTH s3cret', 'PING'])).toBe('+OK\r\n+PONG\r\n');
+    await until('redis answers', 15_000, async () => (await redisSay(open.hostPort, ['PING'])) === '+PONG\r\n', open.c);
+    expect((await exec(locked.c, ['redis-cli', '-a', 's3cret', '--no-auth-warning', 'ping'])).out.trim()).toBe('PONG');
+    const procs = await processes(locked.c);
+    expect(procs.filter(([, cmd]) => cmd.startsWith('redis-server')).map(([uid]) => uid)).toEqual(['999']);
+  }, 60_000);
+
+  it('prometheus: promtool, /bin/prometheus with the upstream defaults as nobody, healthy via wget', async () => {
+    const image = standIn(IMAGES.prometheus.ref);
+    const tool = await run(image, ['--version'], { entrypoint: ['/bin/promtool'] });
+    expect(tool.code).toBe(0);
+    expect(tool.out).toMatch(/promtool, version 2\./);
+    const { c } = await serve(image, 9090);
+    await until('prometheus /-/healthy', 30_000, async () => (await exec(c, ['wget', '-qO-', 'http://127.0.0.1:9090/-/healthy'])).code === 0, c);
+    const procs = await processes(c);
+    expect(procs.find(([, cmd]) => cmd.includes('--config.file=/etc/prometheus/prometheus.yml --storage.tsdb.path=/prometheus'))?.[0]).toBe('65534');
+  }, 60_000);
+});
