@@ -6,43 +6,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { specFromValue } from '../../src/cli/commands/render.js';
 import { detect } from '../../src/detect/detect.js';
-import type { Topology } from '../../src/detect/types.js';
 import { lintTree } from '../../src/lint/index.js';
 import { render } from '../../src/render/render.js';
-import type { Spec, SpecInput } from '../../src/spec/types.generated.js';
+import type { Spec } from '../../src/spec/types.generated.js';
+import { fixtureSpec } from '../helpers/fixture-spec.js';
 import { loadFixtureExpectations } from '../helpers/fixtures.js';
 import { materialize, SAMPLES } from '../render/render-samples.js';
 
-async function toSpec(t: Topology, name: string): Promise<Spec> {
-  try {
-    const mod = (await import('../../src/spec/from-topology.js' as string)) as { specFromTopology?: (t: Topology, o?: object) => unknown };
-    if (mod.specFromTopology) return specFromValue(mod.specFromTopology(t, { name }));
-  } catch {
-    // Not written yet: the same minimal mapping the render goldens use.
-  }
-  const input: SpecInput = { version: 1, name, services: {}, backingServices: {} };
-  for (const s of t.services) {
-    input.services[s.name] = {
-      path: s.path,
-      language: s.language,
-      framework: s.framework,
-      packageManager: s.packageManager,
-      runtimeVersion: s.runtimeVersion,
-      role: s.role ?? 'web',
-      ...(s.staticDir ? { staticDir: s.staticDir } : {}),
-      commands: { install: s.commands.install, build: s.commands.build, start: s.commands.start },
-      port: s.port,
-      publish: s.port,
-      healthcheck: { path: s.healthPath },
-      ...(s.metricsPath ? { metrics: { path: s.metricsPath } } : {}),
-      dependsOn: [...s.backingServices, ...s.dependsOn],
-    };
-  }
-  for (const b of t.backingServices) input.backingServices![b.kind] = { kind: b.kind };
-  return specFromValue(input);
-}
 
 const airGapped = (spec: Spec) => Boolean(spec.images.mirror) || Object.keys(spec.images.overrides ?? {}).length > 0;
 const errorsOf = (findings: { severity: string }[]) => findings.filter((f) => f.severity === 'error');
@@ -51,7 +22,7 @@ describe('rendered fixtures lint clean', () => {
   it.each(loadFixtureExpectations())('$name', async (fx) => {
     const topology = await detect(fx.dir);
     if (topology.services.length === 0) return;
-    const spec = await toSpec(topology, fx.name.replace(/[^a-z0-9-]/g, '-').replace(/^[^a-z]+/, 'x').slice(0, 63));
+    const spec = fixtureSpec(topology, fx.name.replace(/[^a-z0-9-]/g, '-').replace(/^[^a-z]+/, 'x').slice(0, 63));
     const root = fs.mkdtempSync(path.join(os.tmpdir(), `stackgen-lint-fx-`));
     fs.cpSync(fx.dir, root, { recursive: true });
     try {
