@@ -23,6 +23,7 @@ import { composeProvider } from './providers/compose.js';
 import { pythonProvider } from './providers/python.js';
 import { goProvider } from './providers/go.js';
 import { rustProvider } from './providers/rust.js';
+import { denoProvider } from './providers/deno.js';
 import { nodeProvider } from './providers/node.js';
 import type { Language } from './types.js';
 
@@ -43,6 +44,8 @@ export const PROVIDERS: readonly Provider[] = [
   pythonProvider,
   goProvider,
   rustProvider,
+  // Deno before Node: a deno.json folder with a package.json for npm interop is a Deno app.
+  denoProvider,
   nodeProvider,
   // Generic providers stay last (add ecosystem providers above): they describe a folder less precisely.
   staticProvider,

@@ -16,7 +16,7 @@ import { backingOf, metricsDependency, proxyLinks } from './node/data.js';
 import { DEFAULT_PORTS, FRAMEWORKS, USAGE, WEAK_DEFAULT, frameworkStart, staticOutput, type FrameworkDef, type StaticOutput } from './node/frameworks.js';
 import { allDeps, keyLine, runtimeDeps, scriptsOf, str, type PackageJson, type Pkg } from './node/package-json.js';
 import { installCommand, packageManagerOf, runScript, type PmInfo } from './node/package-manager.js';
-import { SERVER_CALL, WORKER_USAGE, entryFiles, healthPath, ownSources, scriptPort, sourcePort } from './node/source-scan.js';
+import { SERVER_CALL, ownedBy, WORKER_USAGE, entryFiles, healthPath, ownSources, scriptPort, sourcePort } from './node/source-scan.js';
 import { bunVersionOf, nodeVersionOf } from './node/versions.js';
 import { findWorkspaces, type WorkspaceRoot } from './node/workspaces.js';
 
@@ -81,7 +81,7 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
   // `npm run serve` inside start: read the script it runs for entry files and ports.
   const inner = startScript ? /^(?:npm|pnpm|yarn|bun)(?:\s+run)?\s+([\w:.-]+)\s*$/.exec(startScript)?.[1] : undefined;
   const main = str(json.main) ?? str(json.module);
-  const entries = entryFiles(source, dir, [startScript, inner ? scripts[inner] : undefined, scripts.dev, scripts.serve], main);
+  const entries = entryFiles(source, dir, [startScript, inner ? scripts[inner] : undefined, scripts.dev, scripts.serve], main).filter(ownedBy(dir, ctx.others));
   const files = ownSources(source, dir, ctx.others, entries);
 
   // Frameworks: meta framework > server framework seen in source > SPA build tool > server framework only declared.

@@ -16,15 +16,19 @@ const CONFIG_FILE = /(^|\/)[\w.-]+\.config\.[cm]?[jt]s$|(^|\/)(knexfile|ormconfi
  * other projects), tests and generated output; `first` files (entry points) lead the list.
  */
 export function ownSources(source: SourceView, dir: string, others: string[], first: string[]): string[] {
-  const nested = others.filter((o) => o !== dir && (dir === '.' || o.startsWith(`${dir}/`))).map((o) => `${o}/`);
+  const own = ownedBy(dir, others);
   const rel = (f: string) => (dir === '.' ? f : f.slice(dir.length + 1));
-  const files = source
-    .under(dir)
-    .filter((f) => JS_EXTS.some((e) => f.endsWith(e)) && !nested.some((n) => f.startsWith(n)) && !SKIP_FILE.test(rel(f)));
+  const files = source.under(dir).filter((f) => JS_EXTS.some((e) => f.endsWith(e)) && own(f) && !SKIP_FILE.test(rel(f)));
   const depth = (f: string) => f.split('/').length;
-  const lead = first.filter((f) => source.has(f));
+  const lead = first.filter((f) => source.has(f) && own(f));
   const rest = files.filter((f) => !lead.includes(f)).sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
   return [...lead, ...rest];
+}
+
+/** Files of the project in `dir` and not of a project nested below it. */
+export function ownedBy(dir: string, others: string[]): (file: string) => boolean {
+  const nested = others.filter((o) => o !== dir && (dir === '.' || o.startsWith(`${dir}/`))).map((o) => `${o}/`);
+  return (f) => !nested.some((n) => f.startsWith(n));
 }
 
 const ENTRY_BASES = ['server', 'index', 'app', 'main', 'src/server', 'src/index', 'src/app', 'src/main', 'server/index', 'server/server', 'api/index', 'bin/www', 'bin/server'];
@@ -51,10 +55,7 @@ export function entryFiles(source: SourceView, dir: string, commands: Array<stri
     for (const m of cmd.matchAll(/(?:^|&&|;|\s)(?:node|nodemon|ts-node|ts-node-dev|tsx|bun|deno|esno|babel-node|pm2(?:-runtime)?)(?:\s+(?:run|start|--?[\w-]+(?:=\S+)?))*\s+([\w./@-]+)/g)) if (m[1]) add(m[1]);
   }
   if (main) add(main);
-  for (const b of ENTRY_BASES) {
-    add(b);
-    if (source.has(inDir(dir, b))) add(b);
-  }
+  for (const b of ENTRY_BASES) add(b);
   // bin/www (express-generator) has no extension.
   if (source.has(inDir(dir, 'bin/www')) && !out.includes(inDir(dir, 'bin/www'))) out.push(inDir(dir, 'bin/www'));
   return out;

@@ -1,0 +1,218 @@
+/**
+ * Deno projects: every deno.json / deno.jsonc. Fresh is told from its imports, the start command
+ * from the `start` task (Fresh 1's `start` is a watch-mode dev server; its `preview` task is what
+ * production runs), the port from `Deno.serve({ port })`, an oak `listen({ port })` or `--port`,
+ * and backing services from npm:/jsr: imports. A `workspace` array makes the root a workspace.
+ */
+import path from 'node:path';
+import type { SourceView } from '../../source/source-view.js';
+import { backingFromDependency } from '../backing.js';
+import { scanEnvFiles } from '../env-files.js';
+import { candidate, inDir, type BackingUse, type Candidate, type Fact, type Provider, type Role } from '../provider.js';
+import type { BackingKind, Framework } from '../types.js';
+import { versionFilePin } from './jvm/util.js';
+import { clip, findInFiles, runtimePin } from './others-util.js';
+import { keyLine, stripJsonc } from './node/package-json.js';
+import { SERVER_CALL, ownedBy, entryFiles, healthPath, ownSources, scriptPort, sourcePort } from './node/source-scan.js';
+
+interface DenoJson {
+  name?: unknown;
+  tasks?: unknown;
+  imports?: unknown;
+  workspace?: unknown;
+  nodeModulesDir?: unknown;
+}
+
+/** deno.land/x and jsr database clients that have no npm name. */
+const DENO_BACKING: ReadonlyArray<readonly [RegExp, BackingKind]> = [
+  [/deno\.land\/x\/postgres|jsr:@db\/postgres|deno\.land\/x\/postgresjs/, 'postgres'],
+  [/deno\.land\/x\/mysql|jsr:@db\/mysql/, 'mysql'],
+  [/deno\.land\/x\/(mongo|atlas_sdk)|jsr:@db\/mongo/, 'mongodb'],
+  [/deno\.land\/x\/redis|jsr:@db\/redis/, 'redis'],
+  [/deno\.land\/x\/amqp/, 'rabbitmq'],
+];
+
+const DEV_TASK = /--watch\b|\bdev\.ts\b|\bvite(\s|$)/;
+
+function readDenoJson(source: SourceView, file: string): DenoJson | undefined {
+  const text = source.readText(file);
+  if (text === undefined) return undefined;
+  try {
+    const v = JSON.parse(file.endsWith('.jsonc') ? stripJsonc(text.replace(/^\uFEFF/, '')) : text.replace(/^\uFEFF/, '')) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as DenoJson;
+    source.warn(file, 'not a JSON object; ignored');
+  } catch (err) {
+    // Let the shared reader record the warning with its line and column.
+    if (!file.endsWith('.jsonc')) source.readJson(file);
+    else source.warn(file, `invalid JSONC: ${(err as Error).message.replace(/ in JSON at position \d+.*$/s, '')}`);
+  }
+  return undefined;
+}
+
+function tasksOf(json: DenoJson): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (json.tasks && typeof json.tasks === 'object') {
+    for (const [k, v] of Object.entries(json.tasks)) {
+      if (typeof v === 'string') out[k] = v;
+      else if (v && typeof v === 'object' && typeof (v as { command?: unknown }).command === 'string') out[k] = (v as { command: string }).command;
+    }
+  }
+  return out;
+}
+
+/** Import specifiers: the import map values plus `npm:`/`jsr:`/URL imports written inline in the sources. */
+function specifiers(source: SourceView, json: DenoJson, files: string[]): Array<{ spec: string; file: string; line?: number }> {
+  const out: Array<{ spec: string; file: string; line?: number }> = [];
+  if (json.imports && typeof json.imports === 'object') {
+    for (const [k, v] of Object.entries(json.imports)) if (typeof v === 'string') out.push({ spec: `${k} ${v}`, file: '' });
+  }
+  for (const f of files.slice(0, 100)) {
+    const lines = (source.readText(f) ?? '').split('\n');
+    lines.forEach((l, i) => {
+      const m = /from\s+["']((?:npm:|jsr:|https:\/\/)[^"']+)["']/.exec(l);
+      if (m?.[1]) out.push({ spec: m[1], file: f, line: i + 1 });
+    });
+  }
+  return out;
+}
+
+/** Where an import was seen: the source line, else its line in the import map. */
+function importFact(source: SourceView, manifest: string, s: { spec: string; file: string; line?: number }, re: RegExp, what: string): Fact {
+  const line = s.file ? s.line : source.lineOf(manifest, re);
+  return { file: s.file || manifest, ...(line ? { line } : {}), signal: `${what} import \`${clip(s.spec, 60)}\``, kind: 'framework' };
+}
+
+function npmName(spec: string): string | undefined {
+  const m = /npm:(@[\w.-]+\/[\w.-]+|[\w.-]+)/.exec(spec);
+  return m?.[1];
+}
+
+function describeDeno(source: SourceView, file: string, json: DenoJson, ctx: { others: string[]; memberOf?: string; isRoot: boolean }): Candidate {
+  const dir = path.posix.dirname(file);
+  const tasks = tasksOf(json);
+  const facts: Fact[] = [{ file, signal: path.posix.basename(file), kind: 'manifest' }];
+  const lock = [inDir(dir, 'deno.lock'), ...(ctx.memberOf ? [inDir(ctx.memberOf, 'deno.lock')] : [])].find((f) => source.has(f));
+  if (lock) facts.push({ file: lock, signal: 'lockfile deno.lock', kind: 'lockfile' });
+
+  // Fresh 1's `start` task is a dev server; `preview` runs main.ts as production does.
+  const startTask = ['start', 'preview', 'serve', 'prod'].find((k) => tasks[k] && !DEV_TASK.test(tasks[k]!));
+  const entries = entryFiles(source, dir, [startTask ? tasks[startTask] : undefined, tasks.dev, tasks.start], undefined).filter(ownedBy(dir, ctx.others));
+  for (const e of ['main.ts', 'main.tsx', 'server.ts', 'src/main.ts', 'mod.ts', 'app.ts', 'src/index.ts', '_fresh/server.js']) {
+    const f = inDir(dir, e);
+    if (source.has(f) && !entries.includes(f)) entries.push(f);
+  }
+  const files = ownSources(source, dir, ctx.others, entries);
+  const specs = specifiers(source, json, files);
+
+  let framework: Framework | null = null;
+  const fresh = specs.find((s) => /\$fresh\/|@fresh\/core|deno\.land\/x\/fresh@/.test(s.spec)) ?? (source.has(inDir(dir, 'fresh.gen.ts')) ? { spec: 'fresh.gen.ts', file: inDir(dir, 'fresh.gen.ts') } : undefined);
+  const hono = specs.find((s) => /(^|[\s:/])(@hono\/hono|hono)(@|\/|$)|deno\.land\/x\/hono/.test(s.spec));
+  if (fresh) {
+    framework = 'fresh';
+    facts.push(importFact(source, file, fresh, /fresh/, 'Fresh'));
+  } else if (hono) {
+    framework = 'hono';
+    facts.push(importFact(source, file, hono, /hono/, 'Hono'));
+  }
+
+  let start: string | null = null;
+  if (startTask) {
+    start = tasks[startTask]!;
+    facts.push({ file, ...keyLine(source, file, startTask), signal: `task ${startTask} \`${clip(start, 60)}\``, kind: 'start' });
+  } else {
+    const entry = entries.find((f) => SERVER_CALL.test(source.readText(f) ?? ''));
+    if (entry) {
+      const rel = dir === '.' ? entry : entry.slice(dir.length + 1);
+      start = rel.startsWith('_fresh/') ? `deno serve -A ${rel}` : `deno run -A ${rel}`;
+      facts.push({ file: entry, signal: `entry point ${rel} starts a server`, kind: 'entrypoint' });
+    }
+  }
+  const serverCall = findInFiles(source, files, [SERVER_CALL, /\bdeno\s+serve\b/], 150) ?? (start && /\bdeno\s+serve\b/.test(start) ? { file, line: 1, text: start } : undefined);
+  let role: Role = start !== null && (serverCall || framework) ? 'web' : start !== null ? 'worker' : 'library';
+  if (ctx.isRoot && role !== 'web') role = 'workspace';
+
+  const c = candidate({ path: dir, language: 'deno', packageManager: 'deno', role, framework, facts });
+  if (typeof json.name === 'string' && json.name.trim() !== '') c.name = json.name;
+  const pin = versionFilePin(source, dir, '.dvmrc') ?? versionFilePin(source, dir, '.deno-version') ?? runtimePin(source, dir, ['deno']);
+  const version = pin ? /(\d+(?:\.\d+){0,2})/.exec(pin.version)?.[1] : undefined;
+  if (pin && version) {
+    c.runtimeVersion = version;
+    facts.push({ file: pin.file, ...(pin.line ? { line: pin.line } : {}), signal: `deno ${pin.version}`, kind: 'version' });
+  }
+  const mainEntry = entries.find((f) => /\.(ts|tsx|js)$/.test(f) && !f.includes('/_fresh/'));
+  const relMain = mainEntry ? (dir === '.' ? mainEntry : mainEntry.slice(dir.length + 1)) : undefined;
+  c.commands = {
+    install: relMain ? `deno cache ${relMain}` : null,
+    build: tasks.build ? 'deno task build' : null,
+    start: role === 'web' || role === 'worker' ? start : null,
+  };
+
+  if (role === 'web') {
+    const fromTask = scriptPort(start);
+    const found = fromTask === undefined ? sourcePort(source, files) : undefined;
+    const env = scanEnvFiles(source, dir);
+    if (fromTask !== undefined) {
+      c.port = fromTask;
+      facts.push({ file, ...keyLine(source, file, startTask ?? 'start'), signal: `start task sets port ${fromTask}`, kind: 'port' });
+    } else if (found) {
+      c.port = found.port;
+      facts.push(found.fact);
+    } else if (env.port !== null && env.portFact) {
+      c.port = env.port;
+      facts.push(env.portFact);
+    } else {
+      // Deno.serve, `deno serve` and Fresh all default to 8000.
+      c.port = 8000;
+      facts.push({ file, signal: `${framework ?? 'Deno.serve'} default port 8000`, kind: 'heuristic' });
+    }
+    const health = healthPath(source, dir, files);
+    if (health) {
+      c.healthPath = health.path;
+      facts.push(health.fact);
+    }
+  }
+
+  const backing: BackingUse[] = [];
+  for (const s of specs) {
+    const name = npmName(s.spec);
+    const kind = (name && backingFromDependency('npm', name)) || DENO_BACKING.find(([re]) => re.test(s.spec))?.[1];
+    if (kind && !backing.some((b) => b.kind === kind)) {
+      const where = s.file ? { file: s.file, ...(s.line ? { line: s.line } : {}) } : { file, ...keyLine(source, file, s.spec.split(' ')[0] ?? s.spec) };
+      backing.push({ kind, evidence: { ...where, signal: `import \`${clip(s.spec, 60)}\`` } });
+    }
+  }
+  c.backing = backing;
+  if (specs.some((s) => /npm:prom-client|deno\.land\/x\/ts_prometheus/.test(s.spec))) c.metricsPath = '/metrics';
+  return c;
+}
+
+export const denoProvider: Provider = {
+  name: 'deno',
+  detect(source) {
+    const manifests = source.manifests(['deno.json', 'deno.jsonc']);
+    const parsed: Array<{ file: string; dir: string; json: DenoJson }> = [];
+    for (const file of manifests) {
+      const dir = path.posix.dirname(file);
+      if (parsed.some((p) => p.dir === dir)) continue;
+      const json = readDenoJson(source, file);
+      if (json) parsed.push({ file, dir, json });
+    }
+    const memberOf = new Map<string, string>();
+    const roots = new Set<string>();
+    for (const p of parsed) {
+      if (!Array.isArray(p.json.workspace)) continue;
+      roots.add(p.dir);
+      for (const m of p.json.workspace) {
+        if (typeof m !== 'string') continue;
+        memberOf.set(path.posix.normalize(inDir(p.dir, m.replace(/^\.\//, '').replace(/\/$/, ''))), p.dir);
+      }
+    }
+    const others = [...parsed.map((p) => p.dir), ...source.manifests('package.json').map((f) => path.posix.dirname(f))];
+    return parsed.map((p) => {
+      const ctx: { others: string[]; memberOf?: string; isRoot: boolean } = { others, isRoot: roots.has(p.dir) };
+      const root = memberOf.get(p.dir);
+      if (root !== undefined) ctx.memberOf = root;
+      return describeDeno(source, p.file, p.json, ctx);
+    });
+  },
+};
