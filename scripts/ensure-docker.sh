@@ -6,7 +6,7 @@
 #     /usr/local/lib/docker/cli-plugins where both the Debian and a newer docker client look;
 #  3. starts dockerd in the background when no engine answers (log: /var/log/dockerd.log).
 # Idempotent: every step is skipped when its result is already there. Exits 75 when the engine
-# cannot be started. STACKGEN_SKIP_PLUGINS=1 keeps Compose v1 only.
+# cannot be started. STACKGEN_SKIP_PLUGINS=1 keeps Compose v1 only; --packages-only stops after 1.
 set -euo pipefail
 log() { printf '[ensure-docker] %s\n' "$*" >&2; }
 DOCKER=/usr/bin/docker
@@ -50,6 +50,8 @@ if [ -x /etc/init.d/prometheus ] && /etc/init.d/prometheus status >/dev/null 2>&
   /etc/init.d/prometheus stop >/dev/null 2>&1 || true
   update-rc.d prometheus disable >/dev/null 2>&1 || true
 fi
+
+[ "${1:-}" = --packages-only ] && exit 0
 
 # Compose v2 + buildx: Debian trixie's packages need only libc >= 2.34, so bookworm runs them.
 # They are fetched with a private apt state (the host's sources stay untouched) and verified by

@@ -107,7 +107,10 @@ build_base() {
 build() {
   local name="$1" tag="$NS/$2" upstream="$3" ctx="$standins/$1" hash extra="" old t0=$SECONDS
   if [ "$name" = node ]; then
-    local node npm_dir corepack_dir
+    local node npm_dir corepack_dir tool
+    for tool in node npm corepack; do
+      command -v "$tool" >/dev/null || { log "ERROR: the node stand-in copies the host's $tool, which is not on PATH"; exit 1; }
+    done
     node="$(readlink -f "$(command -v node)")"
     npm_dir="$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)"
     corepack_dir="$(cd "$(dirname "$(readlink -f "$(command -v corepack)")")/.." && pwd)"
