@@ -75,6 +75,7 @@ const PORT_PATTERNS: RegExp[] = [
   /(?:Bun|Deno)\.serve\(\s*\{[^}]*\bport\s*:\s*(\d{2,5})\b/,
   /\b(?:const|let|var)\s+\w*(?:port|PORT|Port)\w*\s*(?::\s*\w+\s*)?=\s*(?:Number|parseInt|\+)?\(?\s*(?:process\.env\.\w+|Deno\.env\.get\([^)]*\)|Bun\.env\.\w+|env\.\w+|config\.\w+)[^;\n]{0,30}?(?:\|\||\?\?)\s*["'`]?(\d{2,5})/,
   /\b(?:const|let|var)\s+\w*(?:port|PORT|Port)\w*\s*(?::\s*\w+\s*)?=\s*["'`]?(\d{2,5})["'`]?\s*;?\s*$/,
+  /\b\w*(?:port|PORT|Port)\w*\s*[:=]\s*\(?\s*process\.env\.\w*PORT\w*\s*\?[^:\n]{1,60}:\s*["'`]?(\d{2,5})/,
   /\bnormalizePort\(\s*process\.env\.PORT\s*\|\|\s*["'](\d{2,5})["']/,
   /\bport\s*:\s*(?:Number|parseInt|\+)?\(?\s*(?:process\.env\.\w*PORT\w*|Deno\.env\.get\(["']PORT["']\)|Bun\.env\.PORT)[^,}\n]{0,20}?(?:\|\||\?\?)\s*["'`]?(\d{2,5})/,
   /\bport\s*:\s*(\d{2,5})\s*[,}\n]?/,
