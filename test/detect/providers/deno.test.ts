@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { detect } from '../../../src/detect/detect.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+async function detectFiles(files: Record<string, string>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-deno-'));
+  dirs.push(dir);
+  for (const [f, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f), text);
+  }
+  return detect(dir);
+}
+
+describe('deno', () => {
+  it('reads deno.jsonc with comments and trailing commas; Deno.serve without a port listens on 8000', async () => {
+    const t = await detectFiles({
+      'deno.jsonc': '{\n  // tasks\n  "tasks": { "start": "deno run --allow-net server.ts", },\n  "imports": { "pg": "npm:pg@^8.13.1" }, /* db */\n}\n',
+      'server.ts': 'Deno.serve((req) => new URL(req.url).pathname === "/health" ? new Response("ok") : new Response("hi"));\n',
+    });
+    expect(t.services).toHaveLength(1);
+    expect(t.services[0]).toMatchObject({ language: 'deno', packageManager: 'deno', port: 8000, healthPath: '/health', backingServices: ['postgres'], commands: { start: 'deno run --allow-net server.ts' } });
+  });
+
+  it('a port in the start task wins; an oak listen port is read from source otherwise', async () => {
+    const task = await detectFiles({ 'deno.json': '{ "tasks": { "start": "deno serve --port 9000 main.ts" } }', 'main.ts': 'export default { fetch: () => new Response("hi") };\n' });
+    expect(task.services[0]).toMatchObject({ port: 9000, commands: { start: 'deno serve --port 9000 main.ts' } });
+    const oak = await detectFiles({
+      'deno.json': '{ "imports": { "@oak/oak": "jsr:@oak/oak@^17" } }',
+      'main.ts': 'import { Application } from "@oak/oak";\nconst app = new Application();\nawait app.listen({ port: 8085 });\n',
+    });
+    expect(oak.services[0]).toMatchObject({ port: 8085, framework: null, commands: { start: 'deno run -A main.ts' } });
+  });
+
+  it('Fresh 1: the watch-mode start task is a dev server, preview is what runs', async () => {
+    const t = await detectFiles({
+      'deno.json': JSON.stringify({ tasks: { start: 'deno run -A --watch=static/,routes/ dev.ts', build: 'deno run -A dev.ts build', preview: 'deno run -A main.ts' }, imports: { '$fresh/': 'https://deno.land/x/fresh@1.7.3/' } }, null, 2),
+      'main.ts': 'import { start } from "$fresh/server.ts";\nimport manifest from "./fresh.gen.ts";\nawait start(manifest);\n',
+      'dev.ts': 'import dev from "$fresh/dev.ts";\nawait dev(import.meta.url, "./main.ts");\n',
+    });
+    expect(t.services[0]).toMatchObject({ framework: 'fresh', port: 8000, commands: { build: 'deno task build', start: 'deno run -A main.ts' } });
+    expect(t.services[0]!.evidence).toContainEqual(expect.objectContaining({ file: 'deno.json', signal: expect.stringContaining('Fresh import') }));
+  });
+
+  it('a package.json next to deno.json is npm interop, not a Node app', async () => {
+    const t = await detectFiles({
+      'deno.json': '{ "tasks": { "start": "deno run -A main.ts" }, "nodeModulesDir": "auto" }',
+      'package.json': '{ "name": "x", "scripts": { "start": "node main.js" }, "dependencies": { "express": "^4" } }',
+      'main.ts': 'import express from "npm:express@4";\nconst app = express();\napp.listen(3000);\n',
+    });
+    expect(t.services.map((s) => s.language)).toEqual(['deno']);
+    expect(t.services[0]!.port).toBe(3000);
+  });
+
+  it('a workspace root only holds members', async () => {
+    const t = await detectFiles({
+      'deno.json': '{ "workspace": ["./api", "./shared"] }',
+      'api/deno.json': '{ "name": "@acme/api", "tasks": { "start": "deno run -A main.ts" } }',
+      'api/main.ts': 'Deno.serve({ port: 8001 }, () => new Response("ok"));\n',
+      'shared/deno.json': '{ "name": "@acme/shared", "exports": "./mod.ts" }',
+      'shared/mod.ts': 'export const x = 1;\n',
+    });
+    expect(t.services.map((s) => [s.name, s.path, s.port])).toEqual([['api', 'api', 8001]]);
+  });
+
+  it('an invalid deno.json is a warning with its line, never a crash', async () => {
+    const t = await detectFiles({ 'deno.json': '{\n  "tasks": {\n    "start": "deno run main.ts"\n  ,,\n}\n', 'main.ts': 'Deno.serve(() => new Response("x"));\n' });
+    expect(t.services).toEqual([]);
+    expect(t.warnings).toContainEqual(expect.objectContaining({ file: 'deno.json', line: 4, message: expect.stringContaining('invalid JSON') }));
+  });
+});

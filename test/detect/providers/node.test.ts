@@ -1,0 +1,286 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { detect } from '../../../src/detect/detect.js';
+import { nodeProvider, normalizeNodeVersion } from '../../../src/detect/providers/node.js';
+import { SourceView } from '../../../src/source/source-view.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function write(files: Record<string, string | object>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-node-'));
+  dirs.push(dir);
+  for (const [f, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  }
+  return dir;
+}
+
+const detectFiles = (files: Record<string, string | object>) => detect(write(files));
+/** The Node provider's own candidates, libraries and workspace roots included (the assembly drops those). */
+async function candidates(files: Record<string, string | object>) {
+  return nodeProvider.detect(await SourceView.open(write(files)));
+}
+
+const expressServer = (port = 'process.env.PORT || 3000') => `const express = require('express');\nconst app = express();\napp.get('/health', (req, res) => res.json({ ok: true }));\napp.listen(${port});\n`;
+
+describe('runtime versions', () => {
+  it.each([
+    ['20', '20'],
+    ['v20.11.1', '20.11.1'],
+    ['20.x', '20'],
+    ['lts/iron', '20'],
+    ['>=18', '18'],
+    ['>=18.17 <23', '18'],
+    ['^18 || ^20', '18'],
+    ['>16', '17'],
+    ['18 - 20', '18'],
+  ])('%s → %s', (raw, want) => {
+    expect(normalizeNodeVersion(raw)?.version).toBe(want);
+  });
+
+  it('says when a range or lts/* was read as a major', () => {
+    expect(normalizeNodeVersion('>=18')?.note).toMatch(/lowest major/);
+    expect(normalizeNodeVersion('lts/*')?.note).toMatch(/lts\/\*/);
+    expect(normalizeNodeVersion('node')).toBeUndefined();
+  });
+
+  it('takes an engines range from the package and explains it in the evidence', async () => {
+    const t = await detectFiles({ 'package.json': { name: 'svc', scripts: { start: 'node server.js' }, engines: { node: '>=18.0.0' }, dependencies: { express: '^4' } }, 'server.js': expressServer() });
+    expect(t.services[0]!.runtimeVersion).toBe('18');
+    expect(t.services[0]!.evidence).toContainEqual(expect.objectContaining({ file: 'package.json', signal: expect.stringMatching(/engines\.node >=18\.0\.0 \(lowest major/) }));
+  });
+
+  it('prefers .nvmrc over engines', async () => {
+    const t = await detectFiles({ '.nvmrc': 'v22.11.0\n', 'package.json': { name: 'svc', scripts: { start: 'node server.js' }, engines: { node: '>=18' } }, 'server.js': expressServer() });
+    expect(t.services[0]!.runtimeVersion).toBe('22.11.0');
+  });
+});
+
+describe('package managers', () => {
+  it('the packageManager field wins over a lockfile, and its version is evidence', async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'svc', packageManager: 'pnpm@9.12.3', scripts: { start: 'node server.js' } },
+      'package-lock.json': { lockfileVersion: 3, packages: {} },
+      'server.js': expressServer(),
+    });
+    const s = t.services[0]!;
+    expect(s.packageManager).toBe('pnpm');
+    expect(s.evidence).toContainEqual({ file: 'package.json', line: 3, signal: 'packageManager pnpm@9.12.3' });
+    // The lockfile belongs to another manager: installs cannot be frozen against it.
+    expect(s.commands.install).toBe('pnpm install');
+  });
+
+  it('tells yarn berry (lockfile __metadata) from classic', async () => {
+    const berry = await detectFiles({ 'package.json': { name: 'b', scripts: { start: 'node server.js' } }, 'yarn.lock': '__metadata:\n  version: 8\n  cacheKey: 10c0\n', 'server.js': expressServer() });
+    expect(berry.services[0]!.commands.install).toBe('yarn install --immutable');
+    const classic = await detectFiles({ 'package.json': { name: 'c', scripts: { start: 'node server.js' } }, 'yarn.lock': '# yarn lockfile v1\n\n', 'server.js': expressServer() });
+    expect(classic.services[0]!.commands.install).toBe('yarn install --frozen-lockfile');
+  });
+
+  it('uses npm ci only with a lockfile', async () => {
+    const t = await detectFiles({ 'package.json': { name: 'svc', scripts: { start: 'node server.js' } }, 'server.js': expressServer() });
+    expect(t.services[0]!.commands.install).toBe('npm install');
+  });
+});
+
+describe('workspaces', () => {
+  it('members inherit the root lockfile, manager and version pin; shared packages and the root are no services', async () => {
+    const files = {
+      'package.json': { name: 'mono', private: true, workspaces: ['apps/*', 'packages/*'], packageManager: 'yarn@1.22.22', scripts: { start: 'yarn workspace @acme/api start', build: 'yarn workspaces run build' }, engines: { node: '^20.10.0' } },
+      'yarn.lock': '# yarn lockfile v1\n',
+      'apps/api/package.json': { name: '@acme/api', scripts: { build: 'tsc', start: 'node dist/index.js' }, dependencies: { express: '^4' } },
+      'apps/api/src/index.ts': expressServer("Number(process.env.PORT ?? 4000)"),
+      'packages/utils/package.json': { name: '@acme/utils', main: 'index.js' },
+      'packages/utils/index.js': 'module.exports = { add: (a, b) => a + b };\n',
+    };
+    const t = await detectFiles(files);
+    expect(t.services).toHaveLength(1);
+    expect(t.services[0]).toMatchObject({
+      name: 'api', path: 'apps/api', packageManager: 'yarn', runtimeVersion: '20', port: 4000,
+      commands: { install: 'yarn install --frozen-lockfile', build: 'yarn workspace @acme/api run build', start: 'node dist/index.js' },
+    });
+    const roles = Object.fromEntries((await candidates(files)).map((c) => [c.path, c.role]));
+    expect(roles).toEqual({ '.': 'workspace', 'apps/api': 'web', 'packages/utils': 'library' });
+  });
+
+  it('builds members with pnpm --filter, npm -w, or turbo when the repo uses Turborepo', async () => {
+    const member = { name: '@x/web', scripts: { build: 'tsc', start: 'node dist/server.js' }, dependencies: { fastify: '^5' } };
+    const server = "import Fastify from 'fastify';\nconst app = Fastify();\nawait app.listen({ port: 3000 });\n";
+    const pnpm = await detectFiles({ 'package.json': { name: 'r', private: true }, 'pnpm-workspace.yaml': 'packages:\n  - apps/*\n', 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n", 'apps/web/package.json': member, 'apps/web/src/server.ts': server });
+    expect(pnpm.services[0]!.commands).toMatchObject({ install: 'pnpm install --frozen-lockfile', build: 'pnpm --filter @x/web run build' });
+    const npm = await detectFiles({ 'package.json': { name: 'r', workspaces: ['apps/*'] }, 'apps/web/package.json': member, 'apps/web/src/server.ts': server });
+    expect(npm.services[0]!.commands.build).toBe('npm run build -w @x/web');
+    const turbo = await detectFiles({ 'package.json': { name: 'r', workspaces: ['apps/*'], devDependencies: { turbo: '^2' } }, 'turbo.json': '{}', 'apps/web/package.json': member, 'apps/web/src/server.ts': server });
+    expect(turbo.services[0]!.commands.build).toBe('turbo run build --filter=@x/web');
+  });
+
+  it('a root that is itself an app stays a service', async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'site', workspaces: ['packages/*'], scripts: { start: 'node server.js' }, dependencies: { express: '^4' } },
+      'server.js': expressServer(),
+      'packages/ui/package.json': { name: 'ui' },
+    });
+    expect(t.services.map((s) => [s.name, s.path])).toEqual([['site', '.']]);
+  });
+
+  it('a folder with its own package.json is not read as part of its parent', async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'client', scripts: { build: 'vite build' }, devDependencies: { vite: '^6' } },
+      'index.html': '<div id="app"></div>',
+      'server/package.json': { name: 'server', scripts: { start: 'node index.js' }, dependencies: { express: '^4' } },
+      'server/index.js': expressServer('5000'),
+    });
+    expect(t.services.find((s) => s.name === 'client')).toMatchObject({ role: 'static', framework: 'vite', port: null, commands: { start: null } });
+    expect(t.services.find((s) => s.name === 'server')).toMatchObject({ port: 5000, framework: 'express' });
+  });
+});
+
+describe('frameworks', () => {
+  it('prefers the server framework used in source over one only declared', async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'svc', scripts: { start: 'node index.js' }, dependencies: { express: '^4', koa: '^2' } },
+      'index.js': "const Koa = require('koa');\nconst app = new Koa();\napp.listen(3000);\n",
+    });
+    expect(t.services[0]!.framework).toBe('koa');
+    expect(t.services[0]!.evidence).toContainEqual(expect.objectContaining({ file: 'index.js', line: 1, signal: expect.stringContaining('koa used') }));
+  });
+
+  it('a declared-only framework is kept with less confidence than a used one', async () => {
+    const pkg = { name: 'svc', scripts: { start: 'node index.js' }, dependencies: { express: '^4' } };
+    const used = await detectFiles({ 'package.json': pkg, 'index.js': expressServer() });
+    const declared = await detectFiles({ 'package.json': pkg, 'index.js': "require('./lib');\n", 'lib.js': 'module.exports = 1;\n' });
+    expect(declared.services[0]!.framework).toBe('express');
+    expect(declared.services[0]!.confidence).toBeLessThan(used.services[0]!.confidence);
+  });
+
+  it('a type-only import is not usage', async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'svc', scripts: { start: 'node dist/main.js' }, dependencies: { express: '^4', '@nestjs/core': '^10' } },
+      'src/main.ts': "import { NestFactory } from '@nestjs/core';\nimport type { Request } from 'express';\nconst app = await NestFactory.create(AppModule);\nawait app.listen(3000);\n",
+    });
+    expect(t.services[0]!.framework).toBe('nestjs');
+    expect(t.services[0]!.evidence.some((e) => e.signal.includes('express used'))).toBe(false);
+  });
+
+  it.each([
+    ['vite SPA', { 'package.json': { name: 'a', scripts: { dev: 'vite', build: 'vite build' }, devDependencies: { vite: '^6' } }, 'index.html': '<div></div>' }, { role: 'static', staticDir: 'dist', framework: 'vite' }],
+    ['next static export', { 'package.json': { name: 'a', scripts: { build: 'next build', start: 'next start' }, dependencies: { next: '15' } }, 'next.config.js': "module.exports = { output: 'export' };\n" }, { role: 'static', staticDir: 'out', framework: 'nextjs' }],
+    ['nuxt ssr: false', { 'package.json': { name: 'a', scripts: { build: 'nuxt build', generate: 'nuxt generate' }, dependencies: { nuxt: '^3' } }, 'nuxt.config.ts': 'export default defineNuxtConfig({ ssr: false });\n' }, { role: 'static', staticDir: '.output/public', commands: { build: 'npm run generate' } }],
+    ['sveltekit adapter-static', { 'package.json': { name: 'a', scripts: { build: 'vite build' }, devDependencies: { '@sveltejs/kit': '^2', '@sveltejs/adapter-static': '^3' } } }, { role: 'static', staticDir: 'build', framework: 'sveltekit' }],
+    ['astro without adapter', { 'package.json': { name: 'a', scripts: { build: 'astro build' }, dependencies: { astro: '^5' } } }, { role: 'static', staticDir: 'dist', framework: 'astro' }],
+  ])('%s builds static files and has no start', async (_label, files, want) => {
+    const t = await detectFiles(files);
+    expect(t.services[0]).toMatchObject({ ...want, port: null, commands: { start: null } });
+  });
+
+  it.each([
+    ['next', { 'package.json': { name: 'a', scripts: { build: 'next build', start: 'next start -p 4100' }, dependencies: { next: '15' } } }, { framework: 'nextjs', port: 4100, commands: { start: 'next start -p 4100' } }],
+    ['astro with the node adapter', { 'package.json': { name: 'a', scripts: { build: 'astro build' }, dependencies: { astro: '^5', '@astrojs/node': '^9' } } }, { framework: 'astro', port: 4321, commands: { start: 'node ./dist/server/entry.mjs' } }],
+    ['sveltekit adapter-node', { 'package.json': { name: 'a', scripts: { build: 'vite build' }, devDependencies: { '@sveltejs/kit': '^2', '@sveltejs/adapter-node': '^5' } } }, { framework: 'sveltekit', port: 3000, commands: { start: 'node build' } }],
+    ['angular with SSR', { 'package.json': { name: 'a', scripts: { build: 'ng build', 'serve:ssr:a': 'node dist/a/server/server.mjs' }, dependencies: { '@angular/core': '^18', '@angular/ssr': '^18' } } }, { framework: 'angular', port: 4000, commands: { start: 'node dist/a/server/server.mjs' } }],
+  ])('%s runs a server', async (_label, files, want) => {
+    const t = await detectFiles(files);
+    expect(t.services[0]).toMatchObject({ ...want });
+    expect(t.services[0]!.role).toBeUndefined();
+  });
+});
+
+describe('ports, health, metrics and backing services', () => {
+  it('an explicit listen wins over a database config port', async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'svc', scripts: { start: 'node src/index.js' }, dependencies: { express: '^4', pg: '^8' } },
+      'src/db.js': "module.exports = { host: 'localhost', port: 5432 };\n",
+      'src/index.js': "const express = require('express');\nconst app = express();\nconst PORT = process.env.PORT ?? 8080;\napp.get('/healthz', (q, r) => r.send('ok'));\napp.listen(PORT);\n",
+    });
+    expect(t.services[0]).toMatchObject({ port: 8080, healthPath: '/healthz', backingServices: ['postgres'] });
+    expect(t.services[0]!.evidence).toContainEqual(expect.objectContaining({ file: 'src/index.js', line: 3 }));
+  });
+
+  it('reads express-generator bin/www', async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'gen', scripts: { start: 'node ./bin/www' }, dependencies: { express: '~4.16.1' } },
+      'app.js': "var express = require('express');\nvar app = express();\nmodule.exports = app;\n",
+      'bin/www': "var app = require('../app');\nvar http = require('http');\nvar port = normalizePort(process.env.PORT || '3001');\nvar server = http.createServer(app);\nserver.listen(port);\n",
+    });
+    expect(t.services[0]).toMatchObject({ port: 3001, framework: 'express', commands: { start: 'node ./bin/www' } });
+  });
+
+  it('an env file port is taken before a framework convention', async () => {
+    const t = await detectFiles({ 'package.json': { name: 'svc', scripts: { start: 'node index.js' }, dependencies: { express: '^4' } }, 'index.js': expressServer('process.env.PORT'), '.env.example': 'PORT=7070\n' });
+    expect(t.services[0]!.port).toBe(7070);
+  });
+
+  it('a Prometheus client means /metrics; prisma names the database with its line', async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'svc', scripts: { start: 'node index.js' }, dependencies: { express: '^4', 'prom-client': '^15', '@prisma/client': '^6' } },
+      'index.js': expressServer(),
+      'prisma/schema.prisma': 'datasource db {\n  provider = "mysql"\n  url = env("DATABASE_URL")\n}\n',
+    });
+    expect(t.services[0]).toMatchObject({ metricsPath: '/metrics', backingServices: ['mysql'] });
+    expect(t.backingServices[0]!.evidence[0]).toMatchObject({ file: 'prisma/schema.prisma', line: 2 });
+  });
+
+  it('a queue consumer with no server is a worker', async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'mailer', scripts: { start: 'node worker.js' }, dependencies: { bullmq: '^5' } },
+      'worker.js': "const { Worker } = require('bullmq');\nnew Worker('mail', async (job) => send(job.data), { connection: {} });\n",
+    });
+    expect(t.services[0]).toMatchObject({ role: 'worker', port: null, backingServices: ['redis'] });
+  });
+
+  it('a CRA proxy becomes a dependency on the service at that port', async () => {
+    const t = await detectFiles({
+      'web/package.json': { name: 'web', proxy: 'http://localhost:5000', scripts: { start: 'react-scripts start', build: 'react-scripts build' }, dependencies: { 'react-scripts': '5.0.1' } },
+      'api/package.json': { name: 'api', scripts: { start: 'node index.js' }, dependencies: { express: '^4' } },
+      'api/index.js': expressServer('5000'),
+    });
+    expect(t.services.find((s) => s.name === 'web')).toMatchObject({ role: 'static', staticDir: 'build', dependsOn: ['api'] });
+  });
+});
+
+describe('Bun', () => {
+  it('runs on bun when scripts run files with bun; Bun.serve defaults to port 3000', async () => {
+    const t = await detectFiles({ 'package.json': { name: 'b', scripts: { start: 'bun run index.ts' }, devDependencies: { '@types/bun': 'latest' } }, 'bun.lockb': 'lock', 'index.ts': 'Bun.serve({ fetch: () => new Response("hi") });\n' });
+    expect(t.services[0]).toMatchObject({ language: 'bun', packageManager: 'bun', port: 3000, commands: { install: 'bun install --frozen-lockfile', start: 'bun run index.ts' } });
+  });
+
+  it('a Next.js app installed with bun still runs on node', async () => {
+    const t = await detectFiles({ 'package.json': { name: 'n', scripts: { build: 'next build', start: 'next start' }, dependencies: { next: '15' } }, 'bun.lock': '{}' });
+    expect(t.services[0]).toMatchObject({ language: 'node', packageManager: 'bun', framework: 'nextjs' });
+  });
+});
+
+describe('not a service', () => {
+  it('a broken package.json is a warning with its line, and no candidate', async () => {
+    const t = await detectFiles({ 'package.json': '{\n  "name": "x",\n  "scripts": { "start": "node a.js" }\n  "dependencies": {}\n}\n', 'a.js': expressServer() });
+    expect(t.services.filter((s) => s.language === 'node')).toEqual([]);
+    expect(t.warnings).toContainEqual(expect.objectContaining({ file: 'package.json', line: 4, message: expect.stringContaining('invalid JSON') }));
+  });
+
+  it('tooling-only package.json (tailwind at the root of a Python app) is a library', async () => {
+    const files = {
+      'package.json': { name: 'styles', private: true, scripts: { build: 'tailwindcss -i static/in.css -o static/out.css' }, devDependencies: { tailwindcss: '^3', postcss: '^8' } },
+      'requirements.txt': 'flask==3.0.3\n',
+      'app.py': 'from flask import Flask\napp = Flask(__name__)\n\n@app.get("/")\ndef index():\n    return "hi"\n\nif __name__ == "__main__":\n    app.run(port=5000)\n',
+    };
+    expect((await candidates(files)).map((c) => c.role)).toEqual(['library']);
+    const t = await detectFiles(files);
+    expect(t.services.map((s) => s.language)).not.toContain('node');
+  });
+
+  it('a Laravel-style vite asset build (no index.html) is no SPA', async () => {
+    const c = await candidates({ 'package.json': { private: true, type: 'module', scripts: { dev: 'vite', build: 'vite build' }, devDependencies: { vite: '^6', 'laravel-vite-plugin': '^1' } }, 'composer.json': '{}' });
+    expect(c.map((x) => x.role)).toEqual(['library']);
+  });
+
+  it('a root whose start only delegates (turbo) is a workspace', async () => {
+    const c = await candidates({ 'package.json': { name: 'r', workspaces: ['apps/*'], scripts: { start: 'turbo run start', build: 'turbo run build' }, devDependencies: { turbo: '^2', vite: '^6' } }, 'apps/a/package.json': { name: 'a' } });
+    expect(c.find((x) => x.path === '.')!.role).toBe('workspace');
+  });
+});
