@@ -35,7 +35,10 @@ const STATIC_BUILDERS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^@11ty\/eleventy$/, '_site'],
   [/^parcel(-bundler)?$/, 'dist'],
   [/^html-webpack-plugin$/, 'dist'],
+  [/^@docusaurus\/core$/, 'build'],
 ];
+/** Start commands of desktop and mobile tooling: nothing a server container runs. */
+const NOT_A_SERVER = /^\s*(?:electron|electron-forge|react-native\s+start|tauri|cap\s+run|ionic\s+serve)\b/;
 
 /** A script that runs other packages' scripts (turbo, nx, `npm -w`, `cd server && …`) rather than an app of its own. */
 function delegates(source: SourceView, dir: string, cmd: string): boolean {
@@ -120,7 +123,8 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
       staticOut = { dir: builder[1], fact: { file, ...keyLine(source, file, Object.keys(every).find((d) => builder[0].test(d))!), signal: `static site builder: output in ${builder[1]}`, kind: 'framework' } };
     }
   }
-  const buildScript = staticOut?.buildScript ?? (scripts.build && !(ctx.root && delegates(source, dir, scripts.build)) ? 'build' : undefined);
+  // A build that only builds other packages (`npm run build --prefix client`) is theirs, not this package's.
+  const buildScript = staticOut?.buildScript ?? (scripts.build && !delegates(source, dir, scripts.build) ? 'build' : undefined);
 
   // Start command.
   let start: string | null = null;
@@ -150,10 +154,11 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
   let role: Role;
   if (staticOut && buildScript) role = 'static';
   else if (framework?.kind === 'meta' && !staticOut) role = framework.id === 'angular' && start === null ? 'library' : 'web';
+  else if (start !== null && NOT_A_SERVER.test(start)) role = 'library';
   else if (start !== null) {
-    if (serverCall || usedServer || scriptPort(start) !== undefined || (framework && framework.kind !== 'spa')) role = 'web';
-    else role = worker ? 'worker' : 'web';
-    if (role === 'web' && !serverCall && !usedServer && worker) role = 'worker';
+    // Something started that never listens (a queue consumer, a bot, a scheduler) is a worker.
+    const listens = serverCall || usedServer || scriptPort(start) !== undefined || framework?.kind === 'server';
+    role = listens && !(worker && !serverCall && !usedServer) ? 'web' : 'worker';
   } else role = 'library';
   if (ctx.root && role !== 'web' && !(role === 'static' && !delegates(source, dir, scripts[buildScript ?? 'build'] ?? ''))) role = 'workspace';
   if (worker && role === 'worker') facts.push({ file: worker.file, line: worker.line, signal: `queue consumer \`${clip(worker.text)}\` (no server)`, kind: 'usage' });

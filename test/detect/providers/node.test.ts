@@ -226,6 +226,31 @@ describe('ports, health, metrics and backing services', () => {
     expect(t.backingServices[0]!.evidence[0]).toMatchObject({ file: 'prisma/schema.prisma', line: 2 });
   });
 
+  it('a port inside a redis options object or named after a database is not the app port', async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'svc', scripts: { start: 'node index.js' }, dependencies: { ioredis: '^5' } },
+      'index.js': "const Redis = require('ioredis');\nconst redis = new Redis({\n  host: 'cache',\n  port: 6380,\n});\nconst DB_PORT = process.env.DB_PORT || 5433;\nrequire('http').createServer(handler).listen(process.env.PORT || 8081);\n",
+    });
+    expect(t.services[0]!.port).toBe(8081);
+  });
+
+  it('a started process that never listens is a worker; desktop apps are no service', async () => {
+    const bot = await detectFiles({ 'package.json': { name: 'bot', scripts: { start: 'node index.js' }, dependencies: { 'discord.js': '^14' } }, 'index.js': "const { Client } = require('discord.js');\nnew Client({}).login(process.env.TOKEN);\n" });
+    expect(bot.services[0]).toMatchObject({ role: 'worker', port: null });
+    const desktop = await candidates({ 'package.json': { name: 'd', main: 'main.js', scripts: { start: 'electron .' }, devDependencies: { electron: '^33' } }, 'main.js': "const { app } = require('electron');\n" });
+    expect(desktop.map((c) => c.role)).toEqual(['library']);
+  });
+
+  it('a root app whose build only builds a sub-project has no build of its own', async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'shop', scripts: { start: 'node backend/server.js', build: 'npm install --prefix frontend && npm run build --prefix frontend' }, dependencies: { express: '^4' } },
+      'backend/server.js': expressServer('process.env.PORT || 5000'),
+      'frontend/package.json': { name: 'frontend', scripts: { build: 'react-scripts build' }, dependencies: { 'react-scripts': '5.0.1' } },
+    });
+    expect(t.services.find((s) => s.name === 'shop')).toMatchObject({ port: 5000, commands: { build: null, start: 'node backend/server.js' } });
+    expect(t.services.find((s) => s.name === 'frontend')).toMatchObject({ role: 'static', dependsOn: [] });
+  });
+
   it('a queue consumer with no server is a worker', async () => {
     const t = await detectFiles({
       'package.json': { name: 'mailer', scripts: { start: 'node worker.js' }, dependencies: { bullmq: '^5' } },

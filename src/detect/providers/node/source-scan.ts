@@ -62,7 +62,7 @@ export function entryFiles(source: SourceView, dir: string, commands: Array<stri
 }
 
 /** A call that starts a server (or a Bun/Deno handler export). */
-export const SERVER_CALL = /\b(?:createServer\(|\.listen\(|Bun\.serve\(|Deno\.serve\(|serve\(\s*\{|serve\(\s*app\b|NestFactory\.create|Hapi\.server\(|export\s+default\s+\{[^}]*\bfetch\b|\bserver\.start\(\))/;
+export const SERVER_CALL = /\b(?:createServer\(|\.listen\(|Bun\.serve\(|Deno\.serve\(|serve\(\s*\{|serve\(\s*app\b|NestFactory\.create|Hapi\.server\(|startStandaloneServer\(|export\s+default\s+\{[^}]*\bfetch\b|\bserver\.start\(\))/;
 
 /** Ports of backing services: a `port: 5432` in a database config is not the app's port. */
 const BACKING_PORTS = new Set([5432, 3306, 6379, 27017, 5672, 15672, 9092, 4222, 9200, 7700, 11211, 1433, 26257, 8086, 9042, 2181]);
@@ -86,16 +86,37 @@ export interface PortFound {
   fact: Fact;
 }
 
-/** The app's port as its sources state it; config files (vite/astro dev servers) and backing-service ports are ignored. */
+/** A port named after something else (a database, a metrics exporter, a debugger) is not the app's. */
+const OTHER_PORT_NAME = /^(?:db|database|redis|mongo|postgres|pg|mysql|maria|sql|rabbit|amqp|kafka|smtp|mail|elastic|memcache|nats|minio|s3|metrics|prom|debug|inspect|ws|socket|grpc|proxy|target|upstream|hmr|dev)|(?:db|redis|mongo|pg|sql|mail|smtp|metrics|debug|proxy|hmr|ws)_?port$/i;
+const OTHER_CONTEXT = /\b(redis|mongo|mongoose|postgres|pg|mysql|mariadb|sequelize|typeorm|knex|prisma|database|db|amqp|rabbit|kafka|smtp|mail|nodemailer|elastic|memcache|nats|minio|s3|proxy|target|hmr|devServer)\b/i;
+
+/** The app's port as its sources state it; config files (vite/astro dev servers) and other services' ports are ignored. */
 export function sourcePort(source: SourceView, files: string[]): PortFound | undefined {
   const scan = files.filter((f) => !CONFIG_FILE.test(f)).slice(0, 150);
-  for (const re of PORT_PATTERNS) {
+  const texts = new Map<string, string[]>();
+  const linesOf = (f: string) => {
+    let l = texts.get(f);
+    if (!l) texts.set(f, (l = (source.readText(f) ?? '').split(/\r?\n/)));
+    return l;
+  };
+  for (const [i, re] of PORT_PATTERNS.entries()) {
+    const named = i >= 4 && i <= 6;
+    const property = i >= 8;
     for (const file of scan) {
-      const hit = findInFiles(source, [file], [re], 1);
-      if (!hit) continue;
-      const port = asPort(hit.match[1]);
-      if (!port || BACKING_PORTS.has(port)) continue;
-      return { port, fact: { file: hit.file, line: hit.line, signal: `\`${clip(hit.text)}\``, kind: 'port' } };
+      const lines = linesOf(file);
+      for (let n = 0; n < lines.length; n++) {
+        const l = lines[n]!;
+        if (/^\s*(\/\/|\*|\/\*)/.test(l)) continue;
+        const m = re.exec(l);
+        if (!m) continue;
+        const port = asPort(m[1]);
+        if (!port || BACKING_PORTS.has(port)) continue;
+        const name = named ? /\b(?:const|let|var)\s+(\w+)|\b(\w+)\s*[:=]/.exec(l) : null;
+        if (name && OTHER_PORT_NAME.test((name[1] ?? name[2] ?? ''))) continue;
+        // `port:` inside a redis/db/proxy options object is that service's port.
+        if (property && OTHER_CONTEXT.test(lines.slice(Math.max(0, n - 3), n + 1).join('\n'))) continue;
+        return { port, fact: { file, line: n + 1, signal: `\`${clip(l.trim())}\``, kind: 'port' } };
+      }
     }
   }
   return undefined;
@@ -110,7 +131,7 @@ export function scriptPort(cmd: string | null | undefined): number | undefined {
 
 const HEALTH = '(?:healthz?|healthcheck|health-check|readyz?|readiness|livez?|liveness)';
 const HEALTH_CODE: RegExp[] = [
-  new RegExp(`\\.(?:get|all|head|route|on)\\(\\s*(?:["'\`]GET["'\`]\\s*,\\s*)?["'\`](/(?:api/)?${HEALTH})/?["'\`]`, 'i'),
+  new RegExp(`\\.(?:get|all|head|route|on|use)\\(\\s*(?:["'\`]GET["'\`]\\s*,\\s*)?["'\`](/(?:api/)?${HEALTH})/?["'\`]`, 'i'),
   new RegExp(`\\b(?:url|path)\\s*:\\s*["'\`](/(?:api/)?${HEALTH})/?["'\`]`),
   new RegExp(`(?:url|pathname|path)\\s*(?:===?|\\.startsWith\\()\\s*["'\`](/(?:api/)?${HEALTH})/?["'\`]`),
   new RegExp(`case\\s+["'\`](/(?:api/)?${HEALTH})/?["'\`]\\s*:`),
