@@ -209,7 +209,7 @@ describeDocker('offline stand-in images', () => {
     const { c, hostPort } = await serve(standIn(IMAGES.staticServer.ref), 8080);
     let body = '';
     await until('nginx answers on 8080', 15_000, async () => {
-      const res = await fetch(`http://127.0.0.1:${hostPort}/`);
+      const res = await fetch(`http://127.0.0.1:${hostPort}/`, { signal: AbortSignal.timeout(2000) });
       body = await res.text();
       return res.status === 200;
     }, c);
