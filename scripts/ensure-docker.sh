@@ -24,14 +24,7 @@ apt_install() {
   if [ "$rc" != 0 ]; then tail -n 30 /tmp/stackgen-apt.log >&2; return "$rc"; fi
 }
 
-# The http(s) URI of this machine's main Debian source (deb822 or one-line format), never hard-coded.
-debian_mirror() {
-  local uri
-  uri="$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -E '/debian/?$' | head -n1 || true)"
-  [ -n "$uri" ] || uri="$(grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | sed -E 's/\[[^]]*\]//' | awk '{print $2}' | grep -E '/debian/?$' | head -n1 || true)"
-  [ -n "$uri" ] || return 1
-  printf '%s' "${uri%/}"
-}
+debian_mirror() { bash "$(dirname "${BASH_SOURCE[0]}")/debian-mirror.sh"; }
 
 need=()
 for pair in dockerd:docker.io docker-compose:docker-compose debootstrap:debootstrap promtool:prometheus; do

@@ -44,14 +44,7 @@ trap 'rm -rf "$reports"' EXIT
 # report TAG BUILD SIZE: one row of the closing table (builds run in background jobs).
 report() { printf '%s|%s|%s\n' "$1" "$2" "$3" > "$reports/$(printf '%s' "$1" | tr '/:' '__')"; }
 
-# The Debian mirror this machine's apt already uses (deb822 or one-line sources), never hard-coded.
-debian_mirror() {
-  local uri
-  uri="$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -E '/debian/?$' | head -n1 || true)"
-  [ -n "$uri" ] || uri="$(grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | sed -E 's/\[[^]]*\]//' | awk '{print $2}' | grep -E '/debian/?$' | head -n1 || true)"
-  [ -n "$uri" ] || { log "ERROR: no Debian mirror found in /etc/apt/sources*"; exit 1; }
-  printf '%s' "${uri%/}"
-}
+debian_mirror() { bash "$here/debian-mirror.sh" || { log "ERROR: no Debian mirror found in /etc/apt/sources*"; exit 1; }; }
 
 label_of() { "$DOCKER" image inspect --format "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true; }
 image_id() { "$DOCKER" image inspect --format '{{.Id}}' "$1" 2>/dev/null || true; }
