@@ -15,8 +15,8 @@ import { StackgenError } from '../errors.js';
 import { loadImageMap, mapImage, mergeImageMaps, type ImageMap } from '../images/image-map.js';
 import { lintPaths } from '../lint/index.js';
 import { loadSpec } from '../spec/load.js';
-import type { Spec } from '../spec/types.generated.js';
 import { composeCommand, dockerCli, type ComposeCommand } from './docker-cli.js';
+import { demuxDockerStream } from './docker-stream.js';
 import { dockerfileImages, rewriteDockerfile } from './rewrite.js';
 
 export interface VerifyOptions {
@@ -433,13 +433,7 @@ async function tryPull(ref: string, signal?: AbortSignal): Promise<boolean> {
 
 async function logsTail(docker: Docker, id: string, lines: number): Promise<string[]> {
   const buf = (await docker.getContainer(id).logs({ stdout: true, stderr: true, tail: lines })) as unknown as Buffer;
-  let out = '';
-  for (let i = 0; i + 8 <= buf.length; ) {
-    const len = buf.readUInt32BE(i + 4);
-    out += buf.subarray(i + 8, i + 8 + len).toString('utf8');
-    i += 8 + len;
-  }
-  return out.split('\n').filter((l) => l !== '').slice(-lines);
+  return demuxDockerStream(buf).split('\n').filter((l) => l !== '').slice(-lines);
 }
 
 async function probe(name: string, url: string, want: { status?: number; bodyIncludes?: string; method?: string }): Promise<ProbeResult> {
@@ -502,4 +496,3 @@ export async function leftovers(project: string): Promise<{ containers: number; 
   return { containers: c.length, networks: n.length, volumes: v.Volumes?.length ?? 0 };
 }
 
-export type { Spec };

@@ -10,6 +10,7 @@ import Docker from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IMAGES } from '../../src/images/catalog.js';
 import { loadImageMap, mapImage } from '../../src/images/image-map.js';
+import { demuxDockerStream as demux } from '../../src/verify/docker-stream.js';
 import { describeDocker, OFFLINE_IMAGE_MAP } from '../helpers/docker.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 
@@ -24,16 +25,6 @@ afterAll(async () => {
   await Promise.all(started.map((c) => c.remove({ force: true, v: true }).catch(() => undefined)));
 });
 
-/** Docker's multiplexed log/exec stream → plain text. */
-function demux(buf: Buffer): string {
-  let out = '';
-  for (let i = 0; i + 8 <= buf.length; ) {
-    const len = buf.readUInt32BE(i + 4);
-    out += buf.subarray(i + 8, i + 8 + len).toString('utf8');
-    i += 8 + len;
-  }
-  return out;
-}
 
 interface RunOptions {
   user?: string;

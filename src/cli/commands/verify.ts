@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { StackgenError } from '../../errors.js';
 import { formatReport, toJUnit } from '../../verify/report.js';
 import { verify } from '../../verify/verify.js';
 import { note, printJson } from '../output.js';
@@ -68,7 +67,6 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
         process.exitCode = exitFor;
         return;
       }
-      if (err instanceof StackgenError && err.code === 'E_INTERRUPTED') throw err;
       throw err;
     } finally {
       process.off('SIGINT', onSignal);
