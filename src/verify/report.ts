@@ -12,6 +12,8 @@ export function formatReport(r: VerifyReport): string {
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   const lines = rows.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));
+  if (r.generatedEnv?.length) lines.push(`no .env in the checkout: throwaway values generated for this run (${r.generatedEnv.join(', ')})`);
+  if (r.probeHost !== '127.0.0.1') lines.push(`remote engine: ports published and probed at ${r.probeHost}`);
   for (const c of r.checks) lines.push(`check ${c.ok ? 'ok' : 'FAIL'} ${c.name}${c.status ? ` → ${c.status}` : ''}${c.message ? ` (${c.message})` : ''}`);
   for (const s of r.services) {
     if (s.health === 'skipped') lines.push(`skipped ${s.name}: ${s.skippedReason ?? ''}`);

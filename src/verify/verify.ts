@@ -1,7 +1,7 @@
 /**
  * verify(dir): prove a rendered stack works. Lint it, check every image can be had, build every app
  * image, start the stack under a unique compose project, wait for every healthcheck, probe health
- * paths and the spec's checks over ports published on 127.0.0.1, check Prometheus' targets, report —
+ * paths and the spec's checks over published ports (127.0.0.1, or a remote engine's host), check Prometheus' targets, report —
  * and always tear the project down (containers, networks, volumes, and the images it built).
  */
 import { randomBytes } from 'node:crypto';
@@ -14,6 +14,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { StackgenError } from '../errors.js';
 import { loadImageMap, mapImage, mergeImageMaps, type ImageMap } from '../images/image-map.js';
 import { lintPaths } from '../lint/index.js';
+import { envGroups, envLines } from '../render/artifacts/env.js';
 import { loadSpec } from '../spec/load.js';
 import { composeCommand, dockerCli, type ComposeCommand } from './docker-cli.js';
 import { demuxDockerStream } from './docker-stream.js';
@@ -86,6 +87,10 @@ export interface VerifyReport {
   durationMs: number;
   kept: boolean;
   stopCommand?: string;
+  /** Variables given throwaway random values for this run because the checkout has no .env (CI). */
+  generatedEnv?: string[];
+  /** Where published ports were probed: 127.0.0.1, or a remote engine's host (DOCKER_HOST). */
+  probeHost: string;
 }
 
 interface ComposeService {
@@ -95,16 +100,25 @@ interface ComposeService {
   ports?: Array<string | { target: number; published?: number | string; host_ip?: string }>;
 }
 
-/** "127.0.0.1:8000:8000" → "127.0.0.1::8000": same container port, a free host port. */
-function ephemeralPort(p: string | { target: number; published?: number | string; host_ip?: string }): string | { target: number; host_ip?: string } {
+/**
+ * Where published ports can be reached. A local engine (unix socket, npipe, tcp://localhost): on
+ * 127.0.0.1, never on the LAN. A remote engine (DOCKER_HOST=tcp://docker:2376 — GitLab's dind
+ * service — or ssh://user@host): ports are published on its interfaces and probed at its host name.
+ */
+export function engineAddress(dockerHost: string | undefined = process.env.DOCKER_HOST): { bindIp: string; probeHost: string } {
+  const host = /^(?:tcp|ssh|https?):\/\/(?:[^@/]*@)?(\[[^\]]+\]|[^:/]+)/.exec(dockerHost ?? '')?.[1];
+  if (!host || host === 'localhost' || host === '127.0.0.1' || host === '[::1]') return { bindIp: '127.0.0.1', probeHost: '127.0.0.1' };
+  return { bindIp: '0.0.0.0', probeHost: host };
+}
+
+/** "127.0.0.1:8000:8000" → "<bind>::8000": same container port, a free host port, on the interface probes reach. */
+function ephemeralPort(p: string | { target: number; published?: number | string; host_ip?: string }, bindIp: string): string | { target: number; host_ip?: string } {
   if (typeof p !== 'string') {
     const { published: _published, ...rest } = p;
-    return { ...rest, host_ip: p.host_ip ?? '127.0.0.1' };
+    return { ...rest, host_ip: bindIp };
   }
   const parts = p.split(':');
-  const container = parts[parts.length - 1]!;
-  const ip = parts.length === 3 ? parts[0]! : '127.0.0.1';
-  return `${ip}::${container}`;
+  return `${bindIp}::${parts[parts.length - 1]!}`;
 }
 
 const PROJECT_LABEL = 'com.docker.compose.project';
@@ -187,6 +201,20 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
   const runId = randomBytes(3).toString('hex');
   const project = options.projectName ?? `stackgen-verify-${spec.name}-${runId}`.slice(0, 60);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-verify-'));
+  const address = engineAddress();
+  // A fresh checkout (CI) has no .env (it is git-ignored), so compose would start databases with
+  // empty passwords. Throwaway values for this run only, kept in verify's own folder.
+  const envArgs: string[] = [];
+  const generatedEnv: string[] = [];
+  if (!fs.existsSync(path.join(root, '.env'))) {
+    const groups = envGroups({ spec, imageMap, rootDir: root });
+    if (groups.length > 0) {
+      const file = path.join(work, '.env');
+      fs.writeFileSync(file, envLines(groups), { mode: 0o600 });
+      envArgs.push('--env-file', file);
+      generatedEnv.push(...groups.flatMap((g) => g.vars.filter((v) => v.secret).map((v) => v.name)));
+    }
+  }
   const skip = new Set(options.skipServices ?? []);
   for (const s of skip) {
     if (!services[s]) throw new StackgenError('E_INPUT', `--skip-service ${s}: no such service in compose.yaml`, { hint: `Services: ${Object.keys(services).join(', ')}` });
@@ -198,7 +226,7 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
     const kind: ServiceReport['kind'] = buildOf(s) ? 'app' : name === 'prometheus' || name === 'grafana' ? 'observability' : s.profiles?.includes('proxy') ? 'proxy' : 'backing';
     reports.set(name, { name, kind, image: s.image ?? '', health: skip.has(name) ? 'skipped' : 'not-started', probes: [], ...(skip.has(name) ? { skippedReason: name === 'grafana' ? 'skipped on request: Grafana image unavailable offline; its provisioning was checked statically by lint' : 'skipped on request (--skip-service)' } : {}) });
   }
-  const report: VerifyReport = { ok: false, project, services: [...reports.values()], checks: [], skipped: [...reports.values()].filter((r) => r.health === 'skipped').map((r) => ({ name: r.name, reason: r.skippedReason! })), durationMs: 0, kept: false };
+  const report: VerifyReport = { ok: false, project, services: [...reports.values()], checks: [], skipped: [...reports.values()].filter((r) => r.health === 'skipped').map((r) => ({ name: r.name, reason: r.skippedReason! })), durationMs: 0, kept: false, probeHost: address.probeHost, ...(generatedEnv.length ? { generatedEnv } : {}) };
   const builtImages: string[] = [];
   let composeCmd: ComposeCommand | undefined;
   const overrideFile = path.join(work, 'compose.verify.yaml');
@@ -284,7 +312,7 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
     for (const [name, svc] of Object.entries(copy.services ?? {})) {
       const o = override.services[name];
       if (o) svc.image = o.image;
-      if (svc.ports) svc.ports = svc.ports.map(ephemeralPort);
+      if (svc.ports) svc.ports = svc.ports.map((p) => ephemeralPort(p, address.bindIp));
     }
     fs.writeFileSync(overrideFile, stringifyYaml(copy));
 
@@ -292,7 +320,7 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
     aborted(options.signal);
     progress('start');
     composeCmd = await composeCommand();
-    const composeArgs = ['-p', project, '--project-directory', root, '-f', overrideFile, ...profiles.flatMap((p) => ['--profile', p])];
+    const composeArgs = ['-p', project, '--project-directory', root, ...envArgs, '-f', overrideFile, ...profiles.flatMap((p) => ['--profile', p])];
     const timeoutMs = parseDuration(options.timeout ?? spec.verify.timeout, 180_000);
     const deadline = Date.now() + timeoutMs;
     const startAt = Date.now();
@@ -354,7 +382,7 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
     const containers = await docker.listContainers({ filters: { label: [`${PROJECT_LABEL}=${project}`] } });
     const hostPort = (service: string, port: number): number | undefined => {
       const c = containers.find((x) => x.Labels[SERVICE_LABEL] === service);
-      return c?.Ports.find((p) => p.PrivatePort === port && p.PublicPort && (p.IP === '127.0.0.1' || p.IP === '0.0.0.0'))?.PublicPort;
+      return c?.Ports.find((p) => p.PrivatePort === port && p.PublicPort && (p.IP === address.bindIp || p.IP === '0.0.0.0'))?.PublicPort;
     };
     for (const [name, s] of Object.entries(spec.services)) {
       const svc = reports.get(name);
@@ -367,24 +395,24 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
         svc.probes.push({ name: `${name} ${healthPath}`, url: '', ok: true, message: 'not published on the host; its container healthcheck covered it' });
         continue;
       }
-      svc.probes.push(await probe(`${name} ${healthPath}`, `http://127.0.0.1:${hp}${healthPath}`, { status: undefined }));
+      svc.probes.push(await probe(`${name} ${healthPath}`, `http://${address.probeHost}:${hp}${healthPath}`, { status: undefined }));
     }
     for (const check of spec.verify.checks) {
       const s = spec.services[check.service];
       const port = s ? (s.role === 'static' ? 8080 : s.port) : null;
       const hp = port ? hostPort(check.service, port) : undefined;
       report.checks.push(
-        hp ? await probe(`${check.method} ${check.service} ${check.path}`, `http://127.0.0.1:${hp}${check.path}`, { status: check.status, bodyIncludes: check.bodyIncludes ?? undefined, method: check.method })
-          : { name: `${check.service} ${check.path}`, url: '', ok: false, message: `${check.service} publishes no port on 127.0.0.1` },
+        hp ? await probe(`${check.method} ${check.service} ${check.path}`, `http://${address.probeHost}:${hp}${check.path}`, { status: check.status, bodyIncludes: check.bodyIncludes ?? undefined, method: check.method })
+          : { name: `${check.service} ${check.path}`, url: '', ok: false, message: `${check.service} publishes no port` },
       );
     }
     // 8. Observability: every Prometheus target up; Grafana healthy when it runs.
     const prom = reports.get('prometheus');
-    if (prom && prom.health === 'healthy') prom.probes.push(await prometheusTargets(hostPort('prometheus', 9090), Math.max(deadline, Date.now() + 30_000), options.signal));
+    if (prom && prom.health === 'healthy') prom.probes.push(await prometheusTargets(address.probeHost, hostPort('prometheus', 9090), Math.max(deadline, Date.now() + 30_000), options.signal));
     const graf = reports.get('grafana');
     if (graf && graf.health === 'healthy') {
       const hp = hostPort('grafana', 3000);
-      if (hp) graf.probes.push(await probe('grafana /api/health', `http://127.0.0.1:${hp}/api/health`, {}));
+      if (hp) graf.probes.push(await probe('grafana /api/health', `http://${address.probeHost}:${hp}/api/health`, {}));
     }
     const failedProbes = [...report.services.flatMap((s) => s.probes), ...report.checks].filter((p) => !p.ok);
     if (failedProbes.length > 0) report.failure = `probes failed: ${failedProbes.map((p) => `${p.name}${p.message ? ` (${p.message})` : ''}`).join('; ')}`;
@@ -393,10 +421,10 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
   } finally {
     if (options.keep && !options.signal?.aborted && composeCmd) {
       report.kept = true;
-      report.stopCommand = `${[composeCmd.file, ...composeCmd.args].join(' ')} -p ${project} --project-directory ${root} -f ${overrideFile} down -v --remove-orphans`;
+      report.stopCommand = `${[composeCmd.file, ...composeCmd.args, '-p', project, '--project-directory', root, ...envArgs, '-f', overrideFile].join(' ')} down -v --remove-orphans`;
     } else {
       progress('teardown');
-      await teardown(docker, project, root, composeFile, overrideFile, composeCmd);
+      await teardown(docker, project, root, composeFile, overrideFile, composeCmd, envArgs);
       if (!options.keepImages) for (const tag of builtImages) await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
       fs.rmSync(work, { recursive: true, force: true });
     }
@@ -455,9 +483,9 @@ async function probe(name: string, url: string, want: { status?: number; bodyInc
   return last;
 }
 
-async function prometheusTargets(hostPort: number | undefined, deadline: number, signal?: AbortSignal): Promise<ProbeResult> {
-  if (!hostPort) return { name: 'prometheus targets up', url: '', ok: false, message: 'prometheus publishes no port on 127.0.0.1' };
-  const url = `http://127.0.0.1:${hostPort}/api/v1/targets`;
+async function prometheusTargets(host: string, hostPort: number | undefined, deadline: number, signal?: AbortSignal): Promise<ProbeResult> {
+  if (!hostPort) return { name: 'prometheus targets up', url: '', ok: false, message: 'prometheus publishes no port' };
+  const url = `http://${host}:${hostPort}/api/v1/targets`;
   let message = 'no answer';
   while (Date.now() < deadline && !signal?.aborted) {
     try {
@@ -476,10 +504,10 @@ async function prometheusTargets(hostPort: number | undefined, deadline: number,
 }
 
 /** compose down, then remove anything of the project that is left (containers, networks, volumes). */
-async function teardown(docker: Docker, project: string, root: string, composeFile: string, overrideFile: string, cmd?: ComposeCommand): Promise<void> {
+async function teardown(docker: Docker, project: string, root: string, composeFile: string, overrideFile: string, cmd: ComposeCommand | undefined, envArgs: string[]): Promise<void> {
   if (cmd) {
     const files = ['-f', fs.existsSync(overrideFile) ? overrideFile : composeFile];
-    await execa(cmd.file, [...cmd.args, '-p', project, '--project-directory', root, ...files, '--profile', 'observability', '--profile', 'proxy', 'down', '-v', '--remove-orphans', '-t', '5'], { cwd: root, reject: false, timeout: 120_000 });
+    await execa(cmd.file, [...cmd.args, '-p', project, '--project-directory', root, ...envArgs, ...files, '--profile', 'observability', '--profile', 'proxy', 'down', '-v', '--remove-orphans', '-t', '5'], { cwd: root, reject: false, timeout: 120_000 });
   }
   const filters = { label: [`${PROJECT_LABEL}=${project}`] };
   for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);

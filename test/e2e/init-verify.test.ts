@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
@@ -102,6 +103,48 @@ describeDocker('init → verify on real Docker', () => {
     expect(human).toMatch(/FAILED: not healthy within 60s: e2e-unhealthy/);
     const junit = toJUnit(report);
     expect(junit).toMatch(/<testcase [^>]*name="e2e-unhealthy healthy"[^>]*><failure message="e2e-unhealthy is unhealthy">/);
+  }, 600_000);
+
+  it('a fresh checkout without .env (as in CI): throwaway secrets for the run, databases start, the checkout stays untouched', async () => {
+    const dir = copyFixture('node-express-pg-redis');
+    expect((await cli(['init', dir, '--yes', '--no-observability'])).status).toBe(0);
+    fs.rmSync(path.join(dir, '.env'));
+    const run = await cli(['verify', dir, '--json', ...verifyFlags]);
+    const report = JSON.parse(run.stdout) as VerifyReport;
+    expect(run.status, `${report.failure ?? ''}\n${run.stderr.slice(-3000)}`).toBe(0);
+    expect(report.generatedEnv).toEqual(['POSTGRES_PASSWORD', 'REDIS_PASSWORD']);
+    expect(report.services.filter((s) => s.kind === 'backing').map((s) => [s.name, s.health])).toEqual([['postgres', 'healthy'], ['redis', 'healthy']]);
+    expect(fs.existsSync(path.join(dir, '.env'))).toBe(false);
+    expect(formatReport(report)).toContain('no .env in the checkout: throwaway values generated for this run (POSTGRES_PASSWORD, REDIS_PASSWORD)');
+    expect(await leftovers(report.project)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+  }, 600_000);
+
+  it('a remote engine (DOCKER_HOST=tcp://…, like GitLab\'s dind service): ports are published there and probed at its host', async () => {
+    const dir = copyFixture('python-stdlib-api');
+    expect((await cli(['init', dir, '--yes', '--no-observability'])).status).toBe(0);
+    // A plain byte pipe from a TCP port to the local engine's socket, on a loopback address that is
+    // not 127.0.0.1, so verify must take the remote path (bind all interfaces, probe the engine's host).
+    const socket = process.env.DOCKER_HOST?.startsWith('unix://') ? process.env.DOCKER_HOST.slice(7) : '/var/run/docker.sock';
+    const server = net.createServer((client) => {
+      const engine = net.connect(socket);
+      client.pipe(engine).pipe(client);
+      client.on('error', () => engine.destroy());
+      engine.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.1.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      const run = await cli(['verify', dir, '--json', ...verifyFlags], { DOCKER_HOST: `tcp://127.0.1.1:${port}` });
+      const report = JSON.parse(run.stdout) as VerifyReport;
+      expect(run.status, `${report.failure ?? ''}\n${run.stderr.slice(-3000)}`).toBe(0);
+      expect(report.probeHost).toBe('127.0.1.1');
+      const probes = report.services.flatMap((s) => s.probes).concat(report.checks);
+      expect(probes.length).toBeGreaterThan(0);
+      for (const p of probes) expect(p.url).toMatch(/^http:\/\/127\.0\.1\.1:\d+\//);
+      expect(await leftovers(report.project)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+    } finally {
+      server.close();
+    }
   }, 600_000);
 
   it('Ctrl-C during verify exits 130 and removes everything of the project', async () => {

@@ -7,6 +7,7 @@ const report: VerifyReport = {
   project: 'stackgen-verify-demo-abc',
   durationMs: 4200,
   kept: false,
+  probeHost: '127.0.0.1',
   skipped: [{ name: 'grafana', reason: 'image unavailable offline, provisioning checked statically' }],
   checks: [{ name: 'check api GET /items', url: 'http://127.0.0.1:1/items', ok: false, status: 500, message: 'expected 200, got 500 <oops & "quotes">' }],
   services: [

@@ -45,7 +45,8 @@ function definedNames(text: string): Set<string> {
   return names;
 }
 
-function envLines(groups: EnvGroup[]): string {
+/** `NAME=value` lines by group, secrets freshly generated. */
+export function envLines(groups: EnvGroup[]): string {
   const out: string[] = [];
   for (const g of groups) {
     out.push(`# ${g.title}`);
