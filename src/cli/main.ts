@@ -2,7 +2,6 @@
  * The CLI: yargs commands and the one error boundary that maps error codes to exit codes.
  * The library below never exits the process; only this file does.
  */
-import { createRequire } from 'node:module';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_CODES } from '../errors.js';
@@ -15,8 +14,8 @@ import { initCommand } from './commands/init.js';
 import { validateCommand } from './commands/validate.js';
 import { schemaCommand } from './commands/schema.js';
 import { verifyCommand } from './commands/verify.js';
+import { STACKGEN_VERSION } from '../version.js';
 
-const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 export async function main(argv: string[]): Promise<number> {
   const wantsJson = argv.includes('--json');
@@ -40,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
       .demandCommand(1, 'Name a command: see `stackgen --help`.')
       .strict()
       .recommendCommands()
-      .version(pkg.version)
+      .version(STACKGEN_VERSION)
       .alias('h', 'help')
       .wrap(Math.min(110, process.stdout.columns || 100))
       .fail((msg, err) => {

@@ -70,4 +70,10 @@ export const IMAGES = {
   grafana: { ref: 'grafana/grafana:12.3.0', version: '12.3.0' },
   traefik: { ref: 'traefik:v3.6.1', version: '3.6.1' },
   caddy: { ref: 'caddy:2.10.2-alpine', version: '2.10.2' },
+  // CI tooling (rendered into the GitHub/GitLab pipelines, never run by stackgen itself).
+  trivy: { ref: 'aquasec/trivy:0.67.2', version: '0.67.2' },
+  buildkit: { ref: 'moby/buildkit:v0.25.1', version: '0.25.1' },
+  binfmt: { ref: 'tonistiigi/binfmt:qemu-v7.0.0-28' },
+  dockerCli: { ref: 'docker:28.5.1-cli', version: '28.5.1' },
+  dockerDind: { ref: 'docker:28.5.1-dind', version: '28.5.1' },
 } as const;

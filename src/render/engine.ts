@@ -59,6 +59,8 @@ export function createTemplateEngine(options: TemplateEngineOptions = {}): Templ
   env.addFilter('shell', shellQuote);
   env.addFilter('json', (v: unknown) => JSON.stringify(v));
   env.addFilter('exec', (v: string[]) => execForm(v));
+  // A GitHub Actions expression: `{{ 'github.ref' | gha }}` → `${{ github.ref }}`, without raw blocks.
+  env.addFilter('gha', (expr: string) => `\${{ ${expr} }}`);
   env.addFilter('indentLines', (s: string, n: number) => s.split('\n').map((l, i) => (i === 0 || l === '' ? l : ' '.repeat(n) + l)).join('\n'));
 
   return {

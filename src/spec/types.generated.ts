@@ -315,6 +315,10 @@ export interface Ci {
    * Image name; defaults to the project name.
    */
   image: string | null;
+  /**
+   * The branch whose pushes publish images (tags v* publish semver tags).
+   */
+  branch: string;
   platforms: string[];
   scan: {
     enabled: boolean;
@@ -322,6 +326,21 @@ export interface Ci {
   };
   sbom: boolean;
   sizeBudgetMB: number | null;
+  /**
+   * Replaces a built-in action pin: owner/repo → the commit SHA and the release it is (kept as a comment).
+   */
+  actions: {
+    [k: string]: {
+      /**
+       * Full 40-hex commit SHA: a tag can move, a commit cannot.
+       */
+      sha: string;
+      /**
+       * The release the SHA belongs to, e.g. v4.2.2.
+       */
+      version: string;
+    };
+  };
 }
 export interface Images {
   /**
@@ -672,6 +691,10 @@ export interface CiInput {
    * Image name; defaults to the project name.
    */
   image?: string | null;
+  /**
+   * The branch whose pushes publish images (tags v* publish semver tags).
+   */
+  branch?: string;
   platforms?: string[];
   scan?: {
     enabled?: boolean;
@@ -679,6 +702,21 @@ export interface CiInput {
   };
   sbom?: boolean;
   sizeBudgetMB?: number | null;
+  /**
+   * Replaces a built-in action pin: owner/repo → the commit SHA and the release it is (kept as a comment).
+   */
+  actions?: {
+    [k: string]: {
+      /**
+       * Full 40-hex commit SHA: a tag can move, a commit cannot.
+       */
+      sha: string;
+      /**
+       * The release the SHA belongs to, e.g. v4.2.2.
+       */
+      version: string;
+    };
+  };
 }
 export interface ImagesInput {
   /**

@@ -89,6 +89,8 @@ export const SAMPLES: Sample[] = [
         web: { path: 'packages/web', language: 'node', packageManager: 'npm', commands: { start: 'npm start', build: 'npm run build' }, port: 3001, publish: 3001, dependsOn: ['api'] },
       },
       observability: noObs,
+      // Docker Hub with repository secrets, two platforms, a size budget, a stricter scan gate.
+      ci: { registry: 'docker.io/monoorg', platforms: ['linux/amd64', 'linux/arm64'], sizeBudgetMB: 250, scan: { severity: 'CRITICAL' } },
     },
   },
   {
@@ -149,6 +151,7 @@ export const SAMPLES: Sample[] = [
       services: { web: { path: '.', language: 'ruby', framework: 'rails', packageManager: 'bundler', port: 3000, publish: 3000, healthcheck: { path: '/up' }, dependsOn: ['db'], secrets: ['SECRET_KEY_BASE'] } },
       backingServices: { db: { kind: 'postgres' } },
       observability: noObs,
+      ci: { provider: 'gitlab', branch: 'trunk', sbom: false },
     },
   },
   {

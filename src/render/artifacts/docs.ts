@@ -3,6 +3,7 @@
  * compose context so the table always matches compose.yaml.
  */
 import type { Artifact, OutputFile, RenderInput } from '../artifact.js';
+import { ciContext } from '../contexts/ci.js';
 import { composeContext } from '../contexts/compose.js';
 
 /** Languages with a metrics snippet in the template; others fall back to a generic pointer. */
@@ -26,8 +27,30 @@ export const docsArtifact: Artifact = {
       .map(([name, b]) => ({ name, kind: b.kind }))
       .sort((a, b) => (a.name < b.name ? -1 : 1));
     const snippets = [...new Set(services.map((s) => snippetLang(s.language)).filter((l): l is string => l !== null))].sort();
+    const ci = spec.ci.provider === 'none' ? null : ciContext(spec, input.rootDir, input.imageMap);
     const ctx = {
       project: spec.name,
+      ci: ci && ci.images.length > 0
+        ? {
+            provider: spec.ci.provider,
+            file: spec.ci.provider === 'gitlab' ? '.gitlab-ci.yml' : '.github/workflows/docker.yml',
+            images: ci.images.map((i) => (spec.ci.provider === 'gitlab' ? i.gitlabImage : i.repository)),
+            scanPlatform: ci.scanPlatform,
+            platforms: ci.platforms,
+            sizeBudgetMB: ci.sizeBudgetMB,
+            scan: ci.scan.enabled,
+            severities: ci.scan.severities,
+            sbom: ci.sbom,
+            branch: ci.branch,
+            secrets: ci.registry === null
+              ? null
+              : spec.ci.provider === 'gitlab'
+                ? `masked CI/CD variables REGISTRY_USERNAME and REGISTRY_PASSWORD (a push token for ${ci.loginHost})`
+                : ci.githubToken
+                  ? `nothing: the job token pushes to ${ci.loginHost}; allow the repository to write the package`
+                  : `repository secrets REGISTRY_USERNAME and REGISTRY_PASSWORD (a push token for ${ci.loginHost})`,
+          }
+        : null,
       services,
       backing,
       snippets,

@@ -2,6 +2,7 @@
  * Every artifact `render` runs, in order. Add an artifact by adding one line here.
  */
 import type { Artifact } from '../artifact.js';
+import { ciArtifact } from './ci.js';
 import { composeArtifact } from './compose.js';
 import { dockerfileArtifact } from './dockerfile.js';
 import { docsArtifact } from './docs.js';
@@ -13,5 +14,6 @@ export const ARTIFACTS: readonly Artifact[] = [
   composeArtifact,
   envArtifact,
   observabilityArtifact,
+  ciArtifact,
   docsArtifact,
 ];

@@ -1,0 +1,133 @@
+/**
+ * The typed context of the CI templates (GitHub Actions, GitLab CI). One image per distinct build
+ * (a Celery worker built from the web service's Dockerfile publishes nothing of its own), the
+ * registry login the provider needs, the platform list, and every third-party piece pinned: tool
+ * images through the image catalog (and the spec's image map), GitHub actions by commit SHA.
+ */
+import path from 'node:path';
+import { IMAGES } from '../../images/catalog.js';
+import { mapImage, normalizeRepository, type ImageMap } from '../../images/image-map.js';
+import type { Spec } from '../../spec/types.generated.js';
+import { STACKGEN_VERSION } from '../../version.js';
+import { shellQuote } from '../engine.js';
+import { composeContext } from './compose.js';
+
+/**
+ * The only actions the workflow uses, both GitHub's own, each pinned to the commit its release tag
+ * points at (a tag can be moved, a commit cannot). Check one with
+ * `git ls-remote https://github.com/actions/checkout refs/tags/v4.2.2`; replace one without
+ * ejecting the template through `ci.actions` in stackgen.yaml.
+ */
+export const ACTION_PINS: Readonly<Record<string, { sha: string; version: string }>> = {
+  'actions/checkout': { sha: '11bd71901bbe5b1630ceea73d27597364c9af683', version: 'v4.2.2' },
+  'actions/upload-artifact': { sha: 'ea165f8d65b6e75b540449e92b4886f43607fa02', version: 'v4.6.2' },
+};
+
+/** The hosted runner's own architecture: builds for it need no emulation and can be loaded and scanned. */
+const NATIVE_PLATFORM = 'linux/amd64';
+
+export interface CiImageCtx {
+  /** The first compose service built this way; names the matrix entry and, with several images, the image. */
+  name: string;
+  /** Every compose service that runs this image. */
+  services: string[];
+  context: string;
+  /** The Dockerfile's path from the repository root (buildx reads `--file` from the working directory, not the context). */
+  dockerfile: string;
+  target: string | null;
+  buildArgs: string[];
+  /** `--file … --target … --build-arg …`, each word quoted for POSIX sh (GitLab's jobs run busybox sh). */
+  buildFlags: string;
+  /** Repository path under the registry, e.g. "shop" or "shop-api". */
+  repository: string;
+  /** GitLab: the full image name; without a registry in the spec, the project's own ($CI_REGISTRY_IMAGE, then /<service> when there are several). */
+  gitlabImage: string;
+}
+
+export interface CiContext {
+  project: string;
+  stackgenVersion: string;
+  branch: string;
+  /** The spec's registry; null → the provider's own (ghcr.io/<owner>, $CI_REGISTRY_IMAGE). */
+  registry: string | null;
+  /** The host `docker login` talks to for the spec's registry (docker.io for Docker Hub namespaces). */
+  loginHost: string | null;
+  /** GitHub: the registry is GitHub's own, so the job token can push (no secrets to set up). */
+  githubToken: boolean;
+  images: CiImageCtx[];
+  platforms: string[];
+  /** The platform built, loaded, measured and scanned on every run. */
+  scanPlatform: string;
+  /** binfmt emulators to install for the other platforms, e.g. ["arm64"]; empty → no QEMU step. */
+  emulate: string[];
+  scan: { enabled: boolean; severities: string; gate: string };
+  sbom: boolean;
+  sizeBudgetMB: number | null;
+  tools: { trivy: string; buildkit: string; binfmt: string; docker: string; dind: string; node: string };
+  /** `owner/repo@sha # version`, by action. */
+  actions: { checkout: string; uploadArtifact: string };
+}
+
+const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+
+/** "ghcr.io/acme" → "ghcr.io"; "acme" (a Docker Hub namespace) → "docker.io". */
+export function registryHost(registry: string): string {
+  return normalizeRepository(`${registry.replace(/\/+$/, '')}/x`).split('/')[0]!;
+}
+
+function pin(spec: Spec, action: string): string {
+  const p = spec.ci.actions[action] ?? ACTION_PINS[action]!;
+  return `${action}@${p.sha} # ${p.version}`;
+}
+
+export function ciContext(spec: Spec, rootDir: string, imageMap: ImageMap): CiContext {
+  const compose = composeContext(spec, rootDir, imageMap);
+  const byBuild = new Map<string, CiImageCtx>();
+  for (const s of compose.services) {
+    // The spec's values, not compose's ($ is escaped there for compose's interpolation).
+    const buildArgs = Object.entries(spec.services[s.name]?.buildArgs ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`);
+    const dockerfile = path.posix.normalize(path.posix.join(s.context, s.dockerfile));
+    const key = JSON.stringify([s.context, dockerfile, s.target, buildArgs]);
+    const seen = byBuild.get(key);
+    const flags = ['--file', dockerfile, ...(s.target ? ['--target', s.target] : []), ...buildArgs.flatMap((a) => ['--build-arg', a])];
+    if (seen) seen.services.push(s.name);
+    else byBuild.set(key, { name: s.name, services: [s.name], context: s.context, dockerfile, target: s.target, buildArgs, buildFlags: flags.map(shellQuote).join(' '), repository: '', gitlabImage: '' });
+  }
+  const images = [...byBuild.values()];
+  const base = spec.ci.image ?? spec.name;
+  for (const img of images) img.repository = images.length === 1 || img.name === base ? base : `${base}-${img.name}`;
+  const registry = spec.ci.registry ? spec.ci.registry.replace(/\/+$/, '') : null;
+  for (const img of images) img.gitlabImage = registry ? `${registry}/${img.repository}` : images.length === 1 ? '$CI_REGISTRY_IMAGE' : `$CI_REGISTRY_IMAGE/${img.name}`;
+
+  const platforms = [...new Set(spec.ci.platforms)];
+  const scanPlatform = platforms.includes(NATIVE_PLATFORM) ? NATIVE_PLATFORM : platforms[0]!;
+  // binfmt names emulators by architecture: linux/arm64 → arm64, linux/arm/v7 → arm; 386 runs natively.
+  const emulate = [...new Set(platforms.filter((p) => p !== NATIVE_PLATFORM).map((p) => p.split('/')[1]!).filter((a) => a !== 'amd64' && a !== '386'))];
+  const severities = SEVERITIES.slice(SEVERITIES.indexOf(spec.ci.scan.severity)).join(',');
+  const loginHost = registry ? registryHost(registry) : null;
+
+  return {
+    project: spec.name,
+    stackgenVersion: STACKGEN_VERSION,
+    branch: spec.ci.branch,
+    registry,
+    loginHost,
+    githubToken: registry === null || loginHost === 'ghcr.io',
+    images,
+    platforms,
+    scanPlatform,
+    emulate,
+    scan: { enabled: spec.ci.scan.enabled, severities, gate: spec.ci.scan.severity },
+    sbom: spec.ci.sbom,
+    sizeBudgetMB: spec.ci.sizeBudgetMB,
+    tools: {
+      trivy: mapImage(IMAGES.trivy.ref, imageMap),
+      buildkit: mapImage(IMAGES.buildkit.ref, imageMap),
+      binfmt: mapImage(IMAGES.binfmt.ref, imageMap),
+      docker: mapImage(IMAGES.dockerCli.ref, imageMap),
+      dind: mapImage(IMAGES.dockerDind.ref, imageMap),
+      node: mapImage(IMAGES.node().ref, imageMap),
+    },
+    actions: { checkout: pin(spec, 'actions/checkout'), uploadArtifact: pin(spec, 'actions/upload-artifact') },
+  };
+}
