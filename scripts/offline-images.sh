@@ -29,7 +29,7 @@ BASE_TAG="$NS/debian:bookworm"
 STANDINS=(
   "node               node:20                   node:*-bookworm-slim"
   "python             python:3.11               python:*-slim-bookworm"
-  "golang             golang:1.19               golang:*-bookworm"
+  "golang             golang:1.23               golang:*-bookworm"
   "distroless-static  distroless-static:nonroot gcr.io/distroless/static-debian12:nonroot"
   "nginx-unprivileged nginx-unprivileged:1      nginxinc/nginx-unprivileged:*-alpine"
   "postgres           postgres:15               postgres:*"

@@ -175,11 +175,11 @@ describeDocker('offline stand-in images', () => {
     expect(r.out).toContain('/opt/venv\n');
   });
 
-  it('golang: go 1.19 at /usr/local/go/bin with GOPATH=/go builds and runs a program', async () => {
+  it('golang: go 1.23 at /usr/local/go/bin with GOPATH=/go builds and runs a program', async () => {
     const prog = 'package main\nimport "fmt"\nfunc main() { fmt.Println("hello from go") }\n';
     const r = await run(standIn(IMAGES.golang().ref), ['sh', '-c', `/usr/local/go/bin/go version && go env GOPATH && mkdir -p /tmp/p && printf '%s' '${prog}' > /tmp/p/main.go && cd /tmp/p && CGO_ENABLED=0 go run main.go`], { env: ['GOFLAGS=-mod=mod'] });
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/go version go1\.19/);
+    expect(r.out).toMatch(/go version go1\.23/);
     expect(r.out).toContain('/go\n');
     expect(r.out).toContain('hello from go');
   }, 120_000);

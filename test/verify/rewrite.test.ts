@@ -24,14 +24,14 @@ describe('image-map rewrite of Dockerfiles', () => {
   it('maps every FROM image and COPY --from image, leaving stages, scratch and ARG forms alone', () => {
     const map: ImageMap = { overrides: {
       'python:3.11-slim': 'stackgen.local/python:3.11',
-      'golang:1.22': 'stackgen.local/golang:1.19',
+      'golang:1.22': 'stackgen.local/golang:1.23',
       'gcr.io/distroless/static-debian12:nonroot': 'stackgen.local/distroless-static:nonroot',
       'busybox:1.36': 'mirror.local/busybox:1.36',
     } };
     const out = rewriteDockerfile(DOCKERFILE, map).split('\n');
     expect(out[1]).toBe('FROM stackgen.local/python:3.11 AS deps');
     expect(out[3]).toBe('FROM ${BASE} AS argform');
-    expect(out[4]).toBe('FROM --platform=$BUILDPLATFORM stackgen.local/golang:1.19 as build');
+    expect(out[4]).toBe('FROM --platform=$BUILDPLATFORM stackgen.local/golang:1.23 as build');
     expect(out[5]).toBe('COPY --from=deps /a /a');
     expect(out[6]).toBe('COPY --from=mirror.local/busybox:1.36 /bin/sh /sh');
     expect(out[7]).toBe('FROM build AS test');
