@@ -61,6 +61,8 @@ export function createTemplateEngine(options: TemplateEngineOptions = {}): Templ
   env.addFilter('exec', (v: string[]) => execForm(v));
   // A GitHub Actions expression: `{{ 'github.ref' | gha }}` → `${{ github.ref }}`, without raw blocks.
   env.addFilter('gha', (expr: string) => `\${{ ${expr} }}`);
+  // The folder of a relative path with a trailing slash ('' for a top-level file): `COPY a/b/go.mod ./{{ f | dirname }}`.
+  env.addFilter('dirname', (p: string) => (path.posix.dirname(p) === '.' ? '' : `${path.posix.dirname(p)}/`));
   env.addFilter('indentLines', (s: string, n: number) => s.split('\n').map((l, i) => (i === 0 || l === '' ? l : ' '.repeat(n) + l)).join('\n'));
 
   return {

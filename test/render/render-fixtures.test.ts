@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { detect } from '../../src/detect/detect.js';
@@ -14,6 +15,7 @@ import { redactSecrets } from './render-samples.js';
 
 
 const fixtures = loadFixtureExpectations();
+const GOLDEN_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'golden/fixtures');
 
 describe.skipIf(fixtures.length === 0)('rendered tree of each fixture', () => {
   it.each(fixtures)('$name', async (fx) => {
@@ -25,10 +27,15 @@ describe.skipIf(fixtures.length === 0)('rendered tree of each fixture', () => {
     fs.cpSync(fx.dir, root, { recursive: true });
     try {
       const tree = await render(spec, { rootDir: root });
+      const goldenPath = (p: string) => p.replace(/^\./, '_.').replace(/\/\./g, '/_.');
       for (const f of tree.files()) {
         if (/\.ya?ml$/.test(f.path)) for (const d of parseAllDocuments(f.content)) expect(d.errors, f.path).toEqual([]);
-        await expect(redactSecrets(f.path, f.content)).toMatchFileSnapshot(`golden/fixtures/${fx.name}/${f.path.replace(/^\./, '_.').replace(/\/\./g, '/_.')}`);
+        await expect(redactSecrets(f.path, f.content)).toMatchFileSnapshot(`golden/fixtures/${fx.name}/${goldenPath(f.path)}`);
       }
+      // A golden no render produces any more is obsolete: delete it (they are not removed by -u).
+      const dir = path.join(GOLDEN_DIR, fx.name);
+      const goldens = fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/')) : [];
+      expect(goldens.sort(), `obsolete goldens under ${dir}`).toEqual(tree.files().map((f) => goldenPath(f.path)).sort());
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

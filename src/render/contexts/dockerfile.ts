@@ -11,6 +11,7 @@ import { mapImage, type ImageMap } from '../../images/image-map.js';
 import type { Spec } from '../../spec/types.generated.js';
 import { splitSimple, toExec } from './commands.js';
 import { exists, join, nodeWorkspaceRoot, readJson, readText, workspaceGlobs, type ServiceModel, type TemplateName } from './service.js';
+import type { Workspace } from './workspace.js';
 
 const CA_TARGET = '/run/secrets/ca';
 
@@ -42,6 +43,10 @@ export interface DockerfileContext {
   buildArgs: string[];
   /** Commands from the spec (null when absent). */
   commands: { install: string | null; build: string | null; test: string | null };
+  /** The go/cargo/uv/maven/.NET workspace the build context is the root of, or null. */
+  workspace: Workspace | null;
+  /** A path inside the service folder, as seen from the build context (the workspace root or the folder itself). */
+  inContext: (file: string) => string;
   /** Template-specific values. */
   x: Record<string, unknown>;
 }
@@ -77,6 +82,8 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
     env: Object.entries(m.runtimeEnv),
     buildArgs: Object.keys(s.buildArgs).sort(),
     commands: { install: s.commands.install, build: s.commands.build, test: s.commands.test },
+    workspace: m.workspace,
+    inContext: (file: string) => (m.workspace && m.workspace.member !== '.' ? path.posix.join(m.workspace.member, file) : file),
     x: {},
   };
   const dir = m.dir;
@@ -118,7 +125,12 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
       base.images = { build: img(IMAGES.golang(s.runtimeVersion).ref), runtime: img(IMAGES.distrolessStatic.ref) };
       base.start = ['/app'];
       base.dev = ['go', 'run', pkg === '.' ? '.' : `./${pkg}`];
-      base.x = { goSum: exists(rootDir, join(dir, 'go.sum')), pkg: pkg === '.' ? '.' : `./${pkg}`, vendor: exists(rootDir, join(dir, 'vendor/modules.txt')) };
+      const fromContext = base.inContext(pkg);
+      // In a go.work workspace a bare `go mod download` also looks up the members' own (replaced)
+      // versions; download exactly the third-party requirements instead.
+      const downloads = m.workspace ? goWorkspaceDownloads(rootDir, m.workspace) : [];
+      base.dev = ['go', 'run', fromContext === '.' ? '.' : `./${fromContext}`];
+      base.x = { goSum: exists(rootDir, join(dir, 'go.sum')), pkg: fromContext === '.' ? '.' : `./${fromContext}`, vendor: !m.workspace && exists(rootDir, join(dir, 'vendor/modules.txt')), downloads };
       return base;
     }
     case 'rust': {
@@ -130,8 +142,16 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
       const bin = fromStart ?? bins[0] ?? pkgName;
       base.images = { build: img(IMAGES.rust.ref), runtime: img(IMAGES.distrolessCc.ref), probe: img(IMAGES.golang(null).ref) };
       base.start = ['/app'];
-      base.dev = ['cargo', 'run', '--bin', bin];
-      base.x = { bin, lock: exists(rootDir, join(dir, 'Cargo.lock')) };
+      const ws = m.workspace;
+      base.dev = ['cargo', 'run', ...(ws ? ['--package', pkgName] : []), '--bin', bin];
+      base.x = {
+        bin,
+        pkg: pkgName,
+        lock: ws ? ws.manifests.includes('Cargo.lock') : exists(rootDir, join(dir, 'Cargo.lock')),
+        stubs: ws ? cargoStubs(rootDir, ws) : [],
+        stubFiles: ws ? cargoStubs(rootDir, ws).map((f) => f.path).join(' ') : '',
+        memberDirs: ws ? ws.members.join(' ') : '.',
+      };
       return base;
     }
     case 'java-maven':
@@ -148,7 +168,20 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
       base.dev = gradle ? (spring ? ['gradle', 'bootRun', '--no-daemon'] : ['gradle', 'run', '--no-daemon']) : spring ? ['mvn', '-B', 'spring-boot:run'] : ['mvn', '-B', 'exec:java'];
       base.env.push(['JAVA_TOOL_OPTIONS', '-XX:MaxRAMPercentage=75 -XX:+UseContainerSupport -XX:+ExitOnOutOfMemoryError']);
       if (spring && m.port !== null) base.env.push(['SERVER_PORT', String(m.port)]);
-      base.x = { spring, wrapper, kts, manifests, gradleWrapperDir: gradle && wrapper && exists(rootDir, join(dir, 'gradle/wrapper')) };
+      // A Maven reactor module builds from the reactor root with its siblings (-pl … -am).
+      const reactor = !gradle && m.workspace?.kind === 'maven' ? m.workspace : null;
+      if (reactor) {
+        const pl = `-pl ${reactor.member} -am`;
+        base.dev = ['sh', '-c', `mvn -B -q ${pl} install -DskipTests && exec mvn -B -pl ${reactor.member} ${spring ? 'spring-boot:run' : 'exec:java'}`];
+      }
+      base.x = {
+        spring,
+        wrapper: reactor ? false : wrapper,
+        kts,
+        manifests: reactor ? reactor.manifests : manifests,
+        reactor: reactor ? { member: reactor.member } : null,
+        gradleWrapperDir: gradle && wrapper && exists(rootDir, join(dir, 'gradle/wrapper')),
+      };
       return base;
     }
     case 'ruby': {
@@ -201,7 +234,15 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
       base.env = base.env.filter(([k]) => k !== 'PORT');
       if (m.port !== null) base.env.push(['ASPNETCORE_HTTP_PORTS', String(m.port)]);
       base.env.push(['DOTNET_EnableDiagnostics', '0']);
-      base.x = { csproj, assembly, manifests: [csproj, ...['Directory.Build.props', 'Directory.Packages.props', 'NuGet.config', 'nuget.config', 'global.json'].filter((f) => exists(rootDir, join(dir, f)))] };
+      // In a solution, restore and publish the project from the solution root, with the projects it references.
+      const sln = m.workspace?.kind === 'dotnet' ? m.workspace : null;
+      if (sln) base.dev = ['dotnet', 'watch', '--project', base.inContext(csproj), 'run', '--no-launch-profile'];
+      base.x = {
+        csproj: base.inContext(csproj),
+        assembly,
+        solution: sln !== null,
+        manifests: sln ? sln.manifests : [csproj, ...['Directory.Build.props', 'Directory.Packages.props', 'NuGet.config', 'nuget.config', 'global.json'].filter((f) => exists(rootDir, join(dir, f)))],
+      };
       return base;
     }
     case 'elixir': {
@@ -231,6 +272,41 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
       return base;
     }
   }
+}
+
+/**
+ * Placeholder targets for every workspace member, so the dependency layer can compile all
+ * third-party crates from the manifests alone: each target file the member really has (lib, main,
+ * src/bin/*, explicit [[bin]]/[lib] paths, build.rs) as an empty lib or `fn main() {}`.
+ */
+function cargoStubs(rootDir: string, ws: Workspace): Array<{ path: string; dir: string; main: boolean }> {
+  const out = new Map<string, boolean>();
+  for (const mem of ws.members) {
+    const dir = join(ws.root, mem);
+    const at = (f: string) => (mem === '.' ? f : `${mem}/${f}`);
+    const cargo = safeToml(readText(rootDir, join(dir, 'Cargo.toml')));
+    const libPath = ((cargo?.lib as { path?: string } | undefined)?.path ?? 'src/lib.rs').replace(/^\.\//, '');
+    if (exists(rootDir, join(dir, libPath)) || cargo?.lib) out.set(at(libPath), false);
+    for (const f of fg.sync(['src/main.rs', 'src/bin/*.rs', 'src/bin/*/main.rs', 'build.rs'], { cwd: path.join(rootDir, dir) })) out.set(at(f), true);
+    for (const b of (cargo?.bin as Array<{ path?: string }> | undefined) ?? []) if (b.path) out.set(at(b.path.replace(/^\.\//, '')), true);
+  }
+  return [...out].map(([p, main]) => ({ path: p, dir: path.posix.dirname(p), main })).sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** `module@version` of every requirement of every workspace module that is not itself a member. */
+function goWorkspaceDownloads(rootDir: string, ws: Workspace): string[] {
+  const mods = ws.members.map((m) => readText(rootDir, join(join(ws.root, m), 'go.mod')) ?? '');
+  const own = new Set(mods.map((t) => /^\s*module\s+(\S+)/m.exec(t)?.[1]).filter(Boolean));
+  const out = new Set<string>();
+  for (const text of mods) {
+    const lines = [...text.matchAll(/^\s*require\s*\(([^)]*)\)/gm)].flatMap((b) => b[1]!.split('\n'));
+    lines.push(...[...text.matchAll(/^\s*require\s+([^(\s].*)$/gm)].map((r) => r[1]!));
+    for (const line of lines) {
+      const r = /^\s*(\S+)\s+(v\S+)/.exec(line.replace(/\/\/.*$/, ''));
+      if (r && !own.has(r[1]!)) out.add(`${r[1]}@${r[2]}`);
+    }
+  }
+  return [...out].sort();
 }
 
 function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, img: (r: string) => string): DockerfileContext {
@@ -408,6 +484,17 @@ function pythonContext(base: DockerfileContext, m: ServiceModel, rootDir: string
   base.start = start;
   base.dev = dev;
   base.env.push(['WEB_CONCURRENCY', '2']);
-  base.x = { pm, manifests: manifests[pm], devRequirements, pyprojectOnly: pm === 'pip' && manifests.pip[0] === 'pyproject.toml' };
+  // A uv workspace member: the root's lockfile and every member's pyproject.toml; members install from source after the copy.
+  const ws = m.workspace?.kind === 'uv' ? m.workspace : null;
+  const uvPackage = ws ? ((safeToml(readText(rootDir, join(dir, 'pyproject.toml')))?.project as { name?: string } | undefined)?.name ?? m.name) : null;
+  base.x = {
+    pm: ws ? 'uv' : pm,
+    manifests: ws ? ws.manifests : manifests[pm],
+    frozen: ws ? ws.manifests.includes('uv.lock') : manifests[pm].length > 1,
+    uvPackage,
+    workdir: m.workdir,
+    devRequirements: ws ? null : devRequirements,
+    pyprojectOnly: !ws && pm === 'pip' && manifests.pip[0] === 'pyproject.toml',
+  };
   return base;
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Service, Spec } from '../../spec/types.generated.js';
 import { toExec } from './commands.js';
 import { probeCommand, type ProbeKind } from './healthcheck.js';
+import { workspaceOf, type Workspace } from './workspace.js';
 
 export type TemplateName =
   | 'node' | 'bun' | 'deno' | 'python' | 'go' | 'rust' | 'java-maven' | 'java-gradle' | 'ruby' | 'php' | 'dotnet' | 'elixir' | 'static' | 'generic';
@@ -44,6 +45,8 @@ export interface ServiceModel {
   runtimeEnv: Record<string, string>;
   /** Who the runtime runs as. */
   uid: number;
+  /** The go/cargo/uv/maven/.NET workspace the build needs (npm-style workspaces: see nodeWorkspaceRoot). */
+  workspace: Workspace | null;
 }
 
 export function readText(rootDir: string, rel: string): string | undefined {
@@ -136,7 +139,8 @@ export function serviceModel(spec: Spec, name: string, rootDir: string): Service
     target = s.dockerfile.target ?? null;
     hasDevTarget = /^FROM\s+\S+\s+AS\s+dev\s*$/im.test(readText(rootDir, own) ?? '');
   }
-  const workspace = template === 'node' ? nodeWorkspaceRoot(rootDir, dir) : null;
+  const ecosystemWorkspace = 'path' in s.dockerfile ? null : workspaceOf(template, rootDir, dir);
+  const workspace = template === 'node' ? nodeWorkspaceRoot(rootDir, dir) : (ecosystemWorkspace?.root ?? null);
   if (workspace !== null) {
     context = workspace === '.' ? '.' : `./${workspace}`;
     dockerfile = workspace === '.' ? join(dir, 'Dockerfile') : path.posix.relative(workspace, join(dir, 'Dockerfile'));
@@ -144,7 +148,8 @@ export function serviceModel(spec: Spec, name: string, rootDir: string): Service
 
   const uid = template === 'go' || template === 'rust' ? DISTROLESS_UID : template === 'static' ? NGINX_UID : s.user.uid;
   const healthcheck = port === null || template === null ? null : probeCommand(PROBE[template], { port, path: template === 'static' ? '/healthz' : s.healthcheck.path });
-  const workdir = template === 'node' && workspace !== null ? path.posix.join('/app', path.posix.relative(workspace, dir)) : '/app';
+  // Interpreted runtimes run from the service's folder inside the copied workspace.
+  const workdir = (template === 'node' || template === 'python') && workspace !== null ? path.posix.join('/app', path.posix.relative(workspace, dir)) : '/app';
   const runtimeEnv: Record<string, string> = {};
   if (port !== null && template !== 'static') runtimeEnv.PORT = String(port);
 
@@ -173,6 +178,7 @@ export function serviceModel(spec: Spec, name: string, rootDir: string): Service
     devVolumes,
     runtimeEnv,
     uid,
+    workspace: ecosystemWorkspace,
   };
 }
 
