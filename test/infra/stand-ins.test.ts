@@ -138,7 +138,7 @@ describe('offline image map', () => {
     const script = fs.readFileSync(path.join(REPO_ROOT, 'scripts/offline-images.sh'), 'utf8');
     const built = new Set([...script.matchAll(/^\s+"[\w-]+\s+([\w.-]+:[\w.-]+)\s/gm)].map((m) => `stackgen.local/${m[1]}`));
     built.add('stackgen.local/debian:bookworm');
-    const refs = [IMAGES.node().ref, IMAGES.node('20').ref, IMAGES.python().ref, IMAGES.golang().ref, IMAGES.distrolessStatic.ref, IMAGES.debian.ref, IMAGES.staticServer.ref, IMAGES.postgres.ref, IMAGES.redis.ref, IMAGES.prometheus.ref];
+    const refs = [IMAGES.node().ref, IMAGES.node('20').ref, IMAGES.python().ref, IMAGES.golang().ref, IMAGES.distrolessStatic.ref, IMAGES.debian.ref, IMAGES.staticServer.ref, IMAGES.postgres.ref, IMAGES.redis.ref, IMAGES.prometheus.ref, IMAGES.bun.ref, IMAGES.deno.ref];
     for (const ref of refs) {
       expect(built, `${ref} → ${standIn(ref)}`).toContain(standIn(ref));
     }
@@ -166,6 +166,18 @@ describeDocker('offline stand-in images', () => {
     const lines = r.out.trim().split('\n');
     expect(lines[0]).toMatch(/^v20\./);
     expect(lines.at(-1)).toBe('1000');
+  });
+
+  it('bun: bun and bunx on PATH run TypeScript, and a bun user with uid 1000', async () => {
+    const r = await run(standIn(IMAGES.bun.ref), ['sh', '-c', `bun --version && bunx --version && echo 'const n: number = 6 * 7; console.log(n)' > /tmp/a.ts && bun /tmp/a.ts && id -u bun`]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out.trim().split('\n')).toEqual([IMAGES.bun.version, IMAGES.bun.version, '42', '1000']);
+  });
+
+  it('deno: deno at /usr/bin with DENO_DIR=/deno-dir owned by the deno user (uid 1993)', async () => {
+    const r = await run(standIn(IMAGES.deno.ref), ['sh', '-c', `command -v deno && deno --version | head -n1 && echo "$DENO_DIR" && stat -c %u /deno-dir && echo 'console.log(Deno.version.deno)' > /tmp/a.ts && deno run /tmp/a.ts`]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out.trim().split('\n')).toEqual(['/usr/bin/deno', expect.stringMatching(new RegExp(`^deno ${IMAGES.deno.version.replace(/\./g, '\\.')} `)), '/deno-dir', '1993', IMAGES.deno.version]);
   });
 
   it('python: `python -m venv /opt/venv` gives a venv whose pip works', async () => {
