@@ -10,7 +10,7 @@ import { backingFromDependency } from '../backing.js';
 import { scanEnvFiles } from '../env-files.js';
 import { candidate, inDir, type BackingUse, type Candidate, type Fact, type Provider, type Role } from '../provider.js';
 import type { BackingKind, Framework } from '../types.js';
-import { versionFilePin } from './jvm/util.js';
+import { versionFilePin } from '../readers.js';
 import { clip, findInFiles, runtimePin } from './others-util.js';
 import { keyLine, stripJsonc } from './node/package-json.js';
 import { SERVER_CALL, ownedBy, entryFiles, healthPath, ownSources, scriptPort, sourcePort } from './node/source-scan.js';

@@ -13,7 +13,7 @@ import type { SourceView } from '../../source/source-view.js';
 import { backingFromDependency, backingFromUrl } from '../backing.js';
 import { candidate, inDir, type BackingUse, type Candidate, type Fact, type Provider } from '../provider.js';
 import type { BackingKind } from '../types.js';
-import { child, children, readXml, text, type XmlNode } from './jvm/util.js';
+import { child, children, readXml, text, type XmlNode } from '../readers.js';
 
 const PROJECT_EXT = /\.(csproj|fsproj|vbproj)$/;
 const TEST_PACKAGES = /^(Microsoft\.NET\.Test\.Sdk|xunit.*|NUnit.*|MSTest\..*|coverlet\..*)$/i;

@@ -10,7 +10,7 @@ import type { SourceView } from '../../source/source-view.js';
 import { backingFromDependency } from '../backing.js';
 import { candidate, inDir, type BackingUse, type Candidate, type Fact, type Provider } from '../provider.js';
 import type { BackingKind } from '../types.js';
-import { lineIn, sourceTexts, toolVersionsPin } from './jvm/util.js';
+import { lineIn, sourceTexts, toolVersionsPin } from '../readers.js';
 
 interface Mix {
   file: string;

@@ -10,7 +10,7 @@ import type { SourceView } from '../../source/source-view.js';
 import { backingFromDependency } from '../backing.js';
 import { candidate, inDir, type BackingUse, type Candidate, type Fact, type Provider } from '../provider.js';
 import type { Framework } from '../types.js';
-import { toolVersionsPin } from './jvm/util.js';
+import { toolVersionsPin } from '../readers.js';
 
 export interface GoRequire {
   path: string;

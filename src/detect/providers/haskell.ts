@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
 import { backingFromDependency } from '../backing.js';
 import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
-import { upTo } from './jvm/util.js';
+import { upTo } from '../readers.js';
 import { exeName, firstVersion, healthRoute, lineOf, pinFact, portHit, runtimePin, sourcesUnder } from './others-util.js';
 
 const WEB: ReadonlyArray<{ dep: string; port: number }> = [

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { SourceView } from '../../source/source-view.js';
 import { inDir, type Fact } from '../provider.js';
-import { toolVersionsPin, upTo, type Pin } from './jvm/util.js';
+import { toolVersionsPin, upTo, type Pin } from '../readers.js';
 
 /** A pin for one of `tools` from `.tool-versions`, then `mise.toml` / `.mise.toml` (`[tools] name = "1.2"`), nearest folder first. */
 export function runtimePin(source: SourceView, dir: string, tools: string[]): Pin | undefined {

@@ -10,7 +10,7 @@ import { backingFromDependency, backingFromUrl } from '../backing.js';
 import { parseEnvText, type EnvEntry } from '../env-files.js';
 import { candidate, inDir, type BackingUse, type Candidate, type Fact, type Provider } from '../provider.js';
 import type { BackingKind } from '../types.js';
-import { lineIn, sourceTexts } from './jvm/util.js';
+import { lineIn, sourceTexts } from '../readers.js';
 
 const PROD_PORT = 8080;
 const INSTALL = 'composer install --no-dev --optimize-autoloader --no-interaction';

@@ -14,7 +14,7 @@ import { scanEnvFiles } from '../env-files.js';
 import { parseProcfile } from '../procfile.js';
 import { candidate, inDir, type BackingUse, type Candidate, type Fact, type Provider } from '../provider.js';
 import type { Framework, PackageManager } from '../types.js';
-import { toolVersionsPin, upTo, versionFilePin } from './jvm/util.js';
+import { toolVersionsPin, upTo, versionFilePin } from '../readers.js';
 import { moduleOf, pythonFiles, relTo, scanPython, type AppObject, type Located, type PyScan } from './python/app.js';
 import { lineOpt, normName, pipfileDeps, pyprojectDeps, readRequirements, requirementFiles, setupDeps, tomlPath, type PyDep, type Toml } from './python/deps.js';
 

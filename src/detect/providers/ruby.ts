@@ -9,7 +9,7 @@ import type { SourceView } from '../../source/source-view.js';
 import { backingFromDependency } from '../backing.js';
 import { candidate, inDir, type BackingUse, type Candidate, type Fact, type Provider } from '../provider.js';
 import type { BackingKind } from '../types.js';
-import { lineIn, sourceTexts, toolVersionsPin, versionFilePin } from './jvm/util.js';
+import { lineIn, sourceTexts, toolVersionsPin, versionFilePin } from '../readers.js';
 
 interface Gem {
   name: string;

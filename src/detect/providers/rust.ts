@@ -9,7 +9,7 @@ import type { SourceView } from '../../source/source-view.js';
 import { backingFromDependency } from '../backing.js';
 import { candidate, inDir, type BackingUse, type Candidate, type Fact, type Provider } from '../provider.js';
 import type { BackingKind, Framework } from '../types.js';
-import { upTo } from './jvm/util.js';
+import { upTo } from '../readers.js';
 
 type Toml = Record<string, unknown>;
 

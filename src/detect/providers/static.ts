@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
 import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
-import { upTo } from './jvm/util.js';
+import { upTo } from '../readers.js';
 import { anyEcosystemManifest, ecosystemManifestAbove, lineOf, namesIn } from './others-util.js';
 
 /** Folders whose index.html is build output, generated reports or server-side templates. */

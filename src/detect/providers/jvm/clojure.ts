@@ -8,7 +8,8 @@ import type { SourceView } from '../../../source/source-view.js';
 import { candidate, inDir, type Candidate, type Fact } from '../../provider.js';
 import type { Framework } from '../../types.js';
 import { dependencyBacking, jdkPin, type JvmDep } from './frameworks.js';
-import { lineIn, portValue, sourceTexts } from './util.js';
+import { portValue } from './util.js';
+import { lineIn, sourceTexts } from '../../readers.js';
 
 const SERVER = /^(ring\/ring-jetty-adapter|ring\/ring-core|ring|compojure|http-kit|metosin\/reitit.*|reitit.*|io\.pedestal\/.*|yada|aleph|info\.sunng\/ring-jetty9-adapter|ring\/ring-defaults)$/;
 const LUMINUS = /^(luminus\/.*|luminus-.*|luminus)$/;

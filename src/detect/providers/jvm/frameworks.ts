@@ -7,7 +7,8 @@ import type { SourceView } from '../../../source/source-view.js';
 import { backingFromDependency, backingFromUrl, type DependencyEcosystem } from '../../backing.js';
 import { inDir, type BackingUse, type Fact, type Role } from '../../provider.js';
 import type { BackingKind, Framework } from '../../types.js';
-import { javaMajor, portValue, readConfig, sourceTexts, toolVersionsPin, versionFilePin, lineIn, type ConfigEntry } from './util.js';
+import { javaMajor, portValue, readConfig, type ConfigEntry } from './util.js';
+import { sourceTexts, toolVersionsPin, versionFilePin, lineIn } from '../../readers.js';
 
 /** A dependency as `group:artifact`, where it was declared. */
 export interface JvmDep {

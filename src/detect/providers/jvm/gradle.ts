@@ -9,7 +9,8 @@ import path from 'node:path';
 import type { SourceView } from '../../../source/source-view.js';
 import { candidate, inDir, type Candidate, type Fact } from '../../provider.js';
 import { configBacking, dependencyBacking, findMain, jdkPin, jvmFramework, jvmWeb, mainSources, mergeBackingUses, readJvmConfig, webOrWorker, type JvmDep } from './frameworks.js';
-import { javaMajor, lineIn } from './util.js';
+import { javaMajor } from './util.js';
+import { lineIn } from '../../readers.js';
 
 const BUILD_FILES = ['build.gradle.kts', 'build.gradle'];
 const SETTINGS_FILES = ['settings.gradle.kts', 'settings.gradle'];

@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { SourceView } from '../../../source/source-view.js';
 import { candidate, inDir, type Candidate, type Fact } from '../../provider.js';
 import { configBacking, dependencyBacking, findMain, jdkPin, jvmFramework, jvmWeb, mainSources, mergeBackingUses, readJvmConfig, webOrWorker, type JvmDep } from './frameworks.js';
-import { child, children, javaMajor, readXml, text, type XmlNode } from './util.js';
+import { javaMajor } from './util.js';
+import { child, children, readXml, text, type XmlNode } from '../../readers.js';
 
 interface Pom {
   file: string;

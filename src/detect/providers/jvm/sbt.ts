@@ -8,7 +8,7 @@ import type { SourceView } from '../../../source/source-view.js';
 import path from 'node:path';
 import { candidate, inDir, type Candidate, type Fact } from '../../provider.js';
 import { configBacking, dependencyBacking, findMain, jdkPin, jvmFramework, jvmWeb, mainSources, mergeBackingUses, readJvmConfig, type JvmDep } from './frameworks.js';
-import { lineIn } from './util.js';
+import { lineIn } from '../../readers.js';
 
 export function detectSbt(source: SourceView): Candidate[] {
   const out: Candidate[] = [];

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { SourceView } from '../../../source/source-view.js';
 import { inDir, type Fact } from '../../provider.js';
 import type { PackageManager } from '../../types.js';
-import { upTo } from '../jvm/util.js';
+import { upTo } from '../../readers.js';
 import { keyLine, str, type Pkg } from './package-json.js';
 
 export type JsPackageManager = Extract<PackageManager, 'npm' | 'pnpm' | 'yarn' | 'bun'>;

@@ -5,7 +5,7 @@
  */
 import type { SourceView } from '../../../source/source-view.js';
 import type { Fact } from '../../provider.js';
-import { versionFilePin } from '../jvm/util.js';
+import { versionFilePin } from '../../readers.js';
 import { runtimePin } from '../others-util.js';
 import { keyLine, str, type Pkg } from './package-json.js';
 
