@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes a Docker engine answer on this machine (Debian bookworm, root):
 #  1. installs Debian's docker.io, docker-compose (v1), debootstrap, prometheus (for promtool) and
-#     shellcheck (the rendered CI scripts are checked with it)
+#     shellcheck (the rendered CI scripts are checked with it) and docker-registry (a local registry
+#     the digest-pinning tests push to and resolve from)
 #     when missing, without letting package scripts start daemons on the host;
 #  2. installs the Compose v2 and buildx CLI plugins from Debian trixie (bookworm has neither), into
 #     /usr/local/lib/docker/cli-plugins where both the Debian and a newer docker client look;
@@ -28,7 +29,7 @@ apt_install() {
 debian_mirror() { bash "$(dirname "${BASH_SOURCE[0]}")/debian-mirror.sh"; }
 
 need=()
-for pair in dockerd:docker.io docker-compose:docker-compose debootstrap:debootstrap promtool:prometheus shellcheck:shellcheck; do
+for pair in dockerd:docker.io docker-compose:docker-compose debootstrap:debootstrap promtool:prometheus shellcheck:shellcheck docker-registry:docker-registry; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
 done
 [ -e /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)

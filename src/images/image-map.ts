@@ -12,6 +12,10 @@ export interface ImageMap {
   mirror?: string;
   /** Reference (or "repo:*") → replacement reference. */
   overrides?: Record<string, string>;
+  /** Mapped reference → `sha256:…` (images.pinDigests): appended as `@digest` where the reference has none. */
+  digests?: Record<string, string>;
+  /** When set, every mapped reference is added here (render's first pass, to know what to resolve). */
+  seen?: Set<string>;
 }
 
 /** "node" → "docker.io/library/node"; keeps explicit registries as they are. */
@@ -35,6 +39,13 @@ export function splitReference(ref: string): { repository: string; tag?: string;
 
 export function mapImage(ref: string, map: ImageMap | undefined): string {
   if (!map) return ref;
+  const mapped = mapReference(ref, map);
+  map.seen?.add(mapped);
+  const digest = map.digests?.[mapped];
+  return digest && !mapped.includes('@') ? `${mapped}@${digest}` : mapped;
+}
+
+function mapReference(ref: string, map: ImageMap): string {
   const { repository, tag, digest } = splitReference(ref);
   const full = normalizeRepository(repository);
   for (const [pattern, target] of Object.entries(map.overrides ?? {})) {

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { StackgenError } from '../errors.js';
+import { resolveDigests, type DigestOptions } from '../images/digests.js';
 import { mergeImageMaps, type ImageMap } from '../images/image-map.js';
 import type { Spec } from '../spec/types.generated.js';
 import { VirtualTree } from '../tree/virtual-tree.js';
@@ -19,6 +20,8 @@ export interface RenderOptions {
   imageMap?: ImageMap;
   /** Template folders shadowing built-in templates, before `<rootDir>/.stackgen/templates`. Default: none. */
   templateDirs?: string[];
+  /** How `images.pinDigests` asks registries (timeout, Docker config with credentials). */
+  digestOptions?: DigestOptions;
 }
 
 /** Where a project's ejected templates live. */
@@ -32,6 +35,12 @@ export async function render(spec: Spec, options: RenderOptions): Promise<Virtua
   const engine = createTemplateEngine({
     overrideDirs: [...(options.templateDirs ?? []).map((d) => path.resolve(d)), path.join(rootDir, USER_TEMPLATES_DIR)],
   });
+  if (spec.images.pinDigests) {
+    // A first pass learns every image reference the artifacts write; the second writes them pinned.
+    const seen = new Set<string>();
+    for (const artifact of ARTIFACTS) artifact.files({ ...input, imageMap: { ...input.imageMap, seen } }, engine);
+    input.imageMap = { ...input.imageMap, digests: await resolveDigests([...seen], options.digestOptions) };
+  }
   const tree = new VirtualTree(rootDir);
   const producedBy = new Map<string, string>();
   for (const artifact of ARTIFACTS) {

@@ -1,0 +1,113 @@
+/**
+ * images.pinDigests against a real registry: Debian's docker-registry (the CNCF distribution
+ * server) on a loopback port, a stand-in image pushed to it by the real engine, and a render whose
+ * every image comes from there. The rendered reference must carry the digest the engine pushed, and
+ * that exact reference must pull; an unreachable registry must fail the render by name.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { specFromValue } from '../../src/cli/commands/render.js';
+import { resolveDigest } from '../../src/images/digests.js';
+import { render } from '../../src/render/render.js';
+import { describeDocker } from '../helpers/docker.js';
+
+const hasRegistry = spawnSync('docker-registry', ['--version']).status === 0;
+if (!hasRegistry && process.env.CI === 'true') throw new Error('docker-registry is not on PATH: scripts/ensure-docker.sh installs it (CI=true: this is a failure, not a skip)');
+if (!hasRegistry) console.warn('\n*** SKIPPED digest pinning tests: docker-registry is not on PATH (apt-get install docker-registry) ***\n');
+
+const SOURCE = 'stackgen.local/debian:bookworm';
+let registry: ChildProcess | undefined;
+let work: string;
+let port: number;
+let pushedDigest: string;
+const ref = () => `127.0.0.1:${port}/stackgen/debian:12`;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+(hasRegistry ? describeDocker : () => undefined)('images.pinDigests with a real registry', () => {
+  beforeAll(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-registry-'));
+    port = await freePort();
+    const config = path.join(work, 'config.yml');
+    fs.writeFileSync(config, `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${work}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`);
+    registry = spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
+    for (let i = 0; i < 100; i++) {
+      const up = await fetch(`http://127.0.0.1:${port}/v2/`).then((r) => r.ok).catch(() => false);
+      if (up) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Docker treats registries on 127.0.0.0/8 as insecure-allowed, so plain http works without daemon config.
+    await execa('docker', ['tag', SOURCE, ref()]);
+    const push = await execa('docker', ['push', ref()]);
+    pushedDigest = /digest: (sha256:[0-9a-f]{64})/.exec(push.stdout)![1]!;
+  }, 120_000);
+
+  afterAll(async () => {
+    registry?.kill();
+    await execa('docker', ['rmi', '-f', ref()], { reject: false });
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it('resolves a tag to the digest the engine pushed', async () => {
+    expect(await resolveDigest(ref())).toBe(pushedDigest);
+  });
+
+  it('renders every image reference pinned to that digest, and the pinned reference pulls', async () => {
+    const root = fs.mkdtempSync(path.join(work, 'app-'));
+    fs.writeFileSync(path.join(root, 'run.sh'), '#!/bin/sh\nexec sleep infinity\n');
+    const spec = specFromValue({
+      version: 1,
+      name: 'pinned',
+      services: { app: { path: '.', language: 'shell', role: 'worker', commands: { start: 'sh run.sh' } } },
+      observability: { prometheus: false, grafana: false },
+      ci: { provider: 'none' },
+      images: { pinDigests: true, overrides: { 'debian:*': ref() } },
+    });
+    const tree = await render(spec, { rootDir: root });
+    const dockerfile = tree.read('Dockerfile')!;
+    const stages = new Set([...dockerfile.matchAll(/^FROM \S+ AS (\S+)/gim)].map((m) => m[1]));
+    const froms = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]).filter((f) => !stages.has(f));
+    expect(froms.length).toBeGreaterThan(0);
+    for (const from of froms) expect(from).toBe(`${ref()}@${pushedDigest}`);
+    await execa('docker', ['rmi', '-f', `${ref()}@${pushedDigest}`], { reject: false });
+    const pull = await execa('docker', ['pull', `${ref()}@${pushedDigest}`], { reject: false });
+    expect(pull.exitCode, pull.stderr).toBe(0);
+  }, 60_000);
+
+  it('fails the render naming each image when the registry cannot be reached', async () => {
+    const root = fs.mkdtempSync(path.join(work, 'app-'));
+    const gone = await freePort();
+    const spec = specFromValue({
+      version: 1,
+      name: 'pinned',
+      services: { app: { path: '.', language: 'shell', role: 'worker', commands: { start: 'sleep 1' } } },
+      observability: { prometheus: false, grafana: false },
+      ci: { provider: 'none' },
+      images: { pinDigests: true, overrides: { 'debian:*': `127.0.0.1:${gone}/nothing/here:1` } },
+    });
+    await expect(render(spec, { rootDir: root, digestOptions: { timeoutMs: 2000 } })).rejects.toMatchObject({
+      code: 'E_UNAVAILABLE',
+      message: expect.stringContaining(`127.0.0.1:${gone}/nothing/here:1: `),
+    });
+  });
+});
+
+it('names the registry, repository and tag a reference resolves at', async () => {
+  const { registryCoordinates } = await import('../../src/images/digests.js');
+  expect(registryCoordinates('node:22.21.1-bookworm-slim')).toEqual({ host: 'registry-1.docker.io', repository: 'library/node', tag: '22.21.1-bookworm-slim' });
+  expect(registryCoordinates('prom/prometheus:v3.7.3')).toEqual({ host: 'registry-1.docker.io', repository: 'prom/prometheus', tag: 'v3.7.3' });
+  expect(registryCoordinates('gcr.io/distroless/static-debian12:nonroot')).toEqual({ host: 'gcr.io', repository: 'distroless/static-debian12', tag: 'nonroot' });
+  expect(registryCoordinates('localhost:5000/team/app')).toEqual({ host: 'localhost:5000', repository: 'team/app', tag: 'latest' });
+});
