@@ -17,9 +17,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const map = loadImageMap(path.join(root, 'scripts/offline-images.yaml'));
 const CA = '/etc/ssl/certs/ca-certificates.crt';
-const FIXTURES = (process.env.FIXTURES ?? 'node-express-pg-redis,python-stdlib-api,go-stdlib-api,static-site,mono-npm-workspaces').split(',');
+const FIXTURES = (process.env.FIXTURES ?? 'node-express-pg-redis,python-stdlib-api,go-stdlib-api,static-site,mono-npm-workspaces,go-workspace,bun-hono,deno-stdlib-api').split(',');
 // The source file a developer edits between builds, per fixture.
-const EDIT = { 'node-express-pg-redis': 'src/server.js', 'python-stdlib-api': 'app.py', 'go-stdlib-api': 'main.go', 'static-site': 'index.html', 'mono-npm-workspaces': 'apps/api/src/server.js' };
+const EDIT = { 'node-express-pg-redis': 'src/server.js', 'python-stdlib-api': 'app.py', 'go-stdlib-api': 'main.go', 'static-site': 'index.html', 'mono-npm-workspaces': 'apps/api/src/server.js', 'go-workspace': 'services/greeter/main.go', 'bun-hono': 'src/index.ts', 'deno-stdlib-api': 'main.ts' };
 const APP = { 'mono-npm-workspaces': 'api' };
 
 function build(dockerfile, context, tag, { noCache = false, target } = {}) {

@@ -109,7 +109,7 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
       base.images = { build: img(IMAGES.deno.ref), runtime: img(IMAGES.deno.ref) };
       base.start = start ? toExec(start) : ['deno', 'run', '--allow-net', '--allow-env', '--allow-read', entry];
       base.dev = base.start[0] === 'deno' && base.start[1] === 'run' ? ['deno', 'run', '--watch', ...base.start.slice(2)] : base.start;
-      base.x = { manifests, entry };
+      base.x = { manifests, entry, lock: manifests.includes('deno.lock') };
       return base;
     }
     case 'python':
