@@ -2,7 +2,9 @@
  * Terminal output: colour only for a person at a terminal (off with --no-color, NO_COLOR, or a pipe),
  * and every command's human output goes through here so --json can keep stdout machine-clean.
  */
+import path from 'node:path';
 import { formatLocation, isStackgenError, StackgenError } from '../errors.js';
+import type { Change, FlushedTree } from '../tree/virtual-tree.js';
 
 export interface GlobalOptions {
   json: boolean;
@@ -69,4 +71,37 @@ export function errorJson(err: unknown): unknown {
 
 export function toStackgenError(err: unknown): StackgenError {
   return isStackgenError(err) ? err : new StackgenError('E_INTERNAL', err instanceof Error ? err.message : String(err), { cause: err });
+}
+
+const SYMBOL: Record<Change['kind'], string> = { create: '+', update: '~', delete: '-', unchanged: '=', conflict: '!', skip: '·' };
+// Past tense for what a flush did; a dry run says what it would do.
+const DONE: Record<Change['kind'], string> = { create: 'created', update: 'updated', delete: 'deleted', unchanged: 'unchanged', conflict: 'conflict', skip: 'kept' };
+const PLANNED: Record<Change['kind'], string> = { create: 'create', update: 'update', delete: 'delete', unchanged: 'unchanged', conflict: 'conflict', skip: 'keep' };
+
+/** What a flush did (or, on a dry run, would do), a line per file, then the counts and the diff. */
+export function printChanges(f: FlushedTree, diff: string, options: { listUnchanged?: boolean } = {}): void {
+  const changed = f.changes.filter((c) => c.kind !== 'unchanged' && c.kind !== 'skip');
+  for (const c of f.changes) {
+    if (!options.listUnchanged && c.kind === 'unchanged') continue;
+    const colour = c.kind === 'conflict' ? style.red : c.kind === 'delete' ? style.yellow : c.kind === 'unchanged' || c.kind === 'skip' ? style.dim : style.green;
+    info(`${colour(`${SYMBOL[c.kind]} ${(f.dryRun ? PLANNED : DONE)[c.kind].padEnd(9)}`)} ${c.path}${c.reason ? style.dim(`  (${c.reason})`) : ''}`);
+  }
+  const n = (k: Change['kind']) => f.changes.filter((c) => c.kind === k).length;
+  if (changed.length === 0) info(`${style.green('✓')} no changes`);
+  else info(style.dim(`${n('create')} created, ${n('update')} updated, ${n('delete')} deleted, ${n('unchanged')} unchanged, ${n('conflict')} conflicts${f.dryRun ? ' (dry run: nothing written)' : ''}`));
+  if (diff) info(`\n${diff}`);
+}
+
+/**
+ * Conflicts left by a flush, as the error `init` and `render` exit with: which files, and the ways
+ * out — overwrite, keep the change in an ejected template, or switch the artifact off.
+ */
+export function conflictError(rootDir: string, conflicts: readonly Change[], command: 'init' | 'render'): StackgenError {
+  const ways = [`review with \`stackgen ${command} --dry-run\`, then re-run with --force to overwrite`, 'keep a change of yours by ejecting its template (`stackgen templates eject`)'];
+  if (conflicts.some((c) => c.path.startsWith('.github/workflows/') || c.path === '.gitlab-ci.yml')) ways.push('keep your own pipeline with ci.provider: none (`--ci none`)');
+  if (conflicts.some((c) => /(^|\/)Dockerfile$/.test(c.path))) ways.push("keep your own Dockerfile with the service's dockerfile.path");
+  return new StackgenError('E_CONFLICT', `${conflicts.length} file(s) kept because writing them would overwrite your work`, {
+    hint: `${ways.join('; ')}.`.replace(/^./, (c) => c.toUpperCase()),
+    locations: conflicts.map((c) => ({ file: path.join(rootDir, c.path), ...(c.reason ? { message: c.reason } : {}) })),
+  });
 }

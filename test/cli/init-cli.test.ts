@@ -62,8 +62,8 @@ describe('stackgen init --yes', () => {
     const before = snapshot(dir);
     const r = stackgen(['init', dir, '--yes', '--dry-run']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/\+ created\s+stackgen\.yaml/);
-    expect(r.stdout).toMatch(/\+ created\s+compose\.yaml/);
+    expect(r.stdout).toMatch(/\+ create {2,}stackgen\.yaml/);
+    expect(r.stdout).toMatch(/\+ create {2,}compose\.yaml/);
     expect(r.stdout).toContain('+++ b/stackgen.yaml');
     expect(r.stdout).toContain('+version: 1');
     expect(r.stdout).toContain('dry run: nothing written');

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, REPO_ROOT } from '../helpers/fixtures.js';
 
 const BIN = path.join(REPO_ROOT, 'bin/stackgen.js');

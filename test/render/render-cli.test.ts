@@ -54,6 +54,22 @@ describe('stackgen render (real CLI)', () => {
     expect(fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8')).not.toContain('RUN echo mine');
   });
 
+  it('a pipeline of the user\'s own at the workflow path is kept, and the hint names how to keep it for good', () => {
+    const own = path.join(root, '.github/workflows/docker.yml');
+    const mine = 'name: mine\non: push\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: make\n';
+    fs.rmSync(path.join(root, '.github'), { recursive: true, force: true });
+    fs.rmSync(path.join(root, '.stackgen'), { recursive: true, force: true });
+    fs.mkdirSync(path.dirname(own), { recursive: true });
+    fs.writeFileSync(own, mine);
+    const r = stackgen('render');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('.github/workflows/docker.yml');
+    expect(r.stderr).toContain('ci.provider: none');
+    expect(r.stderr).not.toContain('dockerfile.path');
+    expect(fs.readFileSync(own, 'utf8')).toBe(mine);
+    fs.rmSync(path.join(root, '.github'), { recursive: true, force: true });
+  });
+
   it('fails with the schema path for an invalid spec', () => {
     fs.writeFileSync(path.join(root, 'bad.yaml'), 'version: 1\nname: Demo\nservices: {}\n');
     const r = stackgen('render', '--spec', 'bad.yaml');

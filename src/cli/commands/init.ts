@@ -17,8 +17,8 @@ import { SCHEMA_ID, SCHEMA_RELATIVE_PATH } from '../../spec/schema.js';
 import { specErrorsToStackgenError } from '../../spec/spec-error.js';
 import { mergeSpecText, stringifySpec, type MergeResult } from '../../spec/stringify.js';
 import type { Segment } from '../../spec/yaml-source.js';
-import type { Change, FlushedTree } from '../../tree/virtual-tree.js';
-import { info, note, printJson, style } from '../output.js';
+import type { FlushedTree } from '../../tree/virtual-tree.js';
+import { conflictError, info, note, printChanges, printJson, style } from '../output.js';
 import { askInitOptions, type GivenAnswers } from '../prompts/init-prompts.js';
 import { printTopology } from './detect.js';
 import { lintGate } from './lint.js';
@@ -220,17 +220,9 @@ export const initCommand: CommandModule<object, InitArgs> = {
         findings: lint.findings,
       });
     } else printResult(flushed, diff, merge);
-    if (flushed.conflicts.length > 0) {
-      throw new StackgenError('E_CONFLICT', `${flushed.conflicts.length} file(s) kept because writing them would overwrite your work`, {
-        hint: 'Review with `stackgen init --dry-run`, then re-run with --force to overwrite.',
-        locations: flushed.conflicts.map((c) => ({ file: path.join(rootDir, c.path), ...(c.reason ? { message: c.reason } : {}) })),
-      });
-    }
+    if (flushed.conflicts.length > 0) throw conflictError(rootDir, flushed.conflicts, 'init');
   },
 };
-
-const SYMBOL: Record<Change['kind'], string> = { create: '+', update: '~', delete: '-', unchanged: '=', conflict: '!', skip: '·' };
-const WORD: Record<Change['kind'], string> = { create: 'created', update: 'updated', delete: 'deleted', unchanged: 'unchanged', conflict: 'conflict', skip: 'kept' };
 
 function printResult(f: FlushedTree, diff: string, merge: MergeResult | null): void {
   info();
@@ -241,14 +233,7 @@ function printResult(f: FlushedTree, diff: string, merge: MergeResult | null): v
     const kept = merge.dropped.filter((d) => !merge.pruned.includes(d));
     if (kept.length) info(`${style.yellow('!')} no longer detected, kept in ${SPEC_FILE} (--prune removes): ${kept.join(', ')}`);
   }
+  printChanges(f, diff, { listUnchanged: true });
   const changed = f.changes.filter((c) => c.kind !== 'unchanged' && c.kind !== 'skip');
-  for (const c of f.changes) {
-    const colour = c.kind === 'conflict' ? style.red : c.kind === 'delete' ? style.yellow : c.kind === 'unchanged' || c.kind === 'skip' ? style.dim : style.green;
-    info(`${colour(`${SYMBOL[c.kind]} ${WORD[c.kind].padEnd(9)}`)} ${c.path}${c.reason ? style.dim(`  (${c.reason})`) : ''}`);
-  }
-  const n = (k: Change['kind']) => f.changes.filter((c) => c.kind === k).length;
-  if (changed.length === 0) info(`${style.green('✓')} no changes`);
-  else info(style.dim(`${n('create')} created, ${n('update')} updated, ${n('delete')} deleted, ${n('unchanged')} unchanged, ${n('conflict')} conflicts${f.dryRun ? ' (dry run: nothing written)' : ''}`));
-  if (diff) info(`\n${diff}`);
   if (!f.dryRun && changed.length > 0) info(`\nNext: ${style.bold('docker compose up --build')}`);
 }

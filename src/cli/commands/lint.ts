@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { CommandModule } from 'yargs';
 import { StackgenError } from '../../errors.js';
-import { DEFAULT_LINT_CONFIG, loadLintConfig, type LintConfig } from '../../lint/config.js';
+import { DEFAULT_LINT_CONFIG, loadLintConfig } from '../../lint/config.js';
 import { detectKind } from '../../lint/discover.js';
 import { formatJson, formatText, summarize } from '../../lint/format.js';
 import { lintPaths, lintTree, type LintOptions, type LintResult } from '../../lint/index.js';

@@ -8,8 +8,7 @@ import { StackgenError } from '../../errors.js';
 import { loadImageMap } from '../../images/image-map.js';
 import { render } from '../../render/render.js';
 import type { Spec } from '../../spec/types.generated.js';
-import type { Change, FlushedTree } from '../../tree/virtual-tree.js';
-import { info, note, printJson, style } from '../output.js';
+import { conflictError, printChanges, printJson } from '../output.js';
 import { lintGate } from './lint.js';
 
 interface RenderArgs {
@@ -46,31 +45,9 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
     const flushed = tree.flush({ force: args.force, dryRun: args.dryRun });
     if (args.json) printJson({ dryRun: flushed.dryRun, changes: flushed.changes, ...(args.dryRun ? { diff } : {}), findings: lint.findings });
     else printChanges(flushed, diff);
-    if (flushed.conflicts.length > 0) {
-      throw new StackgenError('E_CONFLICT', `${flushed.conflicts.length} file(s) kept because writing them would overwrite your work`, {
-        hint: 'Review with `stackgen render --dry-run`, then re-run with --force to overwrite, or eject the template (`stackgen templates eject`) to keep your change.',
-        locations: flushed.conflicts.map((c) => ({ file: path.join(rootDir, c.path) })),
-      });
-    }
+    if (flushed.conflicts.length > 0) throw conflictError(rootDir, flushed.conflicts, 'render');
   },
 };
-
-const SYMBOL: Record<Change['kind'], string> = { create: '+', update: '~', delete: '-', unchanged: '=', conflict: '!', skip: '·' };
-
-function printChanges(f: FlushedTree, diff: string): void {
-  const changed = f.changes.filter((c) => c.kind !== 'unchanged');
-  if (changed.every((c) => c.kind === 'skip')) {
-    info(`${style.green('✓')} no changes`);
-  } else {
-    for (const c of changed) {
-      const colour = c.kind === 'conflict' ? style.red : c.kind === 'delete' ? style.yellow : c.kind === 'skip' ? style.dim : style.green;
-      info(`${colour(`${SYMBOL[c.kind]} ${c.kind.padEnd(8)}`)} ${c.path}${c.reason ? style.dim(`  (${c.reason})`) : ''}`);
-    }
-    const n = (k: Change['kind']) => f.changes.filter((c) => c.kind === k).length;
-    info(style.dim(`${n('create')} created, ${n('update')} updated, ${n('delete')} deleted, ${n('unchanged')} unchanged, ${n('conflict')} conflicts${f.dryRun ? ' (dry run: nothing written)' : ''}`));
-  }
-  if (diff) info(`\n${diff}`);
-}
 
 /**
  * Reads and validates the spec, applying the schema's defaults. The spec module's `loadSpec` (with

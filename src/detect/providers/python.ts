@@ -16,7 +16,7 @@ import { candidate, inDir, type BackingUse, type Candidate, type Fact, type Prov
 import type { Framework, PackageManager } from '../types.js';
 import { toolVersionsPin, upTo, versionFilePin } from '../readers.js';
 import { moduleOf, pythonFiles, relTo, scanPython, type AppObject, type Located, type PyScan } from './python/app.js';
-import { lineOpt, normName, pipfileDeps, pyprojectDeps, readRequirements, requirementFiles, setupDeps, tomlPath, type PyDep, type Toml } from './python/deps.js';
+import { lineOpt, pipfileDeps, pyprojectDeps, readRequirements, requirementFiles, setupDeps, tomlPath, type PyDep, type Toml } from './python/deps.js';
 
 const MANIFEST_NAMES = ['pyproject.toml', 'requirements.txt', 'Pipfile', 'setup.py', 'setup.cfg', 'manage.py', 'uv.lock', 'poetry.lock', 'pdm.lock'];
 const REQ_FILE = /^requirements[\w.-]*\.(txt|in)$/;

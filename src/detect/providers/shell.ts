@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
-import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
+import { candidate, type Candidate, type Fact, type Provider } from '../provider.js';
 import { clip, ecosystemManifestAbove, namesIn } from './others-util.js';
 
 const SCRIPTS = ['start.sh', 'run.sh', 'serve.sh', 'server.sh', 'entrypoint.sh', 'docker-entrypoint.sh'];
