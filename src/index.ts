@@ -24,3 +24,9 @@ export type { Spec, SpecInput, Service as SpecService, ServiceInput as SpecServi
 export { verify, leftovers } from './verify/verify.js';
 export type { VerifyOptions, VerifyReport, ServiceReport, ProbeResult, BuildInfo, VerifyEvent } from './verify/verify.js';
 export { formatReport, toJUnit } from './verify/report.js';
+export { mapImage, mergeImageMaps, loadImageMap } from './images/image-map.js';
+export type { ImageMap } from './images/image-map.js';
+export { resolveDigest, resolveDigests } from './images/digests.js';
+export type { DigestOptions } from './images/digests.js';
+export { IMAGES } from './images/catalog.js';
+export { STACKGEN_VERSION } from './version.js';

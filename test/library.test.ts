@@ -1,0 +1,40 @@
+/**
+ * The library as another generator uses it: `import … from 'stackgen'`, resolved by Node through the
+ * package's own `exports` (a self-reference from the repository root), against the built dist/.
+ * detect → specFromTopology → validateSpec → render → lintTree, all in memory, nothing written.
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { FIXTURES_DIR, REPO_ROOT } from './helpers/fixtures.js';
+
+const program = `
+import { detect, specFromTopology, validateSpec, render, lintTree, mapImage, IMAGES, STACKGEN_VERSION } from 'stackgen';
+const topology = await detect(process.argv[1]);
+const input = specFromTopology(topology, { ci: 'gitlab', observability: false });
+const { spec, errors } = validateSpec(input);
+if (!spec) throw new Error(JSON.stringify(errors));
+const tree = await render(spec, { rootDir: process.argv[1], imageMap: { overrides: { 'postgres:*': 'mirror.example/pg:16' } } });
+const lint = await lintTree(tree, { external: false });
+console.log(JSON.stringify({
+  services: topology.services.map((s) => s.name),
+  files: tree.files().map((f) => f.path).sort(),
+  composeImages: [...tree.read('compose.yaml').matchAll(/image: (\\S+)/g)].map((m) => m[1]),
+  errors: lint.findings.filter((f) => f.severity === 'error').length,
+  mapped: mapImage(IMAGES.redis.ref, { mirror: 'mirror.example/hub' }),
+  version: STACKGEN_VERSION,
+}));
+`;
+
+it("imports { detect, render, lintTree, … } from 'stackgen' and renders a fixture in memory", () => {
+  const fixture = path.join(FIXTURES_DIR, 'node-express-pg-redis');
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', program, fixture], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const r = JSON.parse(out) as { services: string[]; files: string[]; composeImages: string[]; errors: number; mapped: string; version: string };
+  expect(r.services).toEqual(['node-express-pg-redis']);
+  expect(r.files).toEqual(expect.arrayContaining(['Dockerfile', 'compose.yaml', '.gitlab-ci.yml', 'README.Docker.md', '.env', '.env.stack.example']));
+  expect(r.files.some((f) => f.startsWith('observability/'))).toBe(false);
+  expect(r.composeImages).toContain('mirror.example/pg:16');
+  expect(r.errors).toBe(0);
+  expect(r.mapped).toBe('mirror.example/hub/library/redis:7.4.7-bookworm');
+  expect(r.version).toMatch(/^\d+\.\d+\.\d+/);
+});
