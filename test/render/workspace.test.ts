@@ -39,6 +39,13 @@ describe('workspaces of the bundled monorepos', () => {
     });
   });
 
+  it('Gradle: the settings root, every included project\'s build script', () => {
+    expect(workspaceOf('java-gradle', fixture('kotlin-gradle-multiproject'), 'api')).toEqual({
+      kind: 'gradle', root: '.', member: 'api', members: ['api', 'common'],
+      manifests: ['api/build.gradle.kts', 'build.gradle.kts', 'common/build.gradle.kts', 'settings.gradle.kts'],
+    });
+  });
+
   it('.NET: the solution, every project it lists and the shared build props', () => {
     expect(workspaceOf('dotnet', fixture('dotnet-sln'), 'src/Shop.Worker')).toEqual({
       kind: 'dotnet', root: '.', member: 'src/Shop.Worker', members: ['src/Shop.Api', 'src/Shop.Core', 'src/Shop.Worker', 'tests/Shop.Api.Tests'],
@@ -88,6 +95,12 @@ describe('workspace shapes the fixtures do not cover', () => {
     });
     expect(workspaceOf('java-maven', root, 'services/api')).toMatchObject({ root: '.', member: 'services/api', members: ['services', 'services/api'], manifests: ['pom.xml', 'services/api/pom.xml', 'services/pom.xml'] });
     expect(workspaceOf('java-maven', root, 'gone')).toBeNull();
+  });
+
+  it('Gradle (Groovy DSL): nested project paths, comments ignored, and a version catalog', () => {
+    write({ 'settings.gradle': "rootProject.name = 'x'\ninclude ':services:api', ':libs:core'\n// include ':old'\n", 'gradle/libs.versions.toml': '[versions]\n', 'services/api/build.gradle': '', 'libs/core/build.gradle': '', 'old/build.gradle': '' });
+    expect(workspaceOf('java-gradle', root, 'services/api')).toMatchObject({ member: 'services/api', members: ['libs/core', 'services/api'], manifests: ['gradle/libs.versions.toml', 'libs/core/build.gradle', 'services/api/build.gradle', 'settings.gradle'] });
+    expect(workspaceOf('java-gradle', root, 'old')).toBeNull();
   });
 
   it('.NET: a .slnx solution with forward-slash project paths', () => {

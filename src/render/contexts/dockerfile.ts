@@ -158,14 +158,20 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
     case 'java-gradle': {
       const spring = s.framework === 'spring-boot';
       const gradle = template === 'java-gradle';
-      const wrapper = gradle ? exists(rootDir, join(dir, 'gradlew')) : exists(rootDir, join(dir, 'mvnw'));
+      // A Gradle multi-project member builds from the settings root, as `:<project>:<task>`.
+      const multi = gradle && m.workspace?.kind === 'gradle' ? m.workspace : null;
+      const buildRoot = multi ? join(multi.root, '.') : dir;
+      const wrapper = gradle ? exists(rootDir, join(buildRoot, 'gradlew')) : exists(rootDir, join(dir, 'mvnw'));
       const kts = exists(rootDir, join(dir, 'build.gradle.kts'));
-      const manifests = gradle
-        ? ['build.gradle', 'build.gradle.kts', 'settings.gradle', 'settings.gradle.kts', 'gradle.properties'].filter((f) => exists(rootDir, join(dir, f)))
-        : ['pom.xml'];
+      const manifests = multi
+        ? multi.manifests
+        : gradle
+          ? ['build.gradle', 'build.gradle.kts', 'settings.gradle', 'settings.gradle.kts', 'gradle.properties', 'gradle/libs.versions.toml'].filter((f) => exists(rootDir, join(dir, f)))
+          : ['pom.xml'];
+      const task = (name: string) => (multi ? `:${multi.member.replace(/\//g, ':')}:${name}` : name);
       base.images = { build: img(gradle ? IMAGES.gradle.ref : IMAGES.maven.ref), runtime: img(IMAGES.jre.ref) };
       base.start = spring ? ['java', 'org.springframework.boot.loader.launch.JarLauncher'] : ['java', '-jar', '/app/app.jar'];
-      base.dev = gradle ? (spring ? ['gradle', 'bootRun', '--no-daemon'] : ['gradle', 'run', '--no-daemon']) : spring ? ['mvn', '-B', 'spring-boot:run'] : ['mvn', '-B', 'exec:java'];
+      base.dev = gradle ? ['gradle', task(spring ? 'bootRun' : 'run'), '--no-daemon'] : spring ? ['mvn', '-B', 'spring-boot:run'] : ['mvn', '-B', 'exec:java'];
       base.env.push(['JAVA_TOOL_OPTIONS', '-XX:MaxRAMPercentage=75 -XX:+UseContainerSupport -XX:+ExitOnOutOfMemoryError']);
       if (spring && m.port !== null) base.env.push(['SERVER_PORT', String(m.port)]);
       // A Maven reactor module builds from the reactor root with its siblings (-pl … -am).
@@ -180,7 +186,9 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
         kts,
         manifests: reactor ? reactor.manifests : manifests,
         reactor: reactor ? { member: reactor.member } : null,
-        gradleWrapperDir: gradle && wrapper && exists(rootDir, join(dir, 'gradle/wrapper')),
+        tasks: { dependencies: task('dependencies'), jar: task(spring ? 'bootJar' : 'jar') },
+        libs: multi && multi.member !== '.' ? `${multi.member}/build/libs` : 'build/libs',
+        gradleWrapperDir: gradle && wrapper && exists(rootDir, join(buildRoot, 'gradle/wrapper')),
       };
       return base;
     }

@@ -1,7 +1,8 @@
 /**
  * Workspaces whose root a member's build needs: the lockfile lives there and sibling members are
- * path dependencies (go.work, Cargo and uv workspaces, Maven reactors, .NET solutions; npm, pnpm and
- * yarn workspaces are found by `nodeWorkspaceRoot`). Such a service builds from the workspace root,
+ * path dependencies (go.work, Cargo and uv workspaces, Maven reactors, Gradle multi-project builds,
+ * .NET solutions; npm, pnpm and yarn workspaces are found by `nodeWorkspaceRoot`). Such a service
+ * builds from the workspace root,
  * its Dockerfile staying in the service folder, and its dependency layer copies every member's
  * manifest first — so a source change never re-downloads dependencies.
  */
@@ -11,7 +12,7 @@ import { parse as parseToml } from 'smol-toml';
 import { exists, join, readText, type TemplateName } from './service.js';
 
 export interface Workspace {
-  kind: 'go' | 'cargo' | 'uv' | 'maven' | 'dotnet';
+  kind: 'go' | 'cargo' | 'uv' | 'maven' | 'gradle' | 'dotnet';
   /** Workspace root, relative to the repository root ('.' for the root itself). */
   root: string;
   /** The service folder relative to the workspace root. */
@@ -136,6 +137,22 @@ function mavenWorkspace(rootDir: string, dir: string): Workspace | null {
   return best;
 }
 
+/** Gradle: a settings.gradle(.kts) above the service that `include`s it (":services:api" → services/api). */
+function gradleWorkspace(rootDir: string, dir: string): Workspace | null {
+  for (const root of ancestors(dir).slice(1)) {
+    const settingsFile = ['settings.gradle.kts', 'settings.gradle'].find((f) => exists(rootDir, join(root, f)));
+    if (!settingsFile) continue;
+    const text = (readText(rootDir, join(root, settingsFile)) ?? '').replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '');
+    const included = [...text.matchAll(/^\s*include\s*\(?([^)\n]*)\)?/gm)].flatMap((m) => [...m[1]!.matchAll(/["']([^"']+)["']/g)].map((q) => q[1]!));
+    const members = [...new Set(included.map((p) => p.replace(/^:/, '').replace(/:/g, '/')))].filter((m) => m !== '').sort();
+    if (!members.includes(rel(root, dir))) continue;
+    const builds = members.flatMap((m) => existing(rootDir, root, [join(m, 'build.gradle.kts'), join(m, 'build.gradle')]));
+    const manifests = [settingsFile, ...existing(rootDir, root, ['build.gradle.kts', 'build.gradle', 'gradle.properties', 'gradle/libs.versions.toml']), ...builds];
+    return finish('gradle', root, dir, members, manifests);
+  }
+  return null;
+}
+
 /** .NET: a solution (.sln or .slnx) above the service that lists one of its projects. */
 function dotnetWorkspace(rootDir: string, dir: string): Workspace | null {
   for (const root of ancestors(dir).slice(1)) {
@@ -161,6 +178,7 @@ const FINDERS: Partial<Record<TemplateName, (rootDir: string, dir: string) => Wo
   rust: cargoWorkspace,
   python: uvWorkspace,
   'java-maven': mavenWorkspace,
+  'java-gradle': gradleWorkspace,
   dotnet: dotnetWorkspace,
 };
 
