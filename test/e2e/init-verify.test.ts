@@ -49,6 +49,15 @@ function addChecks(dir: string, checks: Array<{ service: string; path: string; s
 
 const verifyFlags = ['--image-map', OFFLINE_IMAGE_MAP, '--ca-bundle', HOST_CA_BUNDLE];
 
+/** The --json report; when there is none (verify threw or crashed), a failure that shows why. */
+function reportOf(run: { status: number | undefined; stdout: string; stderr: string }): VerifyReport {
+  try {
+    return JSON.parse(run.stdout) as VerifyReport;
+  } catch {
+    throw new Error(`verify printed no JSON report (exit ${run.status}); stderr:\n${run.stderr.slice(-4000)}\nstdout:\n${run.stdout.slice(-1000)}`);
+  }
+}
+
 describeDocker('init → verify on real Docker', () => {
   for (const fx of loadFixtureExpectations().filter((f) => f.expected.e2e)) {
     it(`${fx.name}: builds, turns healthy, passes its probes, and leaves nothing behind`, async () => {
@@ -59,7 +68,7 @@ describeDocker('init → verify on real Docker', () => {
       addChecks(dir, e2e.probes ?? []);
 
       const run = await cli(['verify', dir, '--json', ...verifyFlags, ...(e2e.verifyArgs ?? [])]);
-      const report = JSON.parse(run.stdout) as VerifyReport;
+      const report = reportOf(run);
       expect(run.status, `${report.failure ?? ''}\n${run.stderr.slice(-3000)}`).toBe(0);
       expect(report.ok).toBe(true);
       const apps = report.services.filter((s) => s.kind === 'app');
@@ -89,7 +98,7 @@ describeDocker('init → verify on real Docker', () => {
     expect((await cli(['init', dir, '--yes', '--no-observability'])).status).toBe(0);
     const run = await cli(['verify', dir, '--json', '--timeout', '60s', ...verifyFlags]);
     expect(run.status).toBe(1);
-    const report = JSON.parse(run.stdout) as VerifyReport;
+    const report = reportOf(run);
     expect(report.ok).toBe(false);
     const app = report.services.find((s) => s.kind === 'app')!;
     expect(app.health).toBe('unhealthy');
@@ -110,7 +119,7 @@ describeDocker('init → verify on real Docker', () => {
     expect((await cli(['init', dir, '--yes', '--no-observability'])).status).toBe(0);
     fs.rmSync(path.join(dir, '.env'));
     const run = await cli(['verify', dir, '--json', ...verifyFlags]);
-    const report = JSON.parse(run.stdout) as VerifyReport;
+    const report = reportOf(run);
     expect(run.status, `${report.failure ?? ''}\n${run.stderr.slice(-3000)}`).toBe(0);
     expect(report.generatedEnv).toEqual(['POSTGRES_PASSWORD', 'REDIS_PASSWORD']);
     expect(report.services.filter((s) => s.kind === 'backing').map((s) => [s.name, s.health])).toEqual([['postgres', 'healthy'], ['redis', 'healthy']]);
@@ -135,7 +144,7 @@ describeDocker('init → verify on real Docker', () => {
     const { port } = server.address() as net.AddressInfo;
     try {
       const run = await cli(['verify', dir, '--json', ...verifyFlags], { DOCKER_HOST: `tcp://127.0.1.1:${port}` });
-      const report = JSON.parse(run.stdout) as VerifyReport;
+      const report = reportOf(run);
       expect(run.status, `${report.failure ?? ''}\n${run.stderr.slice(-3000)}`).toBe(0);
       expect(report.probeHost).toBe('127.0.1.1');
       const probes = report.services.flatMap((s) => s.probes).concat(report.checks);

@@ -20,8 +20,7 @@ function write(p: string, content: string): void {
 }
 
 beforeAll(() => {
-  // The CLI runs from dist/: build it (emits even when another module has a type error).
-  spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT });
+  // dist/ is built once by test/global-setup.ts: rebuilding it here raced other files' CLI children.
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-lint-cli-'));
   write('bad/compose.yaml', 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: postgres\n');
   write('warn/compose.yaml', 'services:\n  a:\n    image: x:1\n    pid: host\n');

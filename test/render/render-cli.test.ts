@@ -14,8 +14,7 @@ function stackgen(...args: string[]) {
 }
 
 beforeAll(() => {
-  // The CLI runs from dist/: build it (emits even when another module has a type error).
-  spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT });
+  // dist/ is built once by test/global-setup.ts: rebuilding it here raced other files' CLI children.
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-cli-'));
   fs.writeFileSync(path.join(root, 'app.py'), '');
   fs.writeFileSync(
