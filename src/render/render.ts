@@ -20,7 +20,7 @@ export interface RenderOptions {
   imageMap?: ImageMap;
   /** Template folders shadowing built-in templates, before `<rootDir>/.stackgen/templates`. Default: none. */
   templateDirs?: string[];
-  /** How `images.pinDigests` asks registries (timeout, Docker config with credentials). */
+  /** How `images.pinDigests` asks registries. Default: 15 s per request, credentials from ~/.docker/config.json. */
   digestOptions?: DigestOptions;
 }
 

@@ -27,10 +27,8 @@ export const ACTION_PINS: Readonly<Record<string, { sha: string; version: string
 const NATIVE_PLATFORM = 'linux/amd64';
 
 export interface CiImageCtx {
-  /** The first compose service built this way; names the matrix entry and, with several images, the image. */
+  /** The first compose service built this way (others, e.g. a worker, run the same image); names the matrix entry and, with several images, the image. */
   name: string;
-  /** Every compose service that runs this image. */
-  services: string[];
   context: string;
   /** The Dockerfile's path from the repository root (buildx reads `--file` from the working directory, not the context). */
   dockerfile: string;
@@ -60,7 +58,7 @@ export interface CiContext {
   scanPlatform: string;
   /** binfmt emulators to install for the other platforms, e.g. ["arm64"]; empty → no QEMU step. */
   emulate: string[];
-  scan: { enabled: boolean; severities: string; gate: string };
+  scan: { enabled: boolean; severities: string };
   sbom: boolean;
   sizeBudgetMB: number | null;
   tools: { trivy: string; buildkit: string; binfmt: string; docker: string; dind: string; node: string };
@@ -88,10 +86,8 @@ export function ciContext(spec: Spec, rootDir: string, imageMap: ImageMap): CiCo
     const buildArgs = Object.entries(spec.services[s.name]?.buildArgs ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`);
     const dockerfile = path.posix.normalize(path.posix.join(s.context, s.dockerfile));
     const key = JSON.stringify([s.context, dockerfile, s.target, buildArgs]);
-    const seen = byBuild.get(key);
     const flags = ['--file', dockerfile, ...(s.target ? ['--target', s.target] : []), ...buildArgs.flatMap((a) => ['--build-arg', a])];
-    if (seen) seen.services.push(s.name);
-    else byBuild.set(key, { name: s.name, services: [s.name], context: s.context, dockerfile, target: s.target, buildArgs, buildFlags: flags.map(shellQuote).join(' '), repository: '', gitlabImage: '' });
+    if (!byBuild.has(key)) byBuild.set(key, { name: s.name, context: s.context, dockerfile, target: s.target, buildArgs, buildFlags: flags.map(shellQuote).join(' '), repository: '', gitlabImage: '' });
   }
   const images = [...byBuild.values()];
   const base = spec.ci.image ?? spec.name;
@@ -117,7 +113,7 @@ export function ciContext(spec: Spec, rootDir: string, imageMap: ImageMap): CiCo
     platforms,
     scanPlatform,
     emulate,
-    scan: { enabled: spec.ci.scan.enabled, severities, gate: spec.ci.scan.severity },
+    scan: { enabled: spec.ci.scan.enabled, severities },
     sbom: spec.ci.sbom,
     sizeBudgetMB: spec.ci.sizeBudgetMB,
     tools: {
