@@ -319,6 +319,10 @@ export interface Ci {
    * The branch whose pushes publish images (tags v* publish semver tags).
    */
   branch: string;
+  /**
+   * What the pipeline runs `npx` on for lint and verify: an npm spec such as stackgen@0.1.0 (the default: this stackgen's version), a scoped package on an internal registry, or a tarball URL.
+   */
+  stackgenPackage: string | null;
   platforms: string[];
   scan: {
     enabled: boolean;
@@ -695,6 +699,10 @@ export interface CiInput {
    * The branch whose pushes publish images (tags v* publish semver tags).
    */
   branch?: string;
+  /**
+   * What the pipeline runs `npx` on for lint and verify: an npm spec such as stackgen@0.1.0 (the default: this stackgen's version), a scoped package on an internal registry, or a tarball URL.
+   */
+  stackgenPackage?: string | null;
   platforms?: string[];
   scan?: {
     enabled?: boolean;

@@ -94,6 +94,15 @@ describe('GitHub Actions workflow', () => {
     expect(pinned).not.toContain(ACTION_PINS['actions/checkout']!.sha);
   });
 
+  it('runs stackgen from the package the spec names (an internal registry, a tarball), by default this version', async () => {
+    const own = workflow((await renderCi()).read('.github/workflows/docker.yml')!) as Workflow & { env: Record<string, string> };
+    expect(own.env.STACKGEN).toMatch(/^stackgen@\d+\.\d+\.\d+/);
+    const internal = workflow((await renderCi({ stackgenPackage: '@acme/stackgen@1.4.0' })).read('.github/workflows/docker.yml')!) as Workflow & { env: Record<string, string> };
+    expect(internal.env.STACKGEN).toBe('@acme/stackgen@1.4.0');
+    const gl = parseYaml((await renderCi({ provider: 'gitlab', stackgenPackage: 'https://files.example.com/stackgen-1.4.0.tgz' })).read('.gitlab-ci.yml')!) as { variables: Record<string, string> };
+    expect(gl.variables.STACKGEN).toBe('https://files.example.com/stackgen-1.4.0.tgz');
+  });
+
   it('uses the job token for GitHub’s registry and repository secrets for any other', async () => {
     const ghcr = workflow((await renderCi({ registry: 'ghcr.io/Acme' })).read('.github/workflows/docker.yml')!);
     const login = (wf: Workflow) => wf.jobs.publish!.steps.find((s) => s.name?.startsWith('Log in'))!;

@@ -44,7 +44,8 @@ export interface CiImageCtx {
 
 export interface CiContext {
   project: string;
-  stackgenVersion: string;
+  /** What the pipeline runs `npx` on: the spec's ci.stackgenPackage, else stackgen@<this version>. */
+  stackgenPackage: string;
   branch: string;
   /** The spec's registry; null → the provider's own (ghcr.io/<owner>, $CI_REGISTRY_IMAGE). */
   registry: string | null;
@@ -104,7 +105,7 @@ export function ciContext(spec: Spec, rootDir: string, imageMap: ImageMap): CiCo
 
   return {
     project: spec.name,
-    stackgenVersion: STACKGEN_VERSION,
+    stackgenPackage: spec.ci.stackgenPackage ?? `stackgen@${STACKGEN_VERSION}`,
     branch: spec.ci.branch,
     registry,
     loginHost,
