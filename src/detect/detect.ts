@@ -86,7 +86,7 @@ function assemble(source: SourceView, found: Array<{ provider: string; candidate
       continue;
     }
     chosen.push({ provider: best.provider, c });
-    chosen.push(...procfileWorkers(source, best.provider, c));
+    chosen.push(...(source.has(inDir(c.path, 'Procfile')) ? procfileWorkers(source, best.provider, c) : companionWorkers(source, best.provider, c)));
   }
 
   const names = assignNames(source, chosen);
@@ -146,12 +146,19 @@ function procfileWorkers(source: SourceView, provider: string, c: Candidate): Ch
       continue;
     }
     if (p.type === 'release') continue;
-    out.push({
-      provider,
-      c: { ...structuredClone(c), name: `${c.name ?? baseName(source, c.path)}-${p.type}`, role: 'worker', port: null, healthPath: null, commands: { ...c.commands, start: p.command }, facts: [...c.facts, fact], links: [] },
-    });
+    out.push(worker(source, provider, c, p.type, p.command, fact));
   }
   return out;
+}
+
+/** Processes a provider found beside the main one (no Procfile says otherwise), as workers of the same image. */
+function companionWorkers(source: SourceView, provider: string, c: Candidate): Chosen[] {
+  return (c.companions ?? []).map((w) => worker(source, provider, c, w.type, w.start, w.fact));
+}
+
+function worker(source: SourceView, provider: string, c: Candidate, type: string, start: string, fact: Fact): Chosen {
+  const { companions: _companions, ...rest } = structuredClone(c);
+  return { provider, c: { ...rest, name: `${c.name ?? baseName(source, c.path)}-${type}`, role: 'worker', port: null, healthPath: null, commands: { ...c.commands, start }, facts: [...c.facts, fact], links: [] } };
 }
 
 function baseName(source: SourceView, dir: string): string {

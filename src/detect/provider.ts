@@ -84,6 +84,12 @@ export interface Candidate {
   links: LinkHint[];
   facts: Fact[];
   /**
+   * Other processes the same code runs as, found in the source rather than a Procfile (a Celery
+   * worker beside a Django app). Each becomes a worker service on the same image, unless a Procfile
+   * declares the processes itself.
+   */
+  companions?: Array<{ type: string; start: string; fact: Fact }>;
+  /**
    * Evidence from an existing Dockerfile or compose file only: it fills in what the ecosystem
    * provider left empty at the same path, and stands alone only when no provider claims the path.
    */

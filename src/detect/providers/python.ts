@@ -4,8 +4,8 @@
  * (`app = FastAPI()`), so the start command imports the module that really holds it, and a
  * production server the project declares (gunicorn, uvicorn, …) is preferred over a dev server.
  *
- * Limitation: a Celery worker is only a separate service when a Procfile names it; otherwise the
- * broker it uses is recorded as a backing service of the web app.
+ * A Celery app in the same code becomes a worker service beside the web one (a Procfile, when
+ * present, declares the processes instead).
  */
 import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
@@ -143,6 +143,11 @@ function describe(source: SourceView, dir: string, project: Project, nested: str
     c.port = plan.role === 'worker' ? null : (procPort ?? plan.port);
     if (web) facts.push({ file: web.file, line: web.line, signal: `Procfile web: ${web.command}`, kind: 'start' });
     else if (plan.startFrom) facts.push({ file: plan.startFrom.file, line: plan.startFrom.line, signal: '`if __name__ == "__main__":` starts the server', kind: 'start' });
+    if (plan.role !== 'worker' && scan.celery && ctx.has('celery')) {
+      // The web app's code also defines a Celery app: its worker runs from the same image.
+      const mod = moduleOf(source, dir, scan.celery.file);
+      c.companions = [{ type: 'worker', start: `celery -A ${mod.module} worker --loglevel=info`, fact: { file: scan.celery.file, line: scan.celery.line, signal: `\`${scan.celery.text}\`: a Celery worker beside the web app`, kind: 'usage' } }];
+    }
     if (plan.role !== 'worker') {
       const h = [...scan.health].sort((a, b) => a.rank - b.rank)[0];
       if (plan.healthPath) c.healthPath = plan.healthPath;

@@ -201,3 +201,31 @@ describe('uv workspaces', () => {
     expect(t.services[0]).toMatchObject({ packageManager: 'uv', commands: { install: 'uv sync --frozen --no-dev --package web', start: 'gunicorn --bind 0.0.0.0:8000 web.app:app' } });
   });
 });
+
+describe('a Celery app beside a web app', () => {
+  const django = {
+    'requirements.txt': 'Django==5.1.3\ngunicorn==23.0.0\ncelery[redis]==5.4.0\n',
+    'manage.py': 'import os, sys\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n',
+    'shop/__init__.py': 'from .celery import app as celery_app\n',
+    'shop/settings.py': 'ROOT_URLCONF = "shop.urls"\nWSGI_APPLICATION = "shop.wsgi.application"\n',
+    'shop/wsgi.py': 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n',
+    'shop/celery.py': 'from celery import Celery\n\napp = Celery("shop")\napp.autodiscover_tasks()\n',
+  };
+
+  it('without a Procfile: a worker service on the same code runs the Celery app', async () => {
+    const t = await detectFiles(django);
+    const [web, worker] = t.services;
+    expect(t.services.map((s) => [s.name, s.framework, s.port === null])).toEqual([[web!.name, 'django', false], [`${web!.name}-worker`, 'django', true]]);
+    expect(worker!.commands.start).toBe('celery -A shop.celery worker --loglevel=info');
+    expect(worker!.path).toBe(web!.path);
+    expect(worker!.evidence).toContainEqual(expect.objectContaining({ file: 'shop/celery.py', line: 3 }));
+    expect(t.backingServices.map((b) => b.kind)).toContain('redis');
+  });
+
+  it('with a Procfile, the Procfile alone says which processes run', async () => {
+    const t = await detectFiles({ ...django, Procfile: 'web: gunicorn shop.wsgi --bind 0.0.0.0:8000\n' });
+    expect(t.services).toHaveLength(1);
+    const both = await detectFiles({ ...django, Procfile: 'web: gunicorn shop.wsgi\nworker: celery -A shop worker -l info\n' });
+    expect(both.services.map((s) => s.commands.start)).toEqual(['gunicorn shop.wsgi', 'celery -A shop worker -l info']);
+  });
+});
