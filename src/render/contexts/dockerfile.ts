@@ -5,12 +5,11 @@
  */
 import path from 'node:path';
 import fg from 'fast-glob';
-import { parse as parseToml } from 'smol-toml';
 import { IMAGES } from '../../images/catalog.js';
 import { mapImage, type ImageMap } from '../../images/image-map.js';
 import type { Spec } from '../../spec/types.generated.js';
 import { splitSimple, toExec } from './commands.js';
-import { exists, join, nodeWorkspaceRoot, readJson, readText, workspaceGlobs, type ServiceModel, type TemplateName } from './service.js';
+import { exists, join, nodeWorkspaceRoot, readJson, readText, readToml, workspaceGlobs, type ServiceModel, type TemplateName } from './service.js';
 import type { Workspace } from './workspace.js';
 
 const CA_TARGET = '/run/secrets/ca';
@@ -134,7 +133,7 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
       return base;
     }
     case 'rust': {
-      const cargo = safeToml(readText(rootDir, join(dir, 'Cargo.toml')));
+      const cargo = readToml(rootDir, join(dir, 'Cargo.toml'));
       const pkgName = ((cargo?.package as Record<string, unknown> | undefined)?.name as string | undefined) ?? m.name;
       const bins = (cargo?.bin as Array<{ name?: string }> | undefined)?.map((b) => b.name).filter((n): n is string => !!n) ?? [];
       // detect's start command names the binary it chose (`./target/release/<bin>`); else the first [[bin]].
@@ -292,7 +291,7 @@ function cargoStubs(rootDir: string, ws: Workspace): Array<{ path: string; dir: 
   for (const mem of ws.members) {
     const dir = join(ws.root, mem);
     const at = (f: string) => (mem === '.' ? f : `${mem}/${f}`);
-    const cargo = safeToml(readText(rootDir, join(dir, 'Cargo.toml')));
+    const cargo = readToml(rootDir, join(dir, 'Cargo.toml'));
     const libPath = ((cargo?.lib as { path?: string } | undefined)?.path ?? 'src/lib.rs').replace(/^\.\//, '');
     if (exists(rootDir, join(dir, libPath)) || cargo?.lib) out.set(at(libPath), false);
     for (const f of fg.sync(['src/main.rs', 'src/bin/*.rs', 'src/bin/*/main.rs', 'build.rs'], { cwd: path.join(rootDir, dir) })) out.set(at(f), true);
@@ -449,15 +448,6 @@ function firstExisting(rootDir: string, dir: string, files: string[]): string | 
   return files.find((f) => exists(rootDir, join(dir, f)));
 }
 
-function safeToml(text: string | undefined): Record<string, unknown> | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return parseToml(text) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}
-
 function pythonContext(base: DockerfileContext, m: ServiceModel, rootDir: string, img: (r: string) => string): DockerfileContext {
   const s = m.spec;
   const dir = m.dir;
@@ -494,7 +484,7 @@ function pythonContext(base: DockerfileContext, m: ServiceModel, rootDir: string
   base.env.push(['WEB_CONCURRENCY', '2']);
   // A uv workspace member: the root's lockfile and every member's pyproject.toml; members install from source after the copy.
   const ws = m.workspace?.kind === 'uv' ? m.workspace : null;
-  const uvPackage = ws ? ((safeToml(readText(rootDir, join(dir, 'pyproject.toml')))?.project as { name?: string } | undefined)?.name ?? m.name) : null;
+  const uvPackage = ws ? ((readToml(rootDir, join(dir, 'pyproject.toml'))?.project as { name?: string } | undefined)?.name ?? m.name) : null;
   base.x = {
     pm: ws ? 'uv' : pm,
     manifests: ws ? ws.manifests : manifests[pm],

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
 import type { Service, Spec } from '../../spec/types.generated.js';
 import { toExec } from './commands.js';
 import { probeCommand, type ProbeKind } from './healthcheck.js';
@@ -223,6 +224,17 @@ export function readJson(rootDir: string, rel: string): Record<string, unknown> 
   try {
     const v = JSON.parse(text) as unknown;
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A TOML file (Cargo.toml, pyproject.toml) as a table, or undefined when missing or unparsable. */
+export function readToml(rootDir: string, rel: string): Record<string, unknown> | undefined {
+  const text = readText(rootDir, rel);
+  if (text === undefined) return undefined;
+  try {
+    return parseToml(text) as Record<string, unknown>;
   } catch {
     return undefined;
   }

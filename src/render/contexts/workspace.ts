@@ -8,8 +8,7 @@
  */
 import path from 'node:path';
 import fg from 'fast-glob';
-import { parse as parseToml } from 'smol-toml';
-import { exists, join, readText, type TemplateName } from './service.js';
+import { exists, join, readText, readToml, type TemplateName } from './service.js';
 
 export interface Workspace {
   kind: 'go' | 'cargo' | 'uv' | 'maven' | 'gradle' | 'dotnet';
@@ -38,16 +37,6 @@ function ancestors(dir: string): string[] {
 }
 
 const rel = (root: string, dir: string) => (root === '.' ? dir : dir === root ? '.' : path.posix.relative(root, dir));
-
-function toml(rootDir: string, file: string): Record<string, unknown> | undefined {
-  const text = readText(rootDir, file);
-  if (text === undefined) return undefined;
-  try {
-    return parseToml(text) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Member folders matching `globs` under `root` that hold `manifest`, minus `exclude`. */
 function globMembers(rootDir: string, root: string, globs: string[], manifest: string, exclude: string[] = []): string[] {
@@ -84,7 +73,7 @@ function goWorkspace(rootDir: string, dir: string): Workspace | null {
 /** Cargo: `[workspace] members = ["crates/*"]`, with a root Cargo.lock. */
 function cargoWorkspace(rootDir: string, dir: string): Workspace | null {
   for (const root of ancestors(dir)) {
-    const ws = toml(rootDir, join(root, 'Cargo.toml'))?.workspace as { members?: unknown; exclude?: unknown } | undefined;
+    const ws = readToml(rootDir, join(root, 'Cargo.toml'))?.workspace as { members?: unknown; exclude?: unknown } | undefined;
     if (!ws) continue;
     const globs = Array.isArray(ws.members) ? ws.members.filter((g): g is string => typeof g === 'string') : [];
     const exclude = Array.isArray(ws.exclude) ? ws.exclude.filter((g): g is string => typeof g === 'string') : [];
@@ -100,7 +89,7 @@ function cargoWorkspace(rootDir: string, dir: string): Workspace | null {
 /** uv: `[tool.uv.workspace] members = ["packages/*"]`, with a root uv.lock. */
 function uvWorkspace(rootDir: string, dir: string): Workspace | null {
   for (const root of ancestors(dir)) {
-    const tool = toml(rootDir, join(root, 'pyproject.toml'))?.tool as { uv?: { workspace?: { members?: unknown; exclude?: unknown } } } | undefined;
+    const tool = readToml(rootDir, join(root, 'pyproject.toml'))?.tool as { uv?: { workspace?: { members?: unknown; exclude?: unknown } } } | undefined;
     const ws = tool?.uv?.workspace;
     if (!ws) continue;
     const globs = Array.isArray(ws.members) ? ws.members.filter((g): g is string => typeof g === 'string') : [];
