@@ -123,7 +123,6 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
           : (fg.sync('cmd/*/main.go', { cwd: path.join(rootDir, dir) }).sort()[0]?.replace(/\/main\.go$/, '') ?? '.');
       base.images = { build: img(IMAGES.golang(s.runtimeVersion).ref), runtime: img(IMAGES.distrolessStatic.ref) };
       base.start = ['/app'];
-      base.dev = ['go', 'run', pkg === '.' ? '.' : `./${pkg}`];
       const fromContext = base.inContext(pkg);
       // In a go.work workspace a bare `go mod download` also looks up the members' own (replaced)
       // versions; download exactly the third-party requirements instead.
@@ -142,13 +141,14 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
       base.images = { build: img(IMAGES.rust.ref), runtime: img(IMAGES.distrolessCc.ref), probe: img(IMAGES.golang(null).ref) };
       base.start = ['/app'];
       const ws = m.workspace;
+      const stubs = ws ? cargoStubs(rootDir, ws) : [];
       base.dev = ['cargo', 'run', ...(ws ? ['--package', pkgName] : []), '--bin', bin];
       base.x = {
         bin,
         pkg: pkgName,
         lock: ws ? ws.manifests.includes('Cargo.lock') : exists(rootDir, join(dir, 'Cargo.lock')),
-        stubs: ws ? cargoStubs(rootDir, ws) : [],
-        stubFiles: ws ? cargoStubs(rootDir, ws).map((f) => f.path).join(' ') : '',
+        stubs,
+        stubFiles: stubs.map((f) => f.path).join(' '),
         memberDirs: ws ? ws.members.join(' ') : '.',
       };
       return base;
@@ -159,7 +159,7 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
       const gradle = template === 'java-gradle';
       // A Gradle multi-project member builds from the settings root, as `:<project>:<task>`.
       const multi = gradle && m.workspace?.kind === 'gradle' ? m.workspace : null;
-      const buildRoot = multi ? join(multi.root, '.') : dir;
+      const buildRoot = multi ? multi.root : dir;
       const wrapper = gradle ? exists(rootDir, join(buildRoot, 'gradlew')) : exists(rootDir, join(dir, 'mvnw'));
       const kts = exists(rootDir, join(dir, 'build.gradle.kts'));
       const manifests = multi
@@ -181,7 +181,7 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
       }
       base.x = {
         spring,
-        wrapper: reactor ? false : wrapper,
+        wrapper,
         kts,
         manifests: reactor ? reactor.manifests : manifests,
         reactor: reactor ? { member: reactor.member } : null,
