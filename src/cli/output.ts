@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { formatLocation, isStackgenError, StackgenError } from '../errors.js';
+import { CI_FILES } from '../render/artifacts/ci.js';
 import type { Change, FlushedTree } from '../tree/virtual-tree.js';
 
 export interface GlobalOptions {
@@ -98,7 +99,7 @@ export function printChanges(f: FlushedTree, diff: string, options: { listUnchan
  */
 export function conflictError(rootDir: string, conflicts: readonly Change[], command: 'init' | 'render'): StackgenError {
   const ways = [`review with \`stackgen ${command} --dry-run\`, then re-run with --force to overwrite`, 'keep a change of yours by ejecting its template (`stackgen templates eject`)'];
-  if (conflicts.some((c) => c.path.startsWith('.github/workflows/') || c.path === '.gitlab-ci.yml')) ways.push('keep your own pipeline with ci.provider: none (`--ci none`)');
+  if (conflicts.some((c) => (Object.values(CI_FILES) as string[]).includes(c.path))) ways.push('keep your own pipeline with ci.provider: none (`--ci none`)');
   if (conflicts.some((c) => /(^|\/)Dockerfile$/.test(c.path))) ways.push("keep your own Dockerfile with the service's dockerfile.path");
   return new StackgenError('E_CONFLICT', `${conflicts.length} file(s) kept because writing them would overwrite your work`, {
     hint: `${ways.join('; ')}.`.replace(/^./, (c) => c.toUpperCase()),

@@ -6,6 +6,9 @@
 import type { Artifact, OutputFile } from '../artifact.js';
 import { ciContext } from '../contexts/ci.js';
 
+/** Where each provider's pipeline is written. */
+export const CI_FILES = { github: '.github/workflows/docker.yml', gitlab: '.gitlab-ci.yml' } as const;
+
 export const ciArtifact: Artifact = {
   name: 'ci',
   files(input, engine): OutputFile[] {
@@ -13,7 +16,7 @@ export const ciArtifact: Artifact = {
     if (spec.ci.provider === 'none') return [];
     const ctx = ciContext(spec, input.rootDir, input.imageMap);
     if (ctx.images.length === 0) return [];
-    if (spec.ci.provider === 'gitlab') return [{ path: '.gitlab-ci.yml', content: engine.render('ci/gitlab-ci.yml.njk', ctx) }];
-    return [{ path: '.github/workflows/docker.yml', content: engine.render('ci/github/workflows/docker.yml.njk', ctx) }];
+    if (spec.ci.provider === 'gitlab') return [{ path: CI_FILES.gitlab, content: engine.render('ci/gitlab-ci.yml.njk', ctx) }];
+    return [{ path: CI_FILES.github, content: engine.render('ci/github/workflows/docker.yml.njk', ctx) }];
   },
 };

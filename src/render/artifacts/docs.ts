@@ -4,6 +4,7 @@
  */
 import type { Artifact, OutputFile, RenderInput } from '../artifact.js';
 import { ciContext } from '../contexts/ci.js';
+import { CI_FILES } from './ci.js';
 import { composeContext } from '../contexts/compose.js';
 
 /** Languages with a metrics snippet in the template; others fall back to a generic pointer. */
@@ -27,14 +28,15 @@ export const docsArtifact: Artifact = {
       .map(([name, b]) => ({ name, kind: b.kind }))
       .sort((a, b) => (a.name < b.name ? -1 : 1));
     const snippets = [...new Set(services.map((s) => snippetLang(s.language)).filter((l): l is string => l !== null))].sort();
-    const ci = spec.ci.provider === 'none' ? null : ciContext(spec, input.rootDir, input.imageMap);
+    const provider = spec.ci.provider;
+    const ci = provider === 'none' ? null : ciContext(spec, input.rootDir, input.imageMap);
     const ctx = {
       project: spec.name,
-      ci: ci && ci.images.length > 0
+      ci: provider !== 'none' && ci && ci.images.length > 0
         ? {
-            provider: spec.ci.provider,
-            file: spec.ci.provider === 'gitlab' ? '.gitlab-ci.yml' : '.github/workflows/docker.yml',
-            images: ci.images.map((i) => (spec.ci.provider === 'gitlab' ? i.gitlabImage : i.repository)),
+            provider,
+            file: CI_FILES[provider],
+            images: ci.images.map((i) => (provider === 'gitlab' ? i.gitlabImage : i.repository)),
             scanPlatform: ci.scanPlatform,
             platforms: ci.platforms,
             sizeBudgetMB: ci.sizeBudgetMB,
@@ -44,7 +46,7 @@ export const docsArtifact: Artifact = {
             branch: ci.branch,
             secrets: ci.registry === null
               ? null
-              : spec.ci.provider === 'gitlab'
+              : provider === 'gitlab'
                 ? `masked CI/CD variables REGISTRY_USERNAME and REGISTRY_PASSWORD (a push token for ${ci.loginHost})`
                 : ci.githubToken
                   ? `nothing: the job token pushes to ${ci.loginHost}; allow the repository to write the package`
