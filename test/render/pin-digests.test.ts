@@ -27,6 +27,18 @@ let port: number;
 let pushedDigest: string;
 const ref = () => `127.0.0.1:${port}/stackgen/debian:12`;
 
+/** A one-service stack whose only upstream image (debian, for the generic template) comes from `debian`; digests pinned. */
+function pinnedSpec(debian: string) {
+  return specFromValue({
+    version: 1,
+    name: 'pinned',
+    services: { app: { path: '.', language: 'shell', role: 'worker', commands: { start: 'sh run.sh' } } },
+    observability: { prometheus: false, grafana: false },
+    ci: { provider: 'none' },
+    images: { pinDigests: true, overrides: { 'debian:*': debian } },
+  });
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {
@@ -67,14 +79,7 @@ async function freePort(): Promise<number> {
   it('renders every image reference pinned to that digest, and the pinned reference pulls', async () => {
     const root = fs.mkdtempSync(path.join(work, 'app-'));
     fs.writeFileSync(path.join(root, 'run.sh'), '#!/bin/sh\nexec sleep infinity\n');
-    const spec = specFromValue({
-      version: 1,
-      name: 'pinned',
-      services: { app: { path: '.', language: 'shell', role: 'worker', commands: { start: 'sh run.sh' } } },
-      observability: { prometheus: false, grafana: false },
-      ci: { provider: 'none' },
-      images: { pinDigests: true, overrides: { 'debian:*': ref() } },
-    });
+    const spec = pinnedSpec(ref());
     const tree = await render(spec, { rootDir: root });
     const dockerfile = tree.read('Dockerfile')!;
     const stages = new Set([...dockerfile.matchAll(/^FROM \S+ AS (\S+)/gim)].map((m) => m[1]));
@@ -89,14 +94,7 @@ async function freePort(): Promise<number> {
   it('fails the render naming each image when the registry cannot be reached', async () => {
     const root = fs.mkdtempSync(path.join(work, 'app-'));
     const gone = await freePort();
-    const spec = specFromValue({
-      version: 1,
-      name: 'pinned',
-      services: { app: { path: '.', language: 'shell', role: 'worker', commands: { start: 'sleep 1' } } },
-      observability: { prometheus: false, grafana: false },
-      ci: { provider: 'none' },
-      images: { pinDigests: true, overrides: { 'debian:*': `127.0.0.1:${gone}/nothing/here:1` } },
-    });
+    const spec = pinnedSpec(`127.0.0.1:${gone}/nothing/here:1`);
     await expect(render(spec, { rootDir: root, digestOptions: { timeoutMs: 2000 } })).rejects.toMatchObject({
       code: 'E_UNAVAILABLE',
       message: expect.stringContaining(`127.0.0.1:${gone}/nothing/here:1: `),
