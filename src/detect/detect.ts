@@ -12,7 +12,8 @@ import { scanEnvFiles } from './env-files.js';
 import { parseProcfile } from './procfile.js';
 import { inDir, type Candidate, type Fact, type Provider, type Role } from './provider.js';
 import { PROVIDERS, KNOWN_MANIFESTS } from './registry.js';
-import type { BackingService, Evidence, Service, Topology } from './types.js';
+import { dropUnsafeFacts, safeVersion } from './safe-facts.js';
+import type { BackingService, Evidence, Service, Topology, TopologyWarning } from './types.js';
 
 export interface DetectOptions extends SourceViewOptions {
   /** Providers to use instead of the built-in registry (for tests and embedding generators). */
@@ -106,7 +107,8 @@ function assemble(source: SourceView, found: Array<{ provider: string; candidate
   }
 
   const backingServices = collectBacking([...byName.values()]);
-  const warnings = source.warnings.map((w) => (w.line === undefined ? { file: w.file, message: w.message } : { file: w.file, line: w.line, message: w.message }));
+  const warnings: TopologyWarning[] = source.warnings.map((w) => (w.line === undefined ? { file: w.file, message: w.message } : { file: w.file, line: w.line, message: w.message }));
+  for (const { s, c } of byName.values()) dropUnsafeFacts(s, c.facts, warnings);
   if (services.length === 0) warnings.push({ file: '.', message: nothingDetected(source, found.length > 0) });
 
   const providerOf: Record<string, string> = {};
@@ -257,7 +259,8 @@ function collectBacking(entries: Array<{ s: Service; c: Candidate }>): BackingSe
         bs = { kind: b.kind, usedBy: [], evidence: [] };
         byKind.set(b.kind, bs);
       }
-      if (b.version && !bs.version) bs.version = b.version;
+      const version = safeVersion(b.version);
+      if (version && !bs.version) bs.version = version;
       if (!bs.usedBy.includes(s.name)) bs.usedBy.push(s.name);
       if (!bs.evidence.some((e) => e.file === b.evidence.file && e.signal === b.evidence.signal)) bs.evidence.push(b.evidence);
     }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import { stringify } from 'yaml';
 import { StackgenError } from '../errors.js';
+import { hasUnsafeChars, replaceUnsafeChars } from '../safe-text.js';
 
 /** templates/ ships next to src/ and dist/ alike. */
 export const BUILTIN_TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
@@ -27,11 +28,48 @@ export interface TemplateEngine {
   resolve(name: string): { file: string; overridden: boolean };
 }
 
-/** A YAML scalar that parses back to exactly `value` (quoted when needed). */
+/**
+ * A YAML scalar that parses back to exactly `value` at any indentation: plain when that is safe,
+ * else a double-quoted flow scalar (escapes for every control character), never a block scalar,
+ * whose meaning depends on the column it lands in.
+ */
 export function yamlScalar(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return stringify(String(value), { lineWidth: 0 }).trimEnd();
+  const text = String(value);
+  if (hasUnsafeChars(text)) return JSON.stringify(text);
+  return stringify(text, { lineWidth: 0, blockQuote: false }).trimEnd();
+}
+
+/** A YAML scalar for a file compose reads: `$` is escaped, so compose interpolates nothing in it. */
+export function composeScalar(value: unknown): string {
+  return typeof value === 'string' ? yamlScalar(value.replace(/\$/g, '$$$$')) : yamlScalar(value);
+}
+
+/**
+ * A YAML scalar for a GitHub workflow: `${{` would be evaluated as an expression (and can read
+ * secrets), so a value's own `${{` is written as an expression that yields the literal text.
+ */
+export function githubScalar(value: unknown): string {
+  return typeof value === 'string' ? yamlScalar(value.replace(/\$\{\{/g, "${{ '${{' }}")) : yamlScalar(value);
+}
+
+/** A YAML scalar for a GitLab CI `variables:` value: GitLab expands `$NAME` there, `$$` is a literal `$`. */
+export function gitlabScalar(value: unknown): string {
+  return typeof value === 'string' ? yamlScalar(value.replace(/\$/g, '$$$$')) : yamlScalar(value);
+}
+
+/** Text for a comment line: whatever could end the line (or hide text) becomes a space. */
+export function commentText(value: unknown): string {
+  return replaceUnsafeChars(String(value));
+}
+
+/**
+ * A Dockerfile `ENV`/`LABEL` value: a double-quoted string (JSON escapes are the parser's escapes)
+ * with `$` escaped, since Docker substitutes variables in these instructions.
+ */
+export function dockerfileString(value: unknown): string {
+  return JSON.stringify(String(value)).replace(/\$/g, '\\$');
 }
 
 /** One argument quoted for POSIX sh. */
@@ -56,6 +94,12 @@ export function createTemplateEngine(options: TemplateEngineOptions = {}): Templ
     lstripBlocks: true,
   });
   env.addFilter('yaml', yamlScalar);
+  env.addFilter('composeYaml', composeScalar);
+  env.addFilter('githubYaml', githubScalar);
+  env.addFilter('gitlabYaml', gitlabScalar);
+  env.addFilter('composeJson', (v: unknown) => JSON.stringify(v).replace(/\$/g, '$$$$'));
+  env.addFilter('comment', commentText);
+  env.addFilter('dockerString', dockerfileString);
   env.addFilter('shell', shellQuote);
   env.addFilter('json', (v: unknown) => JSON.stringify(v));
   env.addFilter('exec', (v: string[]) => execForm(v));

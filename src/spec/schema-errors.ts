@@ -4,6 +4,7 @@
  * for unknown keys and misspelt values.
  */
 import { dnsLabel } from '../detect/detect.js';
+import { hasUnsafeChars } from '../safe-text.js';
 import { closest } from './levenshtein.js';
 import type { ErrorObject } from './schema.js';
 import { dotPath, type SpecError } from './spec-error.js';
@@ -58,23 +59,54 @@ function typeMessage(types: string[], value: unknown): string {
   return `must be ${list} (got ${describeValue(value)})`;
 }
 
-/** Patterns of the schema, in words. */
+/** Patterns of the schema, in words: by the `$defs` entry they come from, else by the pattern itself. */
+const DEF_WORDS: Record<string, string> = {
+  dnsName: "must be a DNS label: lower-case letters, digits and '-', starting with a letter, at most 63 characters",
+  duration: 'must be a duration such as 500ms, 10s, 2m or 1h',
+  envName: "must be an environment variable name: letters, digits and '_', not starting with a digit",
+  relativePath: "must be a path relative to the spec's folder and inside it: letters, digits and ._@+=,~- in each segment, no leading '/', no '..', no segment starting with '-'",
+  folder: "must be '.' or a folder relative to the spec's folder and inside it: letters, digits and ._@+=,~- in each segment, no leading '/', no '..', no segment starting with '-'",
+  command: 'must be one command line: no newlines or other control characters, no bidirectional-override or zero-width characters, and no trailing backslash',
+  text: 'must be one line of text: no newlines or other control characters, no bidirectional-override or zero-width characters',
+  imageRef: 'must be an image reference such as postgres:16.4 or registry.example:5000/team/app:1.2@sha256:<digest>',
+  registryPrefix: 'must be a registry host with an optional path, such as ghcr.io/acme or mirror.example:5000/dockerhub',
+  urlPath: "must be an HTTP path that starts with '/', made of URL characters only (letters, digits and ._~%!*+,;=:@/- then an optional ?query): percent-encode anything else",
+  version: 'must be a version such as 20, 3.12 or 21-jdk: letters, digits and ._+- only',
+};
+
 const PATTERN_WORDS: Array<{ test: (pattern: string, schemaPath: string, path: Segment[]) => boolean; say: string }> = [
-  { test: (p) => p === '^[a-z][a-z0-9-]{0,62}$', say: "must be a DNS label: lower-case letters, digits and '-', starting with a letter, at most 63 characters" },
-  { test: (p) => p === '^[0-9]+(ms|s|m|h)$', say: 'must be a duration such as 500ms, 10s, 2m or 1h' },
-  { test: (p) => p === '^[A-Za-z_][A-Za-z0-9_]*$', say: "must be an environment variable name: letters, digits and '_', not starting with a digit" },
-  { test: (p) => p.includes('(?!/)'), say: "must be a path relative to the spec's folder and inside it (no leading '/', no '..')" },
-  { test: (p) => p === '^/', say: "must start with '/'" },
+  { test: (p) => p === '^[a-z][a-z0-9-]{0,62}$', say: DEF_WORDS.dnsName! },
   { test: (p) => p.startsWith('^linux/'), say: 'must be a platform such as linux/amd64 or linux/arm64' },
   { test: (p) => p === '^[0-9]+(\\.[0-9]+)?$', say: 'must be a number of CPUs such as 0.5 or 2' },
   { test: (p) => p === '^[0-9]+[kKmMgG]?$', say: 'must be a size such as 512M or 1G' },
   { test: (p) => p === '^[a-z_][a-z0-9_-]{0,31}$', say: 'must be a Unix user name: lower-case letters, digits, _ and -, at most 32 characters' },
+  { test: (_p, _s, path) => path.at(-1) === 'path' && path.includes('services'), say: DEF_WORDS.folder! },
+  { test: (_p, _s, path) => path.at(-1) === 'target', say: "must be a Dockerfile stage name: a letter, then letters, digits, '_', '.' and '-'" },
+  { test: (_p, _s, path) => path.at(-2) === 'overrides', say: 'must be an image reference, or a repository followed by :* for any tag' },
+  { test: (_p, _s, path) => path.at(-1) === 'image' && path.includes('ci'), say: "must be an image repository name: lower-case letters, digits and '.', '_', '-' between them, parts separated by '/'" },
+  { test: (_p, _s, path) => path.at(-1) === 'stackgenPackage', say: 'must be an npm package spec (name or @scope/name, optionally @version), an https:// tarball URL or a file: path' },
+  { test: (_p, _s, path) => path.at(-1) === 'version' && path.includes('actions'), say: 'must be a release tag such as v4.2.2' },
+  { test: (_p, _s, path) => path.includes('domains'), say: 'must be a host name such as app.example.com' },
+  { test: (_p, _s, path) => path.at(-1) === 'email', say: 'must be an e-mail address such as ops@example.com' },
+  { test: (_p, _s, path) => path[0] === '$schema', say: 'must be a URL or path to the schema, made of URL characters only' },
 ];
 
 function patternMessage(e: ErrorObject, segments: Segment[]): string {
   const pattern = String(e.params.pattern);
+  const def = /\$defs\/([A-Za-z]+)\/pattern$/.exec(e.schemaPath)?.[1];
+  if (def && DEF_WORDS[def]) return DEF_WORDS[def]!;
   const hit = PATTERN_WORDS.find((w) => w.test(pattern, e.schemaPath, segments));
   return hit ? hit.say : `must match the pattern ${pattern}`;
+}
+
+/** What to write instead, where the value shows it. */
+function patternHint(e: ErrorObject, value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (hasUnsafeChars(value)) {
+    return 'Remove the control, line-break, bidirectional or zero-width characters: a value is one line of data, never a new instruction or key.';
+  }
+  if (e.schemaPath.includes('urlPath') && !value.startsWith('/') && /^[A-Za-z0-9._~%!*+,;=:@/?&-]+$/.test(value)) return `Write \`/${value}\`.`;
+  return undefined;
 }
 
 function allowedKeys(e: ErrorObject): string[] {
@@ -122,8 +154,10 @@ function findingOf(e: ErrorObject, data: unknown): Finding | null {
       const t = e.params.type as string | string[];
       return { segments, anchor: 'value', message: typeMessage(Array.isArray(t) ? t : [t], value) };
     }
-    case 'pattern':
-      return { segments, anchor: 'value', message: `${patternMessage(e, segments)} (got ${describeValue(value)})` };
+    case 'pattern': {
+      const hint = patternHint(e, value);
+      return { segments, anchor: 'value', message: `${patternMessage(e, segments)} (got ${describeValue(value)})`, ...(hint ? { hint } : {}) };
+    }
     case 'maximum':
     case 'exclusiveMaximum':
       return { segments, anchor: 'value', message: `must be ${e.keyword === 'maximum' ? '≤' : '<'} ${String(e.params.limit)}` };

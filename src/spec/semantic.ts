@@ -44,6 +44,39 @@ function fileExists(p: string): 'file' | 'dir' | null {
   }
 }
 
+/**
+ * Where `rel` really leads when its links are followed, if that is outside `baseDir`: a symlinked
+ * folder or file is a way out of the repository, not a part of it. The deepest existing ancestor
+ * decides for paths that do not exist (yet).
+ */
+export function linkOutside(baseDir: string, rel: string): { link: string; target: string } | null {
+  let root: string;
+  try {
+    root = fs.realpathSync(baseDir);
+  } catch {
+    return null;
+  }
+  let current = baseDir;
+  for (const segment of rel.split('/').filter((x) => x !== '' && x !== '.')) {
+    current = path.join(current, segment);
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(current);
+    } catch {
+      return null;
+    }
+    if (!stat.isSymbolicLink()) continue;
+    let target: string;
+    try {
+      target = fs.realpathSync(current);
+    } catch {
+      target = path.resolve(path.dirname(current), fs.readlinkSync(current));
+    }
+    if (target !== root && !target.startsWith(root + path.sep)) return { link: path.relative(baseDir, current), target };
+  }
+  return null;
+}
+
 export function semanticFindings(spec: Spec, options: SemanticOptions = {}): SemanticFinding[] {
   const out: SemanticFinding[] = [];
   const serviceNames = Object.keys(spec.services);
@@ -157,8 +190,23 @@ export function semanticFindings(spec: Spec, options: SemanticOptions = {}): Sem
   if (spec.build.caBundle !== null) {
     const p = options.baseDir ? path.resolve(options.baseDir, spec.build.caBundle) : null;
     if (p !== null && fileExists(p) !== 'file') {
-      out.push({ segments: ['build', 'caBundle'], anchor: 'value', message: `no such file: ${spec.build.caBundle}`, hint: 'Point at a PEM file, relative to stackgen.yaml or absolute.' });
+      out.push({ segments: ['build', 'caBundle'], anchor: 'value', message: `no such file: ${spec.build.caBundle}`, hint: 'Point at a PEM file inside the repository, relative to stackgen.yaml; a bundle elsewhere on this machine is passed with `--ca-bundle FILE` or STACKGEN_CA_BUNDLE, never from the spec.' });
     }
+  }
+
+  if (options.baseDir) {
+    const baseDir = options.baseDir;
+    const outside = (segments: Segment[], rel: string | null) => {
+      const hit = rel === null ? null : linkOutside(baseDir, rel);
+      if (hit) out.push({ segments, anchor: 'value', message: `leads outside the project through the link ${hit.link} → ${hit.target}`, hint: 'stackgen reads and writes only inside the folder of stackgen.yaml: replace the link with the real folder or file.' });
+    };
+    for (const [name, s] of Object.entries(spec.services)) {
+      outside(['services', name, 'path'], s.path);
+      outside(['services', name, 'staticDir'], s.staticDir === null ? null : path.posix.join(s.path, s.staticDir));
+      if ('path' in s.dockerfile) outside(['services', name, 'dockerfile', 'path'], s.dockerfile.path);
+    }
+    for (const [name, b] of Object.entries(spec.backingServices)) b.initScripts.forEach((script, i) => outside(['backingServices', name, 'initScripts', i], script));
+    outside(['build', 'caBundle'], spec.build.caBundle);
   }
 
   cycles(spec).forEach((cycle) => {

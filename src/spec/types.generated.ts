@@ -3,7 +3,27 @@
 // change the schema and run `npm run gen:types`. A test fails when this file drifts.
 
 // The spec after validation: defaults applied, every defaulted property present.
+/**
+ * A version such as 20, 3.12, 16.4 or 21-jdk.
+ */
+export type Version = string;
+/**
+ * '.' or a folder relative to the spec's folder and inside it.
+ */
+export type Folder = string;
+/**
+ * One shell command line: no newlines or other control characters, and no trailing backslash (it would continue the line it is written on).
+ */
+export type Command = string;
 export type Port = number;
+/**
+ * An HTTP path starting with /: URL path and query characters only (percent-encode anything else).
+ */
+export type UrlPath = string;
+/**
+ * Free text on one line: no control characters (newlines included), no bidirectional overrides or zero-width characters.
+ */
+export type Text = string;
 /**
  * An environment variable name.
  */
@@ -13,9 +33,17 @@ export type EnvName = string;
  */
 export type DnsName = string;
 /**
- * A path relative to the spec's folder, inside it.
+ * An OCI image reference: [registry[:port]/]repository[:tag][@digest].
+ */
+export type ImageRef = string;
+/**
+ * A path relative to the spec's folder and inside it: letters, digits and ._@+=,~- in each segment, no '..', no segment starting with '-'. Links that lead outside the folder are refused when the spec is validated.
  */
 export type RelativePath = string;
+/**
+ * A registry host with an optional namespace path, e.g. ghcr.io/acme or mirror.corp.example:5000/dockerhub.
+ */
+export type RegistryPrefix = string;
 
 /**
  * The stackgen spec: what stackgen detected, what you decided, and what it renders. Edit it freely; `stackgen render` turns it into the stack.
@@ -81,7 +109,7 @@ export interface Service {
   /**
    * Runtime version, e.g. "20" or "3.12"; null takes stackgen's pinned default.
    */
-  runtimeVersion: string | null;
+  runtimeVersion: Version | null;
   framework:
     | 'nextjs'
     | 'nuxt'
@@ -161,12 +189,24 @@ export interface Service {
   /**
    * For role static: the build output folder relative to the service path.
    */
-  staticDir: string | null;
+  staticDir: Folder | null;
   commands: {
-    install: string | null;
-    build: string | null;
-    start: string | null;
-    test: string | null;
+    /**
+     * One shell command line (no newlines).
+     */
+    install: Command | null;
+    /**
+     * One shell command line (no newlines).
+     */
+    build: Command | null;
+    /**
+     * One shell command line (no newlines).
+     */
+    start: Command | null;
+    /**
+     * One shell command line (no newlines).
+     */
+    test: Command | null;
   };
   /**
    * Port the app listens on inside its container.
@@ -180,7 +220,7 @@ export interface Service {
     /**
      * HTTP path probed for health; null uses a TCP check.
      */
-    path: string | null;
+    path: UrlPath | null;
     /**
      * A duration such as 500ms, 10s, 2m, 1h.
      */
@@ -196,14 +236,14 @@ export interface Service {
     startPeriod: string;
   };
   metrics: {
-    path: string;
+    path: UrlPath;
     port?: Port;
   } | null;
   /**
    * Non-secret environment variables.
    */
   env: {
-    [k: string]: string | number | boolean;
+    [k: string]: Text | number | boolean;
   };
   /**
    * Names of secret variables; values are generated into .env, never written here.
@@ -249,10 +289,13 @@ export interface Service {
          * Keep your own Dockerfile at this path (relative to the spec).
          */
         path: string;
+        /**
+         * A stage name of that Dockerfile.
+         */
         target?: string;
       };
   buildArgs: {
-    [k: string]: string;
+    [k: string]: Text;
   };
   platforms?: string[];
 }
@@ -273,11 +316,11 @@ export interface BackingService {
   /**
    * Major (or major.minor) version; null takes stackgen's pinned default.
    */
-  version: string | null;
+  version: Version | null;
   /**
    * Override the image reference (else the pinned official image).
    */
-  image: string | null;
+  image: ImageRef | null;
   /**
    * Keep data in a named volume.
    */
@@ -310,9 +353,9 @@ export interface Ci {
   /**
    * e.g. ghcr.io/acme
    */
-  registry: string | null;
+  registry: RegistryPrefix | null;
   /**
-   * Image name; defaults to the project name.
+   * Image repository name (lower case, / between parts); defaults to the project name.
    */
   image: string | null;
   /**
@@ -350,12 +393,12 @@ export interface Images {
   /**
    * Registry prefix for every image, e.g. mirror.corp.example/dockerhub.
    */
-  mirror: string | null;
+  mirror: RegistryPrefix | null;
   /**
    * Image reference (or repo:*) → replacement.
    */
   overrides: {
-    [k: string]: string;
+    [k: string]: ImageRef;
   };
   /**
    * Render image references with @sha256 digests resolved at render time.
@@ -364,9 +407,9 @@ export interface Images {
 }
 export interface Build {
   /**
-   * CA bundle mounted as a BuildKit secret into dependency installs (TLS-intercepting proxies); never baked into images.
+   * A CA bundle inside the repository, mounted as a BuildKit secret into dependency installs (TLS-intercepting proxies); never baked into images. A bundle outside the repository comes only from `--ca-bundle` or STACKGEN_CA_BUNDLE.
    */
-  caBundle: string | null;
+  caBundle: RelativePath | null;
 }
 export interface Verify {
   /**
@@ -375,15 +418,35 @@ export interface Verify {
   timeout: string;
   checks: {
     service: DnsName;
-    path: string;
+    path: UrlPath;
     method: 'GET' | 'HEAD' | 'POST';
     status: number;
-    bodyIncludes: string | null;
+    bodyIncludes: Text | null;
   }[];
 }
 
 // The spec as a person writes it: properties with defaults may be left out.
+/**
+ * A version such as 20, 3.12, 16.4 or 21-jdk.
+ */
+export type VersionInput = string;
+/**
+ * '.' or a folder relative to the spec's folder and inside it.
+ */
+export type FolderInput = string;
+/**
+ * One shell command line: no newlines or other control characters, and no trailing backslash (it would continue the line it is written on).
+ */
+export type CommandInput = string;
 export type PortInput = number;
+/**
+ * An HTTP path starting with /: URL path and query characters only (percent-encode anything else).
+ */
+export type UrlPathInput = string;
+/**
+ * Free text on one line: no control characters (newlines included), no bidirectional overrides or zero-width characters.
+ */
+export type TextInput = string;
 /**
  * An environment variable name.
  */
@@ -393,9 +456,17 @@ export type EnvNameInput = string;
  */
 export type DnsNameInput = string;
 /**
- * A path relative to the spec's folder, inside it.
+ * An OCI image reference: [registry[:port]/]repository[:tag][@digest].
+ */
+export type ImageRefInput = string;
+/**
+ * A path relative to the spec's folder and inside it: letters, digits and ._@+=,~- in each segment, no '..', no segment starting with '-'. Links that lead outside the folder are refused when the spec is validated.
  */
 export type RelativePathInput = string;
+/**
+ * A registry host with an optional namespace path, e.g. ghcr.io/acme or mirror.corp.example:5000/dockerhub.
+ */
+export type RegistryPrefixInput = string;
 
 /**
  * The stackgen spec: what stackgen detected, what you decided, and what it renders. Edit it freely; `stackgen render` turns it into the stack.
@@ -461,7 +532,7 @@ export interface ServiceInput {
   /**
    * Runtime version, e.g. "20" or "3.12"; null takes stackgen's pinned default.
    */
-  runtimeVersion?: string | null;
+  runtimeVersion?: VersionInput | null;
   framework?:
     | 'nextjs'
     | 'nuxt'
@@ -541,12 +612,24 @@ export interface ServiceInput {
   /**
    * For role static: the build output folder relative to the service path.
    */
-  staticDir?: string | null;
+  staticDir?: FolderInput | null;
   commands?: {
-    install?: string | null;
-    build?: string | null;
-    start?: string | null;
-    test?: string | null;
+    /**
+     * One shell command line (no newlines).
+     */
+    install?: CommandInput | null;
+    /**
+     * One shell command line (no newlines).
+     */
+    build?: CommandInput | null;
+    /**
+     * One shell command line (no newlines).
+     */
+    start?: CommandInput | null;
+    /**
+     * One shell command line (no newlines).
+     */
+    test?: CommandInput | null;
   };
   /**
    * Port the app listens on inside its container.
@@ -560,7 +643,7 @@ export interface ServiceInput {
     /**
      * HTTP path probed for health; null uses a TCP check.
      */
-    path?: string | null;
+    path?: UrlPathInput | null;
     /**
      * A duration such as 500ms, 10s, 2m, 1h.
      */
@@ -576,14 +659,14 @@ export interface ServiceInput {
     startPeriod?: string;
   };
   metrics?: {
-    path: string;
+    path: UrlPathInput;
     port?: PortInput;
   } | null;
   /**
    * Non-secret environment variables.
    */
   env?: {
-    [k: string]: string | number | boolean;
+    [k: string]: TextInput | number | boolean;
   };
   /**
    * Names of secret variables; values are generated into .env, never written here.
@@ -629,10 +712,13 @@ export interface ServiceInput {
          * Keep your own Dockerfile at this path (relative to the spec).
          */
         path: string;
+        /**
+         * A stage name of that Dockerfile.
+         */
         target?: string;
       };
   buildArgs?: {
-    [k: string]: string;
+    [k: string]: TextInput;
   };
   platforms?: string[];
 }
@@ -653,11 +739,11 @@ export interface BackingServiceInput {
   /**
    * Major (or major.minor) version; null takes stackgen's pinned default.
    */
-  version?: string | null;
+  version?: VersionInput | null;
   /**
    * Override the image reference (else the pinned official image).
    */
-  image?: string | null;
+  image?: ImageRefInput | null;
   /**
    * Keep data in a named volume.
    */
@@ -690,9 +776,9 @@ export interface CiInput {
   /**
    * e.g. ghcr.io/acme
    */
-  registry?: string | null;
+  registry?: RegistryPrefixInput | null;
   /**
-   * Image name; defaults to the project name.
+   * Image repository name (lower case, / between parts); defaults to the project name.
    */
   image?: string | null;
   /**
@@ -730,12 +816,12 @@ export interface ImagesInput {
   /**
    * Registry prefix for every image, e.g. mirror.corp.example/dockerhub.
    */
-  mirror?: string | null;
+  mirror?: RegistryPrefixInput | null;
   /**
    * Image reference (or repo:*) → replacement.
    */
   overrides?: {
-    [k: string]: string;
+    [k: string]: ImageRefInput;
   };
   /**
    * Render image references with @sha256 digests resolved at render time.
@@ -744,9 +830,9 @@ export interface ImagesInput {
 }
 export interface BuildInput {
   /**
-   * CA bundle mounted as a BuildKit secret into dependency installs (TLS-intercepting proxies); never baked into images.
+   * A CA bundle inside the repository, mounted as a BuildKit secret into dependency installs (TLS-intercepting proxies); never baked into images. A bundle outside the repository comes only from `--ca-bundle` or STACKGEN_CA_BUNDLE.
    */
-  caBundle?: string | null;
+  caBundle?: RelativePathInput | null;
 }
 export interface VerifyInput {
   /**
@@ -755,9 +841,9 @@ export interface VerifyInput {
   timeout?: string;
   checks?: {
     service: DnsNameInput;
-    path: string;
+    path: UrlPathInput;
     method?: 'GET' | 'HEAD' | 'POST';
     status?: number;
-    bodyIncludes?: string | null;
+    bodyIncludes?: TextInput | null;
   }[];
 }

@@ -42,7 +42,7 @@ async function renderCi(ci: SpecInput['ci'] = {}, extra: Partial<SpecInput> = {}
 }
 
 interface Step { name?: string; uses?: string; run?: string; if?: string; env?: Record<string, string> }
-interface Job { needs?: string | string[]; if?: string; permissions?: Record<string, string>; strategy?: { matrix: { include: Array<Record<string, string>> } }; steps: Step[] }
+interface Job { needs?: string | string[]; if?: string; permissions?: Record<string, string>; strategy?: { matrix: { include: Array<Record<string, string>> } }; env?: Record<string, string>; steps: Step[] }
 interface Workflow { permissions: Record<string, string>; on: Record<string, unknown>; jobs: Record<string, Job> }
 
 function workflow(text: string): Workflow {
@@ -106,23 +106,27 @@ describe('GitHub Actions workflow', () => {
   it('uses the job token for GitHub’s registry and repository secrets for any other', async () => {
     const ghcr = workflow((await renderCi({ registry: 'ghcr.io/Acme' })).read('.github/workflows/docker.yml')!);
     const login = (wf: Workflow) => wf.jobs.publish!.steps.find((s) => s.name?.startsWith('Log in'))!;
-    expect(login(ghcr).run).toContain('docker login ghcr.io --username "$GITHUB_ACTOR"');
+    expect(login(ghcr).run).toContain('docker login "$LOGIN_HOST" --username "$GITHUB_ACTOR"');
     expect(login(ghcr).env).toEqual({ TOKEN: '${{ secrets.GITHUB_TOKEN }}' });
+    expect(ghcr.jobs.publish!.env!.LOGIN_HOST).toBe('ghcr.io');
 
     const hub = workflow((await renderCi({ registry: 'acme' })).read('.github/workflows/docker.yml')!);
-    expect(login(hub).run).toBe('echo "$REGISTRY_PASSWORD" | docker login docker.io --username "$REGISTRY_USERNAME" --password-stdin');
+    expect(login(hub).run).toBe('echo "$REGISTRY_PASSWORD" | docker login "$LOGIN_HOST" --username "$REGISTRY_USERNAME" --password-stdin');
+    expect(hub.jobs.publish!.env!.LOGIN_HOST).toBe('docker.io');
     expect(hub.jobs.publish!.permissions).toEqual({ contents: 'read' });
-    expect(hub.jobs.image!.steps.find((s) => s.name === 'Image name and build flags')!.run).toContain('echo "IMAGE=acme/$REPOSITORY"');
+    expect(hub.jobs.image!.steps.find((s) => s.name === 'Image name')!.run).toContain('echo "IMAGE=$REGISTRY/$REPOSITORY"');
+    expect(hub.jobs.image!.env!.REGISTRY).toBe('acme');
 
     const own = workflow((await renderCi()).read('.github/workflows/docker.yml')!);
-    expect(own.jobs.image!.steps.find((s) => s.name === 'Image name and build flags')!.run).toContain('ghcr.io/${GITHUB_REPOSITORY_OWNER,,}/$REPOSITORY');
+    expect(own.jobs.image!.steps.find((s) => s.name === 'Image name')!.run).toContain('ghcr.io/${GITHUB_REPOSITORY_OWNER,,}/$REPOSITORY');
   });
 
   it('emulates only the platforms the runner lacks, and pushes them all', async () => {
     const wf = workflow((await renderCi({ platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'] })).read('.github/workflows/docker.yml')!);
     const qemu = wf.jobs.publish!.steps.find((s) => s.name?.startsWith('QEMU'))!;
-    expect(qemu.run).toBe('docker run --rm --privileged tonistiigi/binfmt:qemu-v7.0.0-28 --install arm64,arm');
-    expect(wf.jobs.publish!.steps.find((s) => s.name?.startsWith('Push'))!.run).toContain('--platform "linux/amd64,linux/arm64,linux/arm/v7"');
+    expect(qemu.run).toBe('docker run --rm --privileged "$BINFMT_IMAGE" --install "$EMULATE"');
+    expect(wf.jobs.publish!.env).toMatchObject({ BINFMT_IMAGE: 'tonistiigi/binfmt:qemu-v7.0.0-28', EMULATE: 'arm64,arm', PLATFORMS: 'linux/amd64,linux/arm64,linux/arm/v7' });
+    expect(wf.jobs.publish!.steps.find((s) => s.name?.startsWith('Push'))!.run).toContain('--platform "$PLATFORMS"');
     expect(wf.jobs.image!.steps.find((s) => s.name?.endsWith('for the checks'))!.name).toBe('Build linux/amd64 for the checks');
 
     const armOnly = workflow((await renderCi({ platforms: ['linux/arm64'] })).read('.github/workflows/docker.yml')!);
@@ -183,7 +187,7 @@ describe('GitLab CI', () => {
     const gl = parseYaml(tree.read('.gitlab-ci.yml')!) as Record<string, GlJob> & { stages: string[] };
     expect(gl.stages).toEqual(['lint', 'build', 'verify', 'publish']);
     expect(Object.keys(gl).filter((k) => !k.startsWith('.') && !['stages', 'workflow', 'variables'].includes(k))).toEqual(['lint', 'image:api', 'publish:api', 'verify']);
-    expect(gl['image:api']!.variables).toEqual({ IMAGE: '$CI_REGISTRY_IMAGE', CONTEXT: '.', BUILD_FLAGS: '--file Dockerfile --target runtime' });
+    expect(gl['image:api']!.variables).toEqual({ IMAGE: '$CI_REGISTRY_IMAGE', REPOSITORY: 'shop', CONTEXT: '.', BUILD_FLAGS: '--file Dockerfile --target runtime' });
     expect(gl['publish:api']!.needs).toEqual(['image:api', 'verify']);
     expect(gl['publish:api']!.rules!.map((r) => r.if)).toEqual(['$CI_COMMIT_TAG =~ /^v/', '$CI_COMMIT_BRANCH == "main"']);
     expect(gl.verify!.script).toContain('npx --yes "$STACKGEN" verify . --junit verify.xml');
@@ -203,8 +207,9 @@ describe('GitLab CI', () => {
       const r = spawnSync('sh', ['-n'], { input: lines.join('\n'), encoding: 'utf8' });
       expect(r.status, `${name}: ${r.stderr}`).toBe(0);
     }
-    expect(JSON.stringify(gl['.registry-login'])).toContain('docker login docker.io --username \\"$REGISTRY_USERNAME\\"');
-    expect(JSON.stringify(gl['.registry-login'])).toContain('tonistiigi/binfmt:qemu-v7.0.0-28 --install arm64');
+    expect(JSON.stringify(gl['.registry-login'])).toContain('docker login \\"$LOGIN_HOST\\" --username \\"$REGISTRY_USERNAME\\"');
+    expect(JSON.stringify(gl['.registry-login'])).toContain('\\"$BINFMT_IMAGE\\" --install \\"$EMULATE\\"');
+    expect((gl as unknown as { variables: Record<string, string> }).variables).toMatchObject({ LOGIN_HOST: 'docker.io', BINFMT_IMAGE: 'tonistiigi/binfmt:qemu-v7.0.0-28', EMULATE: 'arm64' });
   });
 });
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { formatReport, toJUnit } from '../../verify/report.js';
 import { verify } from '../../verify/verify.js';
@@ -27,7 +28,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       .option('spec', { type: 'string', describe: 'Spec file (default <dir>/stackgen.yaml)' })
       .option('timeout', { type: 'string', describe: 'Bound for the stack to turn healthy, e.g. 180s (default: spec verify.timeout)' })
       .option('image-map', { type: 'string', describe: 'Image map (YAML: mirror, overrides) applied at verify time' })
-      .option('ca-bundle', { type: 'string', describe: 'CA bundle passed to builds as a BuildKit secret (TLS-intercepting proxies)' })
+      .option('ca-bundle', { type: 'string', describe: 'CA bundle on this machine passed to builds as a BuildKit secret (TLS-intercepting proxies); default $STACKGEN_CA_BUNDLE, then the spec\'s build.caBundle (inside the repository)' })
       .option('skip-service', { type: 'string', array: true, describe: 'Leave a compose service out (repeatable); the report says so' })
       .option('keep', { type: 'boolean', default: false, describe: 'Leave the stack running and print how to stop it' })
       .option('keep-images', { type: 'boolean', default: false, describe: 'Keep the images verify built' })
@@ -47,7 +48,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
         ...(args.spec ? { spec: args.spec } : {}),
         ...(args.timeout ? { timeout: args.timeout } : {}),
         ...(args['image-map'] ? { imageMap: args['image-map'] } : {}),
-        ...(args['ca-bundle'] ? { caBundle: args['ca-bundle'] } : {}),
+        ...(caBundleFlag(args['ca-bundle']) ? { caBundle: caBundleFlag(args['ca-bundle'])! } : {}),
         skipServices: args['skip-service'] ?? [],
         keep: args.keep,
         keepImages: args['keep-images'],
@@ -75,3 +76,12 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
     if (exitFor !== undefined) process.exitCode = exitFor;
   },
 };
+
+/**
+ * A CA bundle outside the repository is the operator's choice, never the spec's: a repository must not
+ * hand an arbitrary host file to its own install scripts.
+ */
+function caBundleFlag(flag: string | undefined): string | undefined {
+  const value = flag ?? process.env.STACKGEN_CA_BUNDLE;
+  return value ? path.resolve(value) : undefined;
+}

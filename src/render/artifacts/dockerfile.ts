@@ -3,6 +3,7 @@
  * user's own Dockerfile), plus the files a template needs next to it (nginx.conf, the health probe).
  */
 import { StackgenError } from '../../errors.js';
+import { hasUnsafeChars } from '../../safe-text.js';
 import type { Artifact, OutputFile } from '../artifact.js';
 import { dockerfileContext } from '../contexts/dockerfile.js';
 import { join, serviceModels } from '../contexts/service.js';
@@ -24,6 +25,24 @@ const IGNORE_FAMILY: Record<string, string> = {
   generic: 'generic',
 };
 
+/**
+ * A Dockerfile is one instruction per line, so no value may carry a line break (or a character that
+ * hides one): spec values are refused by the schema already, and this holds the boundary for what
+ * render reads from the repository itself (file names, manifests). Multi-line shell snippets are the
+ * templates' own text, never context values.
+ */
+function assertSingleLines(value: unknown, where: string): void {
+  if (typeof value === 'string') {
+    if (hasUnsafeChars(value) || value.endsWith('\\')) {
+      throw new StackgenError('E_INVALID', `${where}: ${JSON.stringify(value)} would break out of its Dockerfile line (a line break, a control character or a trailing backslash)`, {
+        hint: 'Remove the line break or control character from that value (or rename the file it comes from).',
+        locations: [{ file: 'stackgen.yaml', path: where }],
+      });
+    }
+  } else if (Array.isArray(value)) value.forEach((v, i) => assertSingleLines(v, `${where}[${i}]`));
+  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) assertSingleLines(v, `${where}.${k}`);
+}
+
 export const dockerfileArtifact: Artifact = {
   name: 'dockerfile',
   files(input, engine) {
@@ -43,6 +62,7 @@ export const dockerfileArtifact: Artifact = {
     for (const m of models) {
       if (m.template === null) continue;
       const ctx = dockerfileContext(input.spec, m, input.rootDir, input.imageMap);
+      assertSingleLines(ctx, `services.${m.name}`);
       // Workspace services build from the workspace root: the Dockerfile stays in the service folder.
       const contextDir = m.context === '.' ? '.' : m.context.slice(2);
       out.push({ path: join(m.dir, 'Dockerfile'), content: engine.render(`dockerfile/${m.template}/Dockerfile.njk`, ctx) });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import fg from 'fast-glob';
 import { IMAGES } from '../../images/catalog.js';
 import { mapImage, type ImageMap } from '../../images/image-map.js';
+import { hasUnsafeChars } from '../../safe-text.js';
 import type { Spec } from '../../spec/types.generated.js';
 import { splitSimple, toExec } from './commands.js';
 import { exists, join, nodeWorkspaceRoot, readJson, readText, readToml, workspaceGlobs, type ServiceModel, type TemplateName } from './service.js';
@@ -434,6 +435,8 @@ export function resolveScript(rootDir: string, dir: string, cmd: string, fallbac
     if (!m) break;
     const script = scripts[m[1]!];
     if (typeof script !== 'string') return m[1] === 'start' ? fallback : toExec(current);
+    // A script that is not one plain line stays the package manager's to run: it is not inlined into CMD.
+    if (hasUnsafeChars(script) || script.trim().endsWith('\\')) return toExec(current);
     current = script.trim();
   }
   const words = splitSimple(current);
