@@ -4,18 +4,21 @@
  * detect → specFromTopology → validateSpec → render → lintTree, all in memory, nothing written.
  */
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { FIXTURES_DIR, REPO_ROOT } from './helpers/fixtures.js';
 
 const program = `
-import { detect, specFromTopology, validateSpec, render, lintTree, mapImage, IMAGES, STACKGEN_VERSION } from 'stackgen';
+import { detect, specFromTopology, validateSpec, render, lintTree, generate, mapImage, IMAGES, STACKGEN_VERSION } from 'stackgen';
 const topology = await detect(process.argv[1]);
 const input = specFromTopology(topology, { ci: 'gitlab', observability: false });
 const { spec, errors } = validateSpec(input);
 if (!spec) throw new Error(JSON.stringify(errors));
 const tree = await render(spec, { rootDir: process.argv[1], imageMap: { overrides: { 'postgres:*': 'mirror.example/pg:16' } } });
 const lint = await lintTree(tree, { external: false });
+// The write path with its lint gate, as a dry run: what would be written, nothing written.
+const dry = await generate(spec, { rootDir: process.argv[1], dryRun: true });
 console.log(JSON.stringify({
   services: topology.services.map((s) => s.name),
   files: tree.files().map((f) => f.path).sort(),
@@ -23,13 +26,15 @@ console.log(JSON.stringify({
   errors: lint.findings.filter((f) => f.severity === 'error').length,
   mapped: mapImage(IMAGES.redis.ref, { mirror: 'mirror.example/hub' }),
   version: STACKGEN_VERSION,
+  wouldWrite: dry.flushed.written.length,
+  warnings: dry.warnings.length,
 }));
 `;
 
 it("imports { detect, render, lintTree, … } from 'stackgen' and renders a fixture in memory", () => {
   const fixture = path.join(FIXTURES_DIR, 'node-express-pg-redis');
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', program, fixture], { cwd: REPO_ROOT, encoding: 'utf8' });
-  const r = JSON.parse(out) as { services: string[]; files: string[]; composeImages: string[]; errors: number; mapped: string; version: string };
+  const r = JSON.parse(out) as { services: string[]; files: string[]; composeImages: string[]; errors: number; mapped: string; version: string; wouldWrite: number; warnings: number };
   expect(r.services).toEqual(['node-express-pg-redis']);
   expect(r.files).toEqual(expect.arrayContaining(['Dockerfile', 'compose.yaml', '.gitlab-ci.yml', 'README.Docker.md', '.env', '.env.stack.example']));
   expect(r.files.some((f) => f.startsWith('observability/'))).toBe(false);
@@ -37,4 +42,7 @@ it("imports { detect, render, lintTree, … } from 'stackgen' and renders a fixt
   expect(r.errors).toBe(0);
   expect(r.mapped).toBe('mirror.example/hub/library/redis:7.4.7-bookworm');
   expect(r.version).toMatch(/^\d+\.\d+\.\d+/);
+  expect(r.wouldWrite).toBeGreaterThan(5);
+  expect(r.warnings).toBe(0);
+  expect(fs.existsSync(path.join(fixture, 'compose.yaml'))).toBe(false);
 });

@@ -98,7 +98,7 @@ export function printChanges(f: FlushedTree, diff: string, options: { listUnchan
  * out — overwrite, keep the change in an ejected template, or switch the artifact off.
  */
 export function conflictError(rootDir: string, conflicts: readonly Change[], command: 'init' | 'render'): StackgenError {
-  const ways = [`review with \`stackgen ${command} --dry-run\`, then re-run with --force to overwrite`, 'keep a change of yours by ejecting its template (`stackgen templates eject`)'];
+  const ways = [`review with \`stackgen ${command} --dry-run\`, then re-run with --force to overwrite`, 'keep a change of yours by ejecting its template (`stackgen templates eject`, then render with --trust-templates)'];
   if (conflicts.some((c) => (Object.values(CI_FILES) as string[]).includes(c.path))) ways.push('keep your own pipeline with ci.provider: none (`--ci none`)');
   if (conflicts.some((c) => /(^|\/)Dockerfile$/.test(c.path))) ways.push("keep your own Dockerfile with the service's dockerfile.path");
   return new StackgenError('E_CONFLICT', `${conflicts.length} file(s) kept because writing them would overwrite your work`, {

@@ -12,29 +12,34 @@ import { VirtualTree } from '../tree/virtual-tree.js';
 import type { RenderInput } from './artifact.js';
 import { ARTIFACTS } from './artifacts/index.js';
 import { createTemplateEngine } from './engine.js';
+import { templateDirsFor } from './repository-templates.js';
 
 export interface RenderOptions {
   /** The repository root (the spec's folder); every output path is relative to it. */
   rootDir: string;
   /** Extra image mapping (e.g. from `--image-map FILE`), applied over the spec's `images`. Default: none. */
   imageMap?: ImageMap;
-  /** Template folders shadowing built-in templates, before `<rootDir>/.stackgen/templates`. Default: none. */
+  /** Template folders shadowing built-in templates (first wins), e.g. from `--templates DIR`. Default: none. */
   templateDirs?: string[];
+  /**
+   * Use the repository's own `<rootDir>/.stackgen/templates` (after `templateDirs`). A template is code
+   * and Nunjucks has no sandbox, so a repository's templates run only when the person running stackgen
+   * says so. Default false: the folder is ignored and, when it holds files, the tree carries a warning.
+   */
+  trustTemplates?: boolean;
   /** How `images.pinDigests` asks registries. Default: 15 s per request, credentials from ~/.docker/config.json. */
   digestOptions?: DigestOptions;
 }
 
-/** Where a project's ejected templates live. */
-export const USER_TEMPLATES_DIR = '.stackgen/templates';
+export { USER_TEMPLATES_DIR } from './repository-templates.js';
 
 export async function render(spec: Spec, options: RenderOptions): Promise<VirtualTree> {
   const rootDir = path.resolve(options.rootDir);
   const specMap: ImageMap = { overrides: spec.images.overrides };
   if (spec.images.mirror) specMap.mirror = spec.images.mirror;
   const input: RenderInput = { spec, imageMap: mergeImageMaps(specMap, options.imageMap), rootDir };
-  const engine = createTemplateEngine({
-    overrideDirs: [...(options.templateDirs ?? []).map((d) => path.resolve(d)), path.join(rootDir, USER_TEMPLATES_DIR)],
-  });
+  const templates = templateDirsFor(rootDir, options);
+  const engine = createTemplateEngine({ overrideDirs: templates.dirs });
   if (spec.images.pinDigests) {
     // A first pass learns every image reference the artifacts write; the second writes them pinned.
     const seen = new Set<string>();
@@ -42,6 +47,7 @@ export async function render(spec: Spec, options: RenderOptions): Promise<Virtua
     input.imageMap = { ...input.imageMap, digests: await resolveDigests([...seen], options.digestOptions) };
   }
   const tree = new VirtualTree(rootDir);
+  if (templates.warning) tree.warnings.push(templates.warning);
   const producedBy = new Map<string, string>();
   for (const artifact of ARTIFACTS) {
     for (const file of artifact.files(input, engine)) {

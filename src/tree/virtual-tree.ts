@@ -4,13 +4,12 @@
  * the same bytes reports no changes; files stackgen did not write, or that the user edited since,
  * are never overwritten without `force`.
  */
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { StackgenError } from '../errors.js';
 import { hasMarker, supportsMarker, withMarker } from './marker.js';
 import { MANIFEST_PATH, readManifest, serializeManifest, sha256, type Manifest } from './manifest.js';
+import { ProjectFs, relativePathProblem } from './project-fs.js';
 
 export type FileOwner = 'stackgen' | 'user';
 
@@ -44,8 +43,10 @@ export interface TreeEntry {
 }
 
 export interface FlushOptions {
-  /** Overwrite conflicts (user-edited or foreign files) and delete stale generated files the user edited. Default false. */
+  /** Overwrite conflicts: generated files the user edited and files stackgen did not write. Default false. */
   force?: boolean;
+  /** Delete files no longer generated even when the user edited them since. Default false (they are kept as the user's). */
+  pruneEdited?: boolean;
   /** Compute what would happen, write nothing. Default false. */
   dryRun?: boolean;
 }
@@ -62,12 +63,19 @@ export interface FlushedTree {
   readonly conflicts: readonly Change[];
 }
 
-const DEFAULT_MODE = 0o644;
+/** Something the person running stackgen should know about what filled the tree (e.g. ignored repository templates). */
+export interface TreeWarning {
+  message: string;
+  /** What to do about it. */
+  hint?: string;
+  /** The file or folder it is about (absolute). */
+  file?: string;
+}
 
 function normalize(p: string): string {
   const posix = p.replace(/\\/g, '/').replace(/^\.\/+/, '');
   const norm = path.posix.normalize(posix);
-  if (norm === '.' || norm.startsWith('../') || norm === '..' || path.posix.isAbsolute(norm)) {
+  if (norm === '.' || relativePathProblem(norm) !== undefined) {
     throw new StackgenError('E_INTERNAL', `tree paths are relative to the root and inside it: ${p}`);
   }
   return norm;
@@ -88,12 +96,16 @@ function redact(content: string): string {
 
 export class VirtualTree {
   readonly rootDir: string;
+  /** Warnings from whoever filled the tree (render), for the caller to show. */
+  readonly warnings: TreeWarning[] = [];
+  private readonly disk: ProjectFs;
   private readonly entries = new Map<string, TreeEntry>();
   private flushed = false;
   private manifestCache: Manifest | undefined;
 
   constructor(rootDir: string) {
     this.rootDir = path.resolve(rootDir);
+    this.disk = new ProjectFs(this.rootDir);
   }
 
   write(file: string, content: string, options: WriteOptions = {}): void {
@@ -134,7 +146,7 @@ export class VirtualTree {
       const disk = this.readDisk(p);
       if (disk === undefined) continue;
       if (sha256(disk) === manifest.files[p]!.sha256) changes.push({ path: p, kind: 'delete', reason: 'no longer generated' });
-      else changes.push({ path: p, kind: 'skip', reason: 'no longer generated, but edited since stackgen wrote it: kept (--force deletes it)' });
+      else changes.push({ path: p, kind: 'skip', reason: 'no longer generated, but edited since stackgen wrote it: kept (--prune-edited deletes it)' });
     }
     return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
@@ -167,10 +179,14 @@ export class VirtualTree {
     return out.join('');
   }
 
-  /** The only writer. Atomic per file (temp file + rename in the same folder). Locks the tree. */
+  /**
+   * The only writer. Atomic per file (temp file + rename in the same folder), every path through the
+   * file layer (nothing outside the root, nothing through a link). Locks the tree.
+   */
   flush(options: FlushOptions = {}): FlushedTree {
     if (this.flushed) throw new StackgenError('E_INTERNAL', 'tree already flushed');
     const force = options.force ?? false;
+    const pruneEdited = options.pruneEdited ?? false;
     const dryRun = options.dryRun ?? false;
     const manifest = this.manifest();
     const next: Manifest = { version: 1, files: { ...manifest.files } };
@@ -184,8 +200,8 @@ export class VirtualTree {
       const entry = this.entries.get(c.path);
       let kind = c.kind;
       if (kind === 'conflict' && force) kind = 'update';
-      if (kind === 'skip' && !entry && force) kind = 'delete';
-      changes.push(kind === c.kind ? c : { path: c.path, kind, reason: `${c.reason ?? ''} (forced)` });
+      if (kind === 'skip' && !entry && pruneEdited) kind = 'delete';
+      changes.push(kind === c.kind ? c : { path: c.path, kind, reason: `${c.reason ?? ''} (${kind === 'delete' ? '--prune-edited' : 'forced'})` });
 
       if (kind === 'conflict') {
         conflicts.push(c);
@@ -195,14 +211,14 @@ export class VirtualTree {
         // A stale manifest entry: deleted, or kept as the user's from now on.
         delete next.files[c.path];
         if (kind === 'delete') {
-          if (!dryRun) fs.rmSync(path.join(this.rootDir, c.path), { force: true });
+          if (!dryRun) this.disk.remove(c.path);
           deleted.push(c.path);
         }
         continue;
       }
       if (entry.owner === 'stackgen' && !entry.createOnly) next.files[c.path] = { sha256: sha256(entry.content) };
       if (kind === 'create' || kind === 'update') {
-        if (!dryRun) this.writeAtomic(c.path, entry.content, entry.mode);
+        if (!dryRun) this.disk.writeAtomic(c.path, entry.content, entry.mode);
         written.push(c.path);
       }
     }
@@ -210,7 +226,7 @@ export class VirtualTree {
     if (!dryRun) {
       const text = serializeManifest(next);
       const hasGenerated = Object.keys(next.files).length > 0;
-      if ((hasGenerated || this.readDisk(MANIFEST_PATH) !== undefined) && this.readDisk(MANIFEST_PATH) !== text) this.writeAtomic(MANIFEST_PATH, text);
+      if ((hasGenerated || this.readDisk(MANIFEST_PATH) !== undefined) && this.readDisk(MANIFEST_PATH) !== text) this.disk.writeAtomic(MANIFEST_PATH, text);
     }
     this.flushed = true;
     return { rootDir: this.rootDir, dryRun, changes, written, deleted, conflicts };
@@ -231,38 +247,11 @@ export class VirtualTree {
   }
 
   private manifest(): Manifest {
-    this.manifestCache ??= readManifest(this.rootDir);
+    this.manifestCache ??= readManifest(this.rootDir, this.disk);
     return this.manifestCache;
   }
 
   private readDisk(p: string): string | undefined {
-    try {
-      return fs.readFileSync(path.join(this.rootDir, p), 'utf8');
-    } catch {
-      return undefined;
-    }
-  }
-
-  private writeAtomic(p: string, content: string, mode?: number): void {
-    const target = path.join(this.rootDir, p);
-    const dir = path.dirname(target);
-    fs.mkdirSync(dir, { recursive: true });
-    let finalMode = mode;
-    if (finalMode === undefined) {
-      try {
-        finalMode = fs.statSync(target).mode & 0o7777;
-      } catch {
-        finalMode = DEFAULT_MODE;
-      }
-    }
-    const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
-    try {
-      fs.writeFileSync(tmp, content, { mode: finalMode });
-      fs.chmodSync(tmp, finalMode);
-      fs.renameSync(tmp, target);
-    } catch (cause) {
-      fs.rmSync(tmp, { force: true });
-      throw new StackgenError('E_INPUT', `cannot write ${p}: ${(cause as Error).message}`, { locations: [{ file: target }], cause });
-    }
+    return this.disk.read(p);
   }
 }

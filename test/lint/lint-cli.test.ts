@@ -116,16 +116,25 @@ describe('stackgen render lint gate (real CLI)', () => {
   });
 
   it('blocks the flush on error findings and lists them with file:line', () => {
-    const r = stackgen(app, 'render');
+    const r = stackgen(app, 'render', '--trust-templates');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/compose\.yaml:\d+:\d+ SG2002/);
+    expect(r.stderr).toContain('--no-lint-gate');
+    expect(fs.existsSync(path.join(app, 'compose.yaml'))).toBe(false);
+  });
+
+  it('--force overwrites conflicts only: it does not get past the gate', () => {
+    const r = stackgen(app, 'render', '--trust-templates', '--force');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/compose\.yaml:\d+:\d+ SG2002/);
     expect(fs.existsSync(path.join(app, 'compose.yaml'))).toBe(false);
   });
 
-  it('--force writes anyway', () => {
-    const r = stackgen(app, 'render', '--force');
+  it('--no-lint-gate writes anyway, and says so', () => {
+    const r = stackgen(app, 'render', '--trust-templates', '--no-lint-gate');
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('SG2002');
+    expect(r.stderr).toMatch(/writing despite 1 lint error\(s\) \(--no-lint-gate\)/);
     expect(fs.existsSync(path.join(app, 'compose.yaml'))).toBe(true);
   });
 });
@@ -136,7 +145,7 @@ describe('stackgen init lint gate (real CLI)', () => {
     fs.cpSync(path.join(REPO_ROOT, 'fixtures/python-stdlib-api'), app, { recursive: true });
     fs.mkdirSync(path.join(app, '.stackgen/templates/compose'), { recursive: true });
     fs.writeFileSync(path.join(app, '.stackgen/templates/compose/compose.yaml.njk'), 'services:\n  api:\n    image: x:1\n    depends_on: [ghost]\n');
-    const r = stackgen(app, 'init', '--yes', '.');
+    const r = stackgen(app, 'init', '--yes', '--trust-templates', '--force', '.');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/compose\.yaml:5:18 SG2002/);
     expect(fs.existsSync(path.join(app, 'stackgen.yaml'))).toBe(false);

@@ -81,7 +81,11 @@ describe('stackgen render (real CLI)', () => {
     const e = stackgen('templates', 'eject', 'dockerfile/python/Dockerfile.njk');
     expect(e.code).toBe(0);
     expect(fs.existsSync(path.join(root, '.stackgen/templates/dockerfile/python/Dockerfile.njk'))).toBe(true);
-    expect(stackgen('templates', 'list').stdout).toMatch(/overridden\s+dockerfile\/python\/Dockerfile\.njk/);
+    // The project's own templates are listed, and marked as ignored until trusted.
+    expect(stackgen('templates', 'list').stdout).toMatch(/ignored\s+dockerfile\/python\/Dockerfile\.njk.*--trust-templates/);
+    expect(stackgen('templates', 'list', '--trust-templates').stdout).toMatch(/overridden\s+dockerfile\/python\/Dockerfile\.njk/);
+    const rows = JSON.parse(stackgen('templates', 'list', '--json').stdout) as Array<{ template: string; overridden: boolean; used: boolean }>;
+    expect(rows.find((r) => r.template === 'dockerfile/python/Dockerfile.njk')).toMatchObject({ overridden: true, used: false });
     expect(stackgen('templates', 'eject', 'dockerfile/python/Dockerfile.njk').code).toBe(3);
     expect(stackgen('templates', 'eject', 'dockerfile/python/Dockerfile.njk', '--force').code).toBe(0);
     expect(stackgen('templates', 'eject', 'no/such').code).toBe(2);

@@ -10,6 +10,7 @@ import { detectWithReport } from '../../detect/detect.js';
 import { BACKING_KINDS, type BackingKind } from '../../detect/types.js';
 import { StackgenError } from '../../errors.js';
 import { loadImageMap } from '../../images/image-map.js';
+import { airGappedFromSpec } from '../../generate.js';
 import { render } from '../../render/render.js';
 import { specFromTopology, type SpecFromTopologyOptions } from '../../spec/from-topology.js';
 import { validateSpecText } from '../../spec/load.js';
@@ -17,15 +18,16 @@ import { SCHEMA_ID, SCHEMA_RELATIVE_PATH } from '../../spec/schema.js';
 import { specErrorsToStackgenError } from '../../spec/spec-error.js';
 import { mergeSpecText, stringifySpec, type MergeResult } from '../../spec/stringify.js';
 import type { Segment } from '../../spec/yaml-source.js';
+import { ProjectFs } from '../../tree/project-fs.js';
 import type { FlushedTree } from '../../tree/virtual-tree.js';
 import { conflictError, info, note, printChanges, printJson, style } from '../output.js';
 import { askInitOptions, type GivenAnswers } from '../prompts/init-prompts.js';
 import { printTopology } from './detect.js';
-import { lintGate } from './lint.js';
+import { templateOptions, writeFlags, writeFromArgs, type WriteArgs } from './render.js';
 
 export const SPEC_FILE = 'stackgen.yaml';
 
-interface InitArgs {
+interface InitArgs extends WriteArgs {
   dir: string;
   yes: boolean;
   name?: string;
@@ -41,13 +43,9 @@ interface InitArgs {
   email?: string;
   ci?: 'github' | 'gitlab' | 'none';
   registry?: string;
-  dryRun: boolean;
-  force: boolean;
   prune: boolean;
-  templates?: string[];
   imageMap?: string;
   gitignore: boolean;
-  json: boolean;
 }
 
 /** `api=8080` / `api="node server.js"` → { api: … }. */
@@ -134,7 +132,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
   command: 'init [dir]',
   describe: 'Detect the repository, ask a few questions, write stackgen.yaml and render the stack',
   builder: (y) =>
-    y
+    writeFlags(y)
       .positional('dir', { type: 'string', default: '.', describe: 'Repository folder' })
       .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Take every default; ask nothing' })
       .option('name', { type: 'string', describe: 'Project name (default: the folder name)' })
@@ -150,10 +148,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
       .option('email', { type: 'string', describe: 'ACME account e-mail (with --tls acme)' })
       .option('ci', { choices: ['github', 'gitlab', 'none'] as const, describe: 'CI provider' })
       .option('registry', { type: 'string', describe: 'Registry CI pushes to, e.g. ghcr.io/acme' })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'Show the file list and a unified diff; write nothing' })
-      .option('force', { type: 'boolean', default: false, describe: 'Overwrite files you edited or that stackgen did not write' })
       .option('prune', { type: 'boolean', default: false, describe: 'Remove services from stackgen.yaml that are no longer detected' })
-      .option('templates', { type: 'string', array: true, describe: 'Folder of templates shadowing the built-in ones (repeatable)' })
       .option('image-map', { type: 'string', describe: 'Image map YAML (mirror / overrides) applied to every image reference' })
       .option('gitignore', { type: 'boolean', default: true, describe: 'Honour .gitignore files while detecting' }) as never,
   handler: async (args) => {
@@ -188,8 +183,10 @@ export const initCommand: CommandModule<object, InitArgs> = {
     const schemaRef = fs.existsSync(path.join(rootDir, SCHEMA_RELATIVE_PATH)) ? SCHEMA_RELATIVE_PATH : SCHEMA_ID;
     let text: string;
     let merge: MergeResult | null = null;
-    if (fs.existsSync(specPath)) {
-      merge = mergeSpecText(fs.readFileSync(specPath, 'utf8'), fresh as unknown as Record<string, unknown>, { prune: args.prune, set: explicitValues(defaultsFrom(given)) });
+    // Through the file layer: a stackgen.yaml that is a link is refused, not read from wherever it points.
+    const existingSpec = new ProjectFs(rootDir).read(SPEC_FILE);
+    if (existingSpec !== undefined) {
+      merge = mergeSpecText(existingSpec, fresh as unknown as Record<string, unknown>, { prune: args.prune, set: explicitValues(defaultsFrom(given)) });
       text = merge.text;
     } else {
       text = stringifySpec(fresh, { schemaRef });
@@ -199,15 +196,11 @@ export const initCommand: CommandModule<object, InitArgs> = {
       throw specErrorsToStackgenError(displayPath, result.errors);
     }
 
-    const renderOptions: Parameters<typeof render>[1] = { rootDir };
+    const renderOptions: Parameters<typeof render>[1] = { rootDir, ...templateOptions(args) };
     if (args.imageMap) renderOptions.imageMap = loadImageMap(path.resolve(args.imageMap));
-    if (args.templates) renderOptions.templateDirs = args.templates.map((d) => path.resolve(d));
     const tree = await render(result.spec, renderOptions);
-    const lint = await lintGate(tree, { force: args.force, json: args.json, spec: result.spec });
     // The spec joins the tree after lint: it is the user's file, not a rendered artifact.
-    tree.write(SPEC_FILE, text, { owner: 'user' });
-    const diff = args.dryRun ? tree.diff() : '';
-    const flushed = tree.flush({ force: args.force, dryRun: args.dryRun });
+    const { flushed, diff, lint, warnings } = await writeFromArgs(tree, args, { airGapped: airGappedFromSpec(result.spec), userFiles: [{ path: SPEC_FILE, content: text }] });
 
     if (args.json) {
       printJson({
@@ -218,6 +211,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
         dropped: merge?.dropped ?? [],
         ...(args.dryRun ? { diff } : {}),
         findings: lint.findings,
+        warnings,
       });
     } else printResult(flushed, diff, merge);
     if (flushed.conflicts.length > 0) throw conflictError(rootDir, flushed.conflicts, 'init');

@@ -2,14 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { CommandModule } from 'yargs';
-import { StackgenError } from '../../errors.js';
 import { DEFAULT_LINT_CONFIG, loadLintConfig } from '../../lint/config.js';
 import { detectKind } from '../../lint/discover.js';
 import { formatJson, formatText, summarize } from '../../lint/format.js';
-import { lintPaths, lintTree, type LintOptions, type LintResult } from '../../lint/index.js';
+import { lintPaths, type LintOptions, type LintResult } from '../../lint/index.js';
 import { toSarif } from '../../lint/sarif.js';
-import type { Spec } from '../../spec/types.generated.js';
-import type { VirtualTree } from '../../tree/virtual-tree.js';
 import { info, note, style } from '../output.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string; homepage?: string };
@@ -70,30 +67,13 @@ function specIsAirGapped(paths: readonly string[]): boolean {
   return /^\s+mirror\s*:\s*\S/m.test(text) || /^\s+overrides\s*:\s*\n\s+\S/m.test(text);
 }
 
-/** Whether a spec routes images away from public registries (the Dockerfile linter then flags `# syntax=`). */
-export function airGappedFromSpec(spec: Spec): boolean {
-  return Boolean(spec.images.mirror) || Object.keys(spec.images.overrides ?? {}).length > 0;
-}
-
 /**
- * The lint gate before a flush (render, init): error findings stop the write unless `force`.
- * Findings go to stderr (with --json they are returned for the caller's JSON); the caller flushes after.
+ * Prints the lint result a render's gate decides on (stderr; with --json the caller puts the findings
+ * in its JSON instead): errors and warnings, and every finding when the gate is off.
  */
-export async function lintGate(tree: VirtualTree, opts: { force: boolean; json: boolean; spec?: Spec }): Promise<LintResult> {
-  const result = await lintTree(tree, { airGapped: opts.spec ? airGappedFromSpec(opts.spec) : false });
-  const errors = result.findings.filter((f) => f.severity === 'error');
-  if (!opts.json && result.findings.length > 0) {
-    const shown = opts.force ? result.findings : result.findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
-    const text = formatText(shown, result.files, { color: style });
-    if (text) note(text.trimEnd());
-  }
-  if (errors.length > 0 && !opts.force) {
-    throw new StackgenError('E_CHECK_FAILED', `the rendered stack has ${errors.length} lint error(s); nothing was written`, {
-      hint: 'Fix stackgen.yaml (or an ejected template) so the rendered files are valid, or re-run with --force to write them anyway.',
-      locations: errors.map((f) => ({ file: path.join(tree.rootDir, f.file), line: f.line, column: f.column, path: `${f.rule} ${f.message}` })),
-      details: { findings: result.findings },
-    });
-  }
-  if (errors.length > 0) note(`${style.yellow('warning')}: writing despite ${errors.length} lint error(s) (--force)`);
-  return result;
+export function printGateFindings(result: LintResult, opts: { json: boolean; lintGate: boolean }): void {
+  if (opts.json || result.findings.length === 0) return;
+  const shown = opts.lintGate ? result.findings.filter((f) => f.severity === 'error' || f.severity === 'warning') : result.findings;
+  const text = formatText(shown, result.files, { color: style });
+  if (text) note(text.trimEnd());
 }

@@ -2,48 +2,93 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { parseDocument } from 'yaml';
 import { StackgenError } from '../../errors.js';
 import { loadImageMap } from '../../images/image-map.js';
 import { render } from '../../render/render.js';
 import type { Spec } from '../../spec/types.generated.js';
-import { conflictError, printChanges, printJson } from '../output.js';
-import { lintGate } from './lint.js';
+import { airGappedFromSpec, writeStack, type WrittenStack, type WriteStackOptions } from '../../generate.js';
+import { TRUST_TEMPLATES_ENV } from '../../render/repository-templates.js';
+import type { VirtualTree } from '../../tree/virtual-tree.js';
+import { conflictError, note, printChanges, printJson, style } from '../output.js';
+import { printGateFindings } from './lint.js';
 
-interface RenderArgs {
-  dir: string;
-  spec?: string;
+/** The flags every command that writes the stack takes (render, init). */
+export interface WriteArgs {
   dryRun: boolean;
   force: boolean;
+  pruneEdited: boolean;
+  lintGate: boolean;
   templates?: string[];
-  imageMap?: string;
+  trustTemplates: boolean;
   json: boolean;
+}
+
+interface RenderArgs extends WriteArgs {
+  dir: string;
+  spec?: string;
+  imageMap?: string;
+}
+
+/** Adds the write flags to a command's builder; each one does one thing. */
+export function writeFlags<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Show the changes and a unified diff; write nothing' })
+    .option('force', { type: 'boolean', default: false, describe: 'Overwrite conflicting files: ones you edited and ones stackgen did not write' })
+    .option('prune-edited', { type: 'boolean', default: false, describe: 'Also delete files no longer generated that you edited (kept otherwise)' })
+    .option('lint-gate', { type: 'boolean', default: true, describe: 'Refuse to write when lint finds an error (--no-lint-gate writes anyway)' })
+    .option('templates', { type: 'string', array: true, describe: 'Folder of templates shadowing the built-in ones (repeatable)' })
+    .option('trust-templates', {
+      type: 'boolean',
+      default: false,
+      describe: `Use the repository's own .stackgen/templates (templates are code; ignored unless trusted; ${TRUST_TEMPLATES_ENV}=1 outside a dry run)`,
+    }) as Argv<T>;
+}
+
+/**
+ * The template options a run's flags give. The environment variable counts only for runs that write:
+ * a dry run is how people look at a repository they do not trust yet, so it needs the flag itself.
+ */
+export function templateOptions(args: Pick<WriteArgs, 'templates' | 'trustTemplates' | 'dryRun'>): { templateDirs?: string[]; trustTemplates: boolean } {
+  const fromEnv = process.env[TRUST_TEMPLATES_ENV] === '1' && !args.dryRun;
+  return { ...(args.templates ? { templateDirs: args.templates.map((d) => path.resolve(d)) } : {}), trustTemplates: args.trustTemplates || fromEnv };
+}
+
+/** Prints the tree's warnings, then lints and writes it through the library's gate. */
+export async function writeFromArgs(tree: VirtualTree, args: WriteArgs, extra: Pick<WriteStackOptions, 'airGapped' | 'userFiles'>): Promise<WrittenStack> {
+  for (const w of tree.warnings) note(`${style.yellow('warning')}: ${w.message}${w.hint ? `\n  ${style.dim(w.hint)}` : ''}`);
+  const written = await writeStack(tree, {
+    ...extra,
+    force: args.force,
+    pruneEdited: args.pruneEdited,
+    dryRun: args.dryRun,
+    lintGate: args.lintGate,
+    onLint: (result) => printGateFindings(result, { json: args.json, lintGate: args.lintGate }),
+  });
+  if (written.ungatedErrors > 0 && !args.json) note(`${style.yellow('warning')}: writing despite ${written.ungatedErrors} lint error(s) (--no-lint-gate)`);
+  return written;
 }
 
 export const renderCommand: CommandModule<object, RenderArgs> = {
   command: 'render [dir]',
   describe: 'Render the Docker stack from stackgen.yaml (Dockerfiles, compose, .env, …)',
   builder: (y) =>
-    y
-      .positional('dir', { type: 'string', default: '.', describe: 'Repository folder (where stackgen.yaml lives)' })
-      .option('spec', { type: 'string', describe: 'Spec file (default: <dir>/stackgen.yaml)' })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'Show the changes and a unified diff; write nothing' })
-      .option('force', { type: 'boolean', default: false, describe: 'Overwrite files you edited or that stackgen did not write' })
-      .option('templates', { type: 'string', array: true, describe: 'Folder of templates shadowing the built-in ones (repeatable)' })
-      .option('image-map', { type: 'string', describe: 'Image map YAML (mirror / overrides) applied to every image reference' }) as never,
+    writeFlags(
+      y
+        .positional('dir', { type: 'string', default: '.', describe: 'Repository folder (where stackgen.yaml lives)' })
+        .option('spec', { type: 'string', describe: 'Spec file (default: <dir>/stackgen.yaml)' })
+        .option('image-map', { type: 'string', describe: 'Image map YAML (mirror / overrides) applied to every image reference' }),
+    ) as never,
   handler: async (args) => {
     const rootDir = path.resolve(args.dir);
     const specFile = path.resolve(args.spec ?? path.join(rootDir, 'stackgen.yaml'));
     const spec = await loadSpecFile(specFile);
-    const options: Parameters<typeof render>[1] = { rootDir };
+    const options: Parameters<typeof render>[1] = { rootDir, ...templateOptions(args) };
     if (args.imageMap) options.imageMap = loadImageMap(path.resolve(args.imageMap));
-    if (args.templates) options.templateDirs = args.templates.map((d) => path.resolve(d));
     const tree = await render(spec, options);
-    const lint = await lintGate(tree, { force: args.force, json: args.json, spec });
-    const diff = args.dryRun ? tree.diff() : '';
-    const flushed = tree.flush({ force: args.force, dryRun: args.dryRun });
-    if (args.json) printJson({ dryRun: flushed.dryRun, changes: flushed.changes, ...(args.dryRun ? { diff } : {}), findings: lint.findings });
+    const { flushed, diff, lint, warnings } = await writeFromArgs(tree, args, { airGapped: airGappedFromSpec(spec) });
+    if (args.json) printJson({ dryRun: flushed.dryRun, changes: flushed.changes, ...(args.dryRun ? { diff } : {}), findings: lint.findings, warnings });
     else printChanges(flushed, diff);
     if (flushed.conflicts.length > 0) throw conflictError(rootDir, flushed.conflicts, 'render');
   },
