@@ -52,14 +52,32 @@ function basicAuth(host: string, configFile: string | undefined): string | undef
   return undefined;
 }
 
+/** A host's site: its last two labels (`registry-1.docker.io` and `auth.docker.io` are both docker.io). */
+function siteOf(host: string): string {
+  const name = host.replace(/:\d+$/, '').toLowerCase();
+  return /^[\d.]+$/.test(name) ? name : name.split('.').slice(-2).join('.');
+}
+
+/**
+ * Whether the registry's stored credentials may go to `url`: only over https (or to this machine's
+ * loopback, where nothing crosses a network) and only to the registry's own site, so a token realm a
+ * registry names elsewhere never sees them.
+ */
+export function mayReceiveCredentials(url: URL, registryHost: string): boolean {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.host))) return false;
+  return url.host.toLowerCase() === registryHost.toLowerCase() || siteOf(url.host) === siteOf(registryHost);
+}
+
 /** `Bearer realm="…",service="…",scope="…"` → a token from the realm. */
-async function bearerToken(challenge: string, repository: string, basic: string | undefined, timeoutMs: number): Promise<string> {
+async function bearerToken(challenge: string, host: string, repository: string, basic: string | undefined, timeoutMs: number): Promise<string> {
   const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
   if (!params.realm) throw new Error(`unusable auth challenge: ${challenge}`);
   const url = new URL(params.realm);
   if (params.service) url.searchParams.set('service', params.service);
   url.searchParams.set('scope', params.scope ?? `repository:${repository}:pull`);
-  const res = await fetch(url, { headers: basic ? { authorization: basic } : {}, signal: AbortSignal.timeout(timeoutMs) });
+  const withCredentials = basic !== undefined && mayReceiveCredentials(url, host);
+  // A redirect could carry the credentials to another host: refused rather than followed.
+  const res = await fetch(url, { headers: withCredentials ? { authorization: basic } : {}, redirect: withCredentials ? 'error' : 'follow', signal: AbortSignal.timeout(timeoutMs) });
   if (!res.ok) throw new Error(`token request to ${url.host} answered ${res.status}`);
   const body = (await res.json()) as { token?: string; access_token?: string };
   const token = body.token ?? body.access_token;
@@ -74,14 +92,14 @@ export async function resolveDigest(ref: string, options: DigestOptions = {}): P
   const timeoutMs = options.timeoutMs ?? 15_000;
   const { host, repository, tag } = registryCoordinates(ref);
   const url = `${isLoopback(host) ? 'http' : 'https'}://${host}/v2/${repository}/manifests/${encodeURIComponent(tag)}`;
-  const basic = basicAuth(host, options.dockerConfig);
+  const basic = mayReceiveCredentials(new URL(url), host) ? basicAuth(host, options.dockerConfig) : undefined;
   const ask = (method: 'HEAD' | 'GET', authorization?: string) =>
-    fetch(url, { method, headers: { accept: ACCEPT, ...(authorization ? { authorization } : {}) }, signal: AbortSignal.timeout(timeoutMs) });
+    fetch(url, { method, headers: { accept: ACCEPT, ...(authorization ? { authorization } : {}) }, redirect: authorization ? 'error' : 'follow', signal: AbortSignal.timeout(timeoutMs) });
   let authorization = basic;
   let res = await ask('HEAD', authorization);
   const challenge = res.headers.get('www-authenticate');
   if (res.status === 401 && challenge?.toLowerCase().startsWith('bearer')) {
-    authorization = `Bearer ${await bearerToken(challenge, repository, basic, timeoutMs)}`;
+    authorization = `Bearer ${await bearerToken(challenge, host, repository, basic, timeoutMs)}`;
     res = await ask('HEAD', authorization);
   }
   if (res.status === 404) throw new Error(`${host} has no ${repository}:${tag}`);

@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { specFromValue } from '../../src/cli/commands/render.js';
 import { resolveDigest } from '../../src/images/digests.js';
 import { render } from '../../src/render/render.js';
@@ -108,4 +108,71 @@ it('names the registry, repository and tag a reference resolves at', async () =>
   expect(registryCoordinates('prom/prometheus:v3.7.3')).toEqual({ host: 'registry-1.docker.io', repository: 'prom/prometheus', tag: 'v3.7.3' });
   expect(registryCoordinates('gcr.io/distroless/static-debian12:nonroot')).toEqual({ host: 'gcr.io', repository: 'distroless/static-debian12', tag: 'nonroot' });
   expect(registryCoordinates('localhost:5000/team/app')).toEqual({ host: 'localhost:5000', repository: 'team/app', tag: 'latest' });
+});
+
+describe('registry credentials', () => {
+  /** A registry on loopback that asks for a bearer token from `realmHost`, and records who got which Authorization header. */
+  async function fakeRegistry(realmHost: string) {
+    const { createServer } = await import('node:http');
+    const seen: Array<{ server: string; authorization: string | undefined }> = [];
+    const realm = createServer((req, res) => {
+      seen.push({ server: 'realm', authorization: req.headers.authorization });
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ token: 'anon-token' }));
+    });
+    await new Promise<void>((r) => realm.listen(0, realmHost, r));
+    const realmPort = (realm.address() as { port: number }).port;
+    const registry = createServer((req, res) => {
+      seen.push({ server: 'registry', authorization: req.headers.authorization });
+      if (req.headers.authorization !== 'Bearer anon-token') {
+        res.statusCode = 401;
+        res.setHeader('www-authenticate', `Bearer realm="http://${realmHost}:${realmPort}/token",service="test"`);
+        return res.end();
+      }
+      res.setHeader('docker-content-digest', `sha256:${'a'.repeat(64)}`);
+      res.end();
+    });
+    await new Promise<void>((r) => registry.listen(0, '127.0.0.1', r));
+    const port = (registry.address() as { port: number }).port;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-dockercfg-'));
+    const dockerConfig = path.join(dir, 'config.json');
+    fs.writeFileSync(dockerConfig, JSON.stringify({ auths: { [`127.0.0.1:${port}`]: { auth: Buffer.from('me:s3cret').toString('base64') } } }));
+    const close = () => {
+      registry.close();
+      realm.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+    return { seen, port, dockerConfig, close };
+  }
+
+  it('sends stored credentials to a token realm on the registry’s own host', async () => {
+    const r = await fakeRegistry('127.0.0.1');
+    try {
+      expect(await resolveDigest(`127.0.0.1:${r.port}/team/app:1`, { dockerConfig: r.dockerConfig, timeoutMs: 2000 })).toBe(`sha256:${'a'.repeat(64)}`);
+      expect(r.seen.find((s) => s.server === 'realm')!.authorization).toBe(`Basic ${Buffer.from('me:s3cret').toString('base64')}`);
+    } finally {
+      r.close();
+    }
+  });
+
+  it('never sends them to a realm the registry names on another host', async () => {
+    const r = await fakeRegistry('127.0.0.2');
+    try {
+      expect(await resolveDigest(`127.0.0.1:${r.port}/team/app:1`, { dockerConfig: r.dockerConfig, timeoutMs: 2000 })).toBe(`sha256:${'a'.repeat(64)}`);
+      const realm = r.seen.filter((s) => s.server === 'realm');
+      expect(realm.length).toBe(1);
+      expect(realm[0]!.authorization).toBeUndefined();
+    } finally {
+      r.close();
+    }
+  });
+
+  it('holds credentials back from plain http anywhere but loopback', async () => {
+    const { mayReceiveCredentials } = await import('../../src/images/digests.js');
+    expect(mayReceiveCredentials(new URL('http://registry.example.com/v2/'), 'registry.example.com')).toBe(false);
+    expect(mayReceiveCredentials(new URL('https://registry.example.com/v2/'), 'registry.example.com')).toBe(true);
+    expect(mayReceiveCredentials(new URL('https://auth.docker.io/token'), 'registry-1.docker.io')).toBe(true);
+    expect(mayReceiveCredentials(new URL('https://auth.evil.example/token'), 'registry-1.docker.io')).toBe(false);
+    expect(mayReceiveCredentials(new URL('http://127.0.0.1:5000/v2/'), '127.0.0.1:5000')).toBe(true);
+  });
 });
