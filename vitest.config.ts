@@ -6,7 +6,9 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     // Docker-backed end-to-end tests build images and start stacks: give them room, and run test
     // files one at a time per worker so two stacks never fight over the 2 cores.
-    testTimeout: 30_000,
+    // Generous: a test that spawns the CLI or renders many fixtures can take minutes on a busy 2-core
+    // machine, and a timeout there would be a false failure; a real hang still ends.
+    testTimeout: 180_000,
     hookTimeout: 600_000,
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },

@@ -2,16 +2,15 @@
  * `stackgen init` as a user runs it: the built binary on copies of fixtures. The interactive flow is
  * driven on a real pseudo-terminal with real keystrokes (no mocked prompt library).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { BIN, runCli } from '../helpers/cli.js';
 import { FIXTURES_DIR, REPO_ROOT } from '../helpers/fixtures.js';
 import { KEY, PtySession } from './init-pty.js';
 
-const BIN = path.join(REPO_ROOT, 'bin/stackgen.js');
 const tmpDirs: string[] = [];
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -28,9 +27,8 @@ function copyFixture(name: string): string {
   return dir;
 }
 
-function stackgen(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: opts.env ?? env(), timeout: 60_000, input: opts.input ?? '' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, timedOut: r.error !== undefined };
+async function stackgen(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
+  return runCli(args, { env: opts.env ?? env(), timeout: 60_000, input: opts.input ?? '' });
 }
 
 /** Every file under dir with its bytes, for "nothing was written" checks. */
@@ -57,10 +55,10 @@ afterAll(() => {
 });
 
 describe('stackgen init --yes', () => {
-  it('--dry-run prints the file list and a diff, and writes nothing', () => {
+  it('--dry-run prints the file list and a diff, and writes nothing', async () => {
     const dir = copyFixture('go-stdlib-api');
     const before = snapshot(dir);
-    const r = stackgen(['init', dir, '--yes', '--dry-run']);
+    const r = await stackgen(['init', dir, '--yes', '--dry-run']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\+ create {2,}stackgen\.yaml/);
     expect(r.stdout).toMatch(/\+ create {2,}compose\.yaml/);
@@ -70,17 +68,17 @@ describe('stackgen init --yes', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it('writes a valid spec and the stack; a second run has no changes; a user edit to the spec survives', () => {
+  it('writes a valid spec and the stack; a second run has no changes; a user edit to the spec survives', async () => {
     const dir = copyFixture('python-stdlib-api');
-    const first = stackgen(['init', dir, '--yes']);
+    const first = await stackgen(['init', dir, '--yes']);
     expect(first.code, first.stderr).toBe(0);
     const specFile = path.join(dir, 'stackgen.yaml');
     const text = fs.readFileSync(specFile, 'utf8');
     expect(text.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=/);
     expect(fs.existsSync(path.join(dir, 'compose.yaml'))).toBe(true);
-    expect(stackgen(['validate', specFile]).code).toBe(0);
+    expect((await stackgen(['validate', specFile])).code).toBe(0);
 
-    const second = stackgen(['init', dir, '--yes']);
+    const second = await stackgen(['init', dir, '--yes']);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toContain('no changes');
     expect(fs.readFileSync(specFile, 'utf8')).toBe(text);
@@ -89,38 +87,38 @@ describe('stackgen init --yes', () => {
     const [name, svc] = Object.entries(spec.services)[0]!;
     const edited = text.replace(`port: ${svc.port}`, `port: 9123 # chosen by hand`).replace('version: 1', '# team note\nversion: 1');
     fs.writeFileSync(specFile, edited);
-    const third = stackgen(['init', dir, '--yes']);
+    const third = await stackgen(['init', dir, '--yes']);
     expect(third.code, third.stderr).toBe(0);
     expect(fs.readFileSync(specFile, 'utf8')).toBe(edited);
     expect(fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8')).toContain('9123');
     expect(name).toBeTruthy();
   });
 
-  it('on a re-run only flags overwrite the user\'s choices', () => {
+  it('on a re-run only flags overwrite the user\'s choices', async () => {
     const dir = copyFixture('go-stdlib-api');
-    expect(stackgen(['init', dir, '--yes']).code).toBe(0);
+    expect((await stackgen(['init', dir, '--yes'])).code).toBe(0);
     const specFile = path.join(dir, 'stackgen.yaml');
     fs.writeFileSync(specFile, fs.readFileSync(specFile, 'utf8').replace('kind: none', 'kind: caddy'));
-    expect(stackgen(['init', dir, '--yes']).code).toBe(0);
+    expect((await stackgen(['init', dir, '--yes'])).code).toBe(0);
     expect((parse(fs.readFileSync(specFile, 'utf8')) as { proxy: { kind: string } }).proxy.kind).toBe('caddy');
-    const r = stackgen(['init', dir, '--yes', '--proxy', 'traefik']);
+    const r = await stackgen(['init', dir, '--yes', '--proxy', 'traefik']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/updated\s+stackgen\.yaml/);
     expect((parse(fs.readFileSync(specFile, 'utf8')) as { proxy: { kind: string } }).proxy.kind).toBe('traefik');
   });
 
-  it('without a terminal and without --yes it does not wait: takes the defaults and says so on stderr', () => {
+  it('without a terminal and without --yes it does not wait: takes the defaults and says so on stderr', async () => {
     const dir = copyFixture('static-site');
-    const r = stackgen(['init', dir]);
+    const r = await stackgen(['init', dir]);
     expect(r.timedOut).toBe(false);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('no terminal');
     expect(fs.existsSync(path.join(dir, 'stackgen.yaml'))).toBe(true);
   });
 
-  it('flags shape the spec: --service, --port, --with, --no-observability, --proxy, --ci, --registry', () => {
+  it('flags shape the spec: --service, --port, --with, --no-observability, --proxy, --ci, --registry', async () => {
     const dir = copyFixture('polyglot-frontend-api');
-    const r = stackgen(['init', dir, '--yes', '--service', 'api', '--port', 'api=5050', '--with', 'redis', '--no-observability', '--proxy', 'caddy', '--ci', 'gitlab', '--registry', 'registry.example.com/acme']);
+    const r = await stackgen(['init', dir, '--yes', '--service', 'api', '--port', 'api=5050', '--with', 'redis', '--no-observability', '--proxy', 'caddy', '--ci', 'gitlab', '--registry', 'registry.example.com/acme']);
     expect(r.code, r.stderr).toBe(0);
     const spec = parse(fs.readFileSync(path.join(dir, 'stackgen.yaml'), 'utf8')) as Record<string, any>;
     expect(Object.keys(spec.services)).toEqual(['api']);
@@ -131,19 +129,19 @@ describe('stackgen init --yes', () => {
     expect(spec.ci).toEqual({ provider: 'gitlab', registry: 'registry.example.com/acme' });
   });
 
-  it('an unknown service in --port is an input error with a suggestion, and nothing is written', () => {
+  it('an unknown service in --port is an input error with a suggestion, and nothing is written', async () => {
     const dir = copyFixture('go-stdlib-api');
     const before = snapshot(dir);
-    const r = stackgen(['init', dir, '--yes', '--port', 'ap=80']);
+    const r = await stackgen(['init', dir, '--yes', '--port', 'ap=80']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('`ap`');
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it('a repository with nothing to run: exit 2, nothing written', () => {
+  it('a repository with nothing to run: exit 2, nothing written', async () => {
     const dir = copyFixture('negative-library');
     const before = snapshot(dir);
-    const r = stackgen(['init', dir, '--yes']);
+    const r = await stackgen(['init', dir, '--yes']);
     expect(r.code).toBe(2);
     expect(snapshot(dir)).toEqual(before);
   });

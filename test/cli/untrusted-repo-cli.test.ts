@@ -3,28 +3,26 @@
  * real binary: the flags, what stderr says and the exit codes. The attacks themselves are covered in
  * process by test/tree/untrusted-paths.test.ts and test/render/repository-templates.test.ts.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUILTIN_TEMPLATES_DIR } from '../../src/render/engine.js';
 import { sha256 } from '../../src/tree/manifest.js';
-import { FIXTURES_DIR, REPO_ROOT } from '../helpers/fixtures.js';
+import { runCli } from '../helpers/cli.js';
+import { FIXTURES_DIR } from '../helpers/fixtures.js';
 
-const BIN = path.join(REPO_ROOT, 'bin/stackgen.js');
 const tmpDirs: string[] = [];
 afterAll(() => {
   for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function stackgen(args: string[], env: NodeJS.ProcessEnv = {}) {
+async function stackgen(args: string[], env: NodeJS.ProcessEnv = {}) {
   const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...env };
   delete e.CI;
   delete e.STACKGEN_TRUST_TEMPLATES;
   Object.assign(e, env);
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: e, timeout: 90_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(args, { env: e });
 }
 
 /** A copy of a fixture inside a fresh folder that also holds an `outside` folder next to it. */
@@ -48,13 +46,13 @@ function plantTemplate(root: string, pwned: string): void {
 }
 
 describe('repository templates (real CLI)', () => {
-  it('init --yes --dry-run and detect do not run them, even with STACKGEN_TRUST_TEMPLATES=1; stderr says how to opt in', () => {
+  it('init --yes --dry-run and detect do not run them, even with STACKGEN_TRUST_TEMPLATES=1; stderr says how to opt in', async () => {
     const { root, outside } = repo();
     const pwned = path.join(outside, 'pwned');
     plantTemplate(root, pwned);
-    expect(stackgen(['detect', root]).code).toBe(0);
+    expect((await stackgen(['detect', root])).code).toBe(0);
     for (const env of [{}, { STACKGEN_TRUST_TEMPLATES: '1' }]) {
-      const r = stackgen(['init', '--yes', '--dry-run', root], env);
+      const r = await stackgen(['init', '--yes', '--dry-run', root], env);
       expect(r.code).toBe(0);
       expect(r.stderr).toContain('warning: .stackgen/templates/ (1 file) was ignored');
       expect(r.stderr).toContain('--trust-templates');
@@ -64,79 +62,79 @@ describe('repository templates (real CLI)', () => {
     expect(fs.existsSync(path.join(root, 'compose.yaml'))).toBe(false);
   }, 240_000);
 
-  it('--trust-templates uses them in a dry run; STACKGEN_TRUST_TEMPLATES=1 does for a render that writes', () => {
+  it('--trust-templates uses them in a dry run; STACKGEN_TRUST_TEMPLATES=1 does for a render that writes', async () => {
     const { root, outside } = repo();
     const pwned = path.join(outside, 'pwned');
     plantTemplate(root, pwned);
-    const dry = stackgen(['init', '--yes', '--dry-run', '--trust-templates', root]);
+    const dry = await stackgen(['init', '--yes', '--dry-run', '--trust-templates', root]);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('+# template code ran');
     expect(dry.stderr).not.toContain('was ignored');
     expect(fs.readFileSync(pwned, 'utf8')).toBe('pwned');
     fs.rmSync(pwned);
 
-    expect(stackgen(['init', '--yes', root]).code).toBe(0);
+    expect((await stackgen(['init', '--yes', root])).code).toBe(0);
     expect(fs.existsSync(pwned)).toBe(false);
     expect(fs.readFileSync(path.join(root, 'compose.yaml'), 'utf8')).not.toContain('template code ran');
-    expect(stackgen(['render', root], { STACKGEN_TRUST_TEMPLATES: '1' }).code).toBe(0);
+    expect((await stackgen(['render', root], { STACKGEN_TRUST_TEMPLATES: '1' })).code).toBe(0);
     expect(fs.readFileSync(path.join(root, 'compose.yaml'), 'utf8')).toContain('# template code ran');
   }, 240_000);
 });
 
 describe('the project boundary (real CLI)', () => {
-  it('a manifest key outside the project: exit 1 naming the key, the outside file kept', () => {
+  it('a manifest key outside the project: exit 1 naming the key, the outside file kept', async () => {
     const { root, outside } = repo();
-    expect(stackgen(['init', '--yes', root]).code).toBe(0);
+    expect((await stackgen(['init', '--yes', root])).code).toBe(0);
     const victim = path.join(outside, 'victim.txt');
     fs.writeFileSync(victim, 'precious\n');
     const manifest = path.join(root, '.stackgen/manifest.json');
     const m = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { files: Record<string, { sha256: string }> };
     m.files['../outside/victim.txt'] = { sha256: sha256('precious\n') };
     fs.writeFileSync(manifest, JSON.stringify(m));
-    const r = stackgen(['render', root, '--prune-edited', '--force']);
+    const r = await stackgen(['render', root, '--prune-edited', '--force']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('"../outside/victim.txt"');
     expect(r.stderr).toMatch(/hint: /);
     expect(fs.readFileSync(victim, 'utf8')).toBe('precious\n');
   }, 240_000);
 
-  it('a symlinked .github: exit 1, the error names the link and where it points, nothing written outside', () => {
+  it('a symlinked .github: exit 1, the error names the link and where it points, nothing written outside', async () => {
     const { root, outside } = repo();
     fs.symlinkSync(outside, path.join(root, '.github'));
-    const r = stackgen(['init', '--yes', root]);
+    const r = await stackgen(['init', '--yes', root]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`.github is a symbolic link to ${outside}`);
     expect(fs.readdirSync(outside)).toEqual([]);
     expect(fs.existsSync(path.join(root, 'stackgen.yaml'))).toBe(false);
   }, 240_000);
 
-  it('templates eject refuses a link below its destination, inside the project or under --to', () => {
+  it('templates eject refuses a link below its destination, inside the project or under --to', async () => {
     const { root, outside } = repo();
     fs.mkdirSync(path.join(root, '.stackgen'));
     fs.symlinkSync(outside, path.join(root, '.stackgen/templates'));
-    const inProject = stackgen(['templates', 'eject', 'compose/compose.yaml.njk', root]);
+    const inProject = await stackgen(['templates', 'eject', 'compose/compose.yaml.njk', root]);
     expect(inProject.code).toBe(1);
     expect(inProject.stderr).toContain('.stackgen/templates is a symbolic link to');
 
     const to = path.join(path.dirname(root), 'my-templates');
     fs.mkdirSync(to);
     fs.symlinkSync(outside, path.join(to, 'compose'));
-    const elsewhere = stackgen(['templates', 'eject', 'compose/compose.yaml.njk', '--to', to]);
+    const elsewhere = await stackgen(['templates', 'eject', 'compose/compose.yaml.njk', '--to', to]);
     expect(elsewhere.code).toBe(1);
     expect(elsewhere.stderr).toContain('compose is a symbolic link to');
     expect(fs.readdirSync(outside)).toEqual([]);
 
     // --to itself is the user's choice, wherever it is.
-    const fine = stackgen(['templates', 'eject', 'compose/compose.yaml.njk', '--to', path.join(outside, 'chosen')]);
+    const fine = await stackgen(['templates', 'eject', 'compose/compose.yaml.njk', '--to', path.join(outside, 'chosen')]);
     expect(fine.code).toBe(0);
     expect(fs.existsSync(path.join(outside, 'chosen/compose/compose.yaml.njk'))).toBe(true);
   }, 240_000);
 });
 
 describe('write flags (real CLI)', () => {
-  it('--force overwrites conflicts but keeps a stale file you edited; --prune-edited deletes it', () => {
+  it('--force overwrites conflicts but keeps a stale file you edited; --prune-edited deletes it', async () => {
     const { root } = repo();
-    expect(stackgen(['init', '--yes', root]).code).toBe(0);
+    expect((await stackgen(['init', '--yes', root])).code).toBe(0);
     const workflow = path.join(root, '.github/workflows/docker.yml');
     fs.appendFileSync(workflow, '# mine\n');
     const spec = path.join(root, 'stackgen.yaml');
@@ -144,10 +142,10 @@ describe('write flags (real CLI)', () => {
     expect(text).toMatch(/provider: github/);
     fs.writeFileSync(spec, text.replace(/provider: github/, 'provider: none'));
     // A dry run leaves the manifest as it is, so the next run meets the same stale, edited file.
-    const forced = stackgen(['render', root, '--force', '--dry-run']);
+    const forced = await stackgen(['render', root, '--force', '--dry-run']);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toMatch(/keep\s+\.github\/workflows\/docker\.yml.*--prune-edited deletes it/);
-    const pruned = stackgen(['render', root, '--prune-edited']);
+    const pruned = await stackgen(['render', root, '--prune-edited']);
     expect(pruned.code).toBe(0);
     expect(pruned.stdout).toMatch(/deleted\s+\.github\/workflows\/docker\.yml/);
     expect(fs.existsSync(workflow)).toBe(false);
