@@ -5,6 +5,7 @@
  * names made unique, links resolved into `dependsOn`, and confidence computed from the evidence.
  */
 import path from 'node:path';
+import { dnsLabel } from '../dns-label.js';
 import { SourceView, type SourceViewOptions } from '../source/source-view.js';
 import { backingFromUrl } from './backing.js';
 import { confidenceOf } from './confidence.js';
@@ -181,15 +182,6 @@ function assignNames(source: SourceView, chosen: Chosen[]): string[] {
   });
 }
 
-export function dnsLabel(raw: string): string {
-  return raw
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^[^a-z]+/, '')
-    .replace(/-+/g, '-')
-    .slice(0, 63)
-    .replace(/-+$/, '');
-}
 
 function toService(c: Candidate, name: string): Service {
   const evidence: Evidence[] = c.facts.map(({ file, line, signal }) => (line === undefined ? { file, signal } : { file, line, signal }));

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { dnsLabel } from '../detect/detect.js';
+import { dnsLabel } from '../dns-label.js';
 import type { BackingKind, Topology, Service as DetectedService } from '../detect/types.js';
 import { StackgenError } from '../errors.js';
 import { hasMarker } from '../tree/marker.js';

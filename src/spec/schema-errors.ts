@@ -3,7 +3,7 @@
  * message per problem (anyOf/oneOf cascades collapsed), allowed values listed, and "did you mean"
  * for unknown keys and misspelt values.
  */
-import { dnsLabel } from '../detect/detect.js';
+import { dnsLabel } from '../dns-label.js';
 import { hasUnsafeChars } from '../safe-text.js';
 import { closest } from './levenshtein.js';
 import type { ErrorObject } from './schema.js';
