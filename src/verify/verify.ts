@@ -421,7 +421,8 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
   } finally {
     if (options.keep && !options.signal?.aborted && composeCmd) {
       report.kept = true;
-      report.stopCommand = `${[composeCmd.file, ...composeCmd.args, '-p', project, '--project-directory', root, ...envArgs, '-f', overrideFile].join(' ')} down -v --remove-orphans`;
+      // With the profiles it started: `down` leaves a profile's services running otherwise.
+      report.stopCommand = `${[composeCmd.file, ...composeCmd.args, '-p', project, '--project-directory', root, ...envArgs, '-f', overrideFile, ...profiles.flatMap((p) => ['--profile', p])].join(' ')} down -v --remove-orphans`;
     } else {
       progress('teardown');
       await teardown(docker, project, root, composeFile, overrideFile, composeCmd, envArgs);

@@ -6,7 +6,7 @@
 import { IMAGES } from '../../images/catalog.js';
 import { mapImage, type ImageMap } from '../../images/image-map.js';
 import type { Spec } from '../../spec/types.generated.js';
-import { backingModels, type BackingModel } from './backing.js';
+import { backingModels, secretPath, type BackingModel, type Limits, type SecretFile } from './backing.js';
 import { serviceModels, type ServiceModel } from './service.js';
 
 export interface HealthcheckCtx {
@@ -37,6 +37,7 @@ export interface AppServiceCtx {
   replicas: number;
   cpus: string;
   memory: string;
+  pids: number;
   networks: string[];
   /** Source bind mount for compose.dev.yaml: host folder → container folder. */
   devMount: { source: string; target: string } | null;
@@ -51,10 +52,12 @@ export interface ComposeContext {
   backing: BackingModel[];
   /** Backing-service healthchecks: short intervals, so a stack turns healthy in seconds. */
   backingHealth: { interval: string; timeout: string; retries: number; startPeriod: string };
-  prometheus: { image: string; publish: number } | null;
-  grafana: { image: string; publish: number } | null;
+  prometheus: { image: string; publish: number; limits: Limits } | null;
+  grafana: { image: string; publish: number; limits: Limits; secret: SecretFile & { path: string } } | null;
   proxy: ProxyCtx | null;
   volumes: string[];
+  /** Top-level secrets read from `.env` variables: the backing services' and Grafana's credentials. */
+  secrets: SecretFile[];
   testRunners: Array<{ name: string; service: AppServiceCtx }>;
   /** Path of the CA bundle (relative to the root) passed to builds as the `ca` secret, or null. */
   caBundle: string | null;
@@ -67,6 +70,7 @@ export interface ProxyCtx {
   email: string | null;
   /** Local self-signed mode publishes on 127.0.0.1 only; ACME needs the public interface. */
   bind: string;
+  limits: Limits;
   routes: Array<{ service: string; host: string; port: number }>;
 }
 
@@ -78,6 +82,8 @@ export interface ProxyCtx {
 function escapeCompose(v: string, secrets: readonly string[] = []): string {
   return v.replace(/\$(\{([A-Za-z_][A-Za-z0-9_]*)\})?/g, (all, _braced: string | undefined, name: string | undefined) => (name && secrets.includes(name) ? all : `$$${all.slice(1)}`));
 }
+
+const APP_PIDS = 1024;
 
 export function composeContext(spec: Spec, rootDir: string, imageMap: ImageMap): ComposeContext {
   const models = serviceModels(spec, rootDir);
@@ -95,8 +101,12 @@ export function composeContext(spec: Spec, rootDir: string, imageMap: ImageMap):
 
   const services = models.map((m) => appService(spec, m, backingByName, modelByName));
   const volumes: string[] = backing.map((b) => b.volume).filter((v): v is string => v !== null);
-  const prometheus = spec.observability.prometheus ? { image: mapImage(IMAGES.prometheus.ref, imageMap), publish: freePort(9090) } : null;
-  const grafana = spec.observability.grafana ? { image: mapImage(IMAGES.grafana.ref, imageMap), publish: freePort(3000) } : null;
+  const prometheus = spec.observability.prometheus ? { image: mapImage(IMAGES.prometheus.ref, imageMap), publish: freePort(9090), limits: { cpus: '1.0', memory: '512M', pids: 256 } } : null;
+  const grafanaSecret = { name: 'grafana-admin-password', env: 'GRAFANA_ADMIN_PASSWORD' };
+  const grafana = spec.observability.grafana
+    ? { image: mapImage(IMAGES.grafana.ref, imageMap), publish: freePort(3000), limits: { cpus: '0.5', memory: '256M', pids: 256 }, secret: { ...grafanaSecret, path: secretPath(grafanaSecret.name) } }
+    : null;
+  const secrets = [...backing.flatMap((b) => b.secrets), ...(grafana ? [grafanaSecret] : [])];
   if (prometheus) volumes.push('prometheus-data');
   if (grafana) volumes.push('grafana-data');
 
@@ -110,6 +120,7 @@ export function composeContext(spec: Spec, rootDir: string, imageMap: ImageMap):
       acme,
       email: spec.proxy.email,
       bind: acme ? '' : '127.0.0.1:',
+      limits: { cpus: '0.5', memory: '256M', pids: 256 },
       routes: web.map((m, i) => ({ service: m.name, host: spec.proxy.domains[i] ?? `${m.name}.localhost`, port: m.port! })),
     };
     if (spec.proxy.kind === 'caddy') volumes.push('caddy-data');
@@ -127,6 +138,7 @@ export function composeContext(spec: Spec, rootDir: string, imageMap: ImageMap):
     grafana,
     proxy,
     volumes: volumes.sort(),
+    secrets,
     testRunners,
     caBundle: spec.build.caBundle,
   };
@@ -186,6 +198,8 @@ function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingMod
     replicas: s.replicas,
     cpus: s.resources.cpus,
     memory: s.resources.memory,
+    // Threads count too: a JVM or a worker pool stays far below this, a fork bomb does not.
+    pids: APP_PIDS,
     networks: ['backend', 'frontend'],
     devMount: devMount(m),
     devVolumes: m.devVolumes,
