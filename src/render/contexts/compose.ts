@@ -7,7 +7,8 @@ import { IMAGES } from '../../images/catalog.js';
 import { mapImage, type ImageMap } from '../../images/image-map.js';
 import type { Spec } from '../../spec/types.generated.js';
 import { backingModels, secretPath, type BackingModel, type Limits, type SecretFile } from './backing.js';
-import { serviceModels, type ServiceModel } from './service.js';
+import { nodeConfigSecrets } from './dockerfile.js';
+import { nodeWorkspaceRoot, serviceModels, type ServiceModel } from './service.js';
 
 export interface HealthcheckCtx {
   test: string[];
@@ -24,6 +25,8 @@ export interface AppServiceCtx {
   target: string | null;
   hasDevTarget: boolean;
   buildArgs: Array<[string, string]>;
+  /** Build secrets besides the CA bundle: compose secret `source` → the id the Dockerfile mounts (`target`). */
+  buildSecrets: Array<{ source: string; target: string }>;
   image: string;
   devImage: string;
   ports: string[];
@@ -58,6 +61,8 @@ export interface ComposeContext {
   volumes: string[];
   /** Top-level secrets read from `.env` variables: the backing services' and Grafana's credentials. */
   secrets: SecretFile[];
+  /** Top-level secrets read from project files for builds (a Node project's .npmrc / .yarnrc.yml). */
+  buildSecretFiles: Array<{ name: string; file: string }>;
   testRunners: Array<{ name: string; service: AppServiceCtx }>;
   /** Path of the CA bundle (relative to the root) passed to builds as the `ca` secret, or null. */
   caBundle: string | null;
@@ -99,7 +104,7 @@ export function composeContext(spec: Spec, rootDir: string, imageMap: ImageMap):
     return p;
   };
 
-  const services = models.map((m) => appService(spec, m, backingByName, modelByName));
+  const services = models.map((m) => appService(spec, m, backingByName, modelByName, rootDir));
   const volumes: string[] = backing.map((b) => b.volume).filter((v): v is string => v !== null);
   const prometheus = spec.observability.prometheus ? { image: mapImage(IMAGES.prometheus.ref, imageMap), publish: freePort(9090), limits: { cpus: '1.0', memory: '512M', pids: 256 } } : null;
   const grafanaSecret = { name: 'grafana-admin-password', env: 'GRAFANA_ADMIN_PASSWORD' };
@@ -139,12 +144,13 @@ export function composeContext(spec: Spec, rootDir: string, imageMap: ImageMap):
     proxy,
     volumes: volumes.sort(),
     secrets,
+    buildSecretFiles: models.flatMap((m) => nodeBuildSecrets(m, rootDir).map((b) => ({ name: b.source, file: b.file }))),
     testRunners,
     caBundle: spec.build.caBundle,
   };
 }
 
-function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingModel>, apps: Map<string, ServiceModel>): AppServiceCtx {
+function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingModel>, apps: Map<string, ServiceModel>, rootDir: string): AppServiceCtx {
   const s = m.spec;
   const env = new Map<string, string>();
   for (const [k, v] of Object.entries(m.runtimeEnv)) env.set(k, v);
@@ -185,6 +191,7 @@ function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingMod
     dockerfile: m.dockerfile,
     target: m.target,
     hasDevTarget: m.hasDevTarget,
+    buildSecrets: nodeBuildSecrets(m, rootDir).map(({ source, target }) => ({ source, target })),
     buildArgs: Object.entries(s.buildArgs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, escapeCompose(v)]),
     image: m.image,
     devImage: `${spec.name}-${m.name}:dev`,
@@ -206,6 +213,14 @@ function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingMod
     devEnvironment,
     test: s.commands.test,
   };
+}
+
+/** A Node build's registry configuration, passed as a BuildKit secret named per service (two services may have different files). */
+function nodeBuildSecrets(m: ServiceModel, rootDir: string): Array<{ source: string; target: string; file: string }> {
+  const node = m.template === 'node' || (m.template === 'static' && m.spec.commands.build !== null);
+  if (!node) return [];
+  const pkgDir = nodeWorkspaceRoot(rootDir, m.dir) ?? m.dir;
+  return nodeConfigSecrets(rootDir, pkgDir).map((c) => ({ source: `${m.name}-${c.id}`, target: c.id, file: pkgDir === '.' ? `./${c.file}` : `./${pkgDir}/${c.file}` }));
 }
 
 /** Every dev stage works in /app (php: Apache's docroot; plain static sites: nginx's html folder). */
