@@ -29,6 +29,8 @@ describe('secret fallbacks in code', () => {
     ['Flask os.environ.get', flask('import os\nfrom flask import Flask\napp = Flask(__name__)\napp.config["SECRET_KEY"] = os.environ.get("SECRET_KEY", "dev")\n'), 'SECRET_KEY', 'app.py', 4],
     ['os.getenv', flask("import os\nKEY = os.getenv('APP_SECRET', 'changeme')\n"), 'APP_SECRET', 'app.py', 2],
     ['Django literal', { 'requirements.txt': 'django==5.1\n', 'manage.py': 'import django\n', 'proj/settings.py': 'DEBUG = False\nSECRET_KEY = "django-insecure-abc123"\n' }, 'SECRET_KEY', 'proj/settings.py', 2],
+    ['Ruby ENV.fetch', { Gemfile: "source 'https://rubygems.org'\ngem 'sinatra'\n", 'config.ru': "require './app'\nrun App\n", 'app.rb': "require 'sinatra'\nset :session_secret, ENV.fetch('SESSION_SECRET') { 'x' * 64 }\n" }, 'SESSION_SECRET', 'app.rb', 2],
+    ['Laravel env()', { 'index.php': '<?php\necho "hi";\n', 'config/app.php': "<?php\nreturn [\n  'key' => env('APP_KEY', 'base64:AAAA'),\n];\n" }, 'APP_KEY', 'config/app.php', 3],
   ])('%s: a warning at file:line and a declared secret', async (_what, files, name, file, line) => {
     const t = await detect(repo(files));
     const svc = t.services[0]!;
