@@ -10,6 +10,7 @@ import { SourceView, type SourceViewOptions } from '../source/source-view.js';
 import { backingFromUrl } from './backing.js';
 import { confidenceOf } from './confidence.js';
 import { scanEnvFiles } from './env-files.js';
+import { scanSecretFallbacks } from './secret-fallbacks.js';
 import { parseProcfile } from './procfile.js';
 import { inDir, type Candidate, type Fact, type Provider, type Role } from './provider.js';
 import { PROVIDERS, KNOWN_MANIFESTS } from './registry.js';
@@ -111,6 +112,19 @@ function assemble(source: SourceView, found: Array<{ provider: string; candidate
   const warnings: TopologyWarning[] = source.warnings.map((w) => (w.line === undefined ? { file: w.file, message: w.message } : { file: w.file, line: w.line, message: w.message }));
   for (const { s, c } of byName.values()) dropUnsafeFacts(s, c.facts, warnings);
   if (services.length === 0) warnings.push({ file: '.', message: nothingDetected(source, found.length > 0) });
+  // Workers share their web service's folder and code: the first service of a folder reports it.
+  const scanned = new Set<string>();
+  for (const s of services) {
+    if (scanned.has(s.path)) continue;
+    scanned.add(s.path);
+    const nested = services.map((o) => o.path).filter((p) => p !== s.path && (s.path === '.' || p.startsWith(`${s.path}/`)));
+    const found = scanSecretFallbacks(source, s.path, nested);
+    if (found.length === 0) continue;
+    s.secretFallbacks = found;
+    for (const f of found) {
+      warnings.push({ file: f.file, line: f.line, message: `${s.name}: ${f.name} falls back to a literal in the code when unset, so anyone who reads the code can forge what it signs; stackgen declares ${f.name} a secret (a random value in .env, passed to the service)` });
+    }
+  }
 
   const providerOf: Record<string, string> = {};
   chosen.forEach((ch, i) => (providerOf[services[i]!.name] = ch.provider));

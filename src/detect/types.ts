@@ -72,6 +72,8 @@ export interface Service {
   staticDir?: string;
   /** Path of a metrics endpoint, when a metrics client library is used. */
   metricsPath?: string;
+  /** Signing/encryption keys the code falls back to a literal for when unset (each also a warning). */
+  secretFallbacks?: Array<{ name: string; file: string; line: number }>;
 }
 
 export interface BackingService {

@@ -37,8 +37,14 @@ export const IMAGES = {
     const ver = pick(GO, v, '1.25', 2);
     return { ref: `golang:${ver}-bookworm`, version: ver };
   },
-  distrolessStatic: { ref: 'gcr.io/distroless/static-debian12:nonroot' },
-  distrolessCc: { ref: 'gcr.io/distroless/cc-debian12:nonroot' },
+  // Distroless publishes only moving tags (latest, nonroot, debug, debug-nonroot; no versions), so
+  // the digest is the pin; `:nonroot` stays as the readable name of what the digest was taken from.
+  // Multi-platform index digests taken from public pins (static-debian12:nonroot from a Renovate
+  // digest update of 2025-12-08, cc-debian12:nonroot as several public Dockerfiles pin it); they
+  // were not resolved from the registry here (no access): `images.pinDigests` or a pull shows a
+  // stale one. Bump them as you bump the other versions here.
+  distrolessStatic: { ref: 'gcr.io/distroless/static-debian12:nonroot@sha256:2b7c93f6d6648c11f0e80a48558c8f77885eb0445213b8e69a6a0d7c89fc6ae4' },
+  distrolessCc: { ref: 'gcr.io/distroless/cc-debian12:nonroot@sha256:9dac0a79194e45a7da0158a9c6da57b217585af0786db3845d1f0ec1a0dd182f' },
   debian: { ref: 'debian:12.12-slim' },
   rust: { ref: 'rust:1.91.1-slim-bookworm', version: '1.91.1' },
   bun: { ref: 'oven/bun:1.3.2-slim', version: '1.3.2' },

@@ -237,7 +237,9 @@ export function lintCompose(file: LintFile, ctx: LintContext, options: ComposeLi
         const source = typeof v === 'string' ? v.split(':')[0]! : isRecord(v) && (v.type ?? 'volume') === 'volume' ? String(v.source ?? '') : isRecord(v) ? String(v.source ?? '') : '';
         const isNamed = typeof v === 'string' ? v.includes(':') && /^[A-Za-z0-9][\w.-]*$/.test(source) : isRecord(v) && (v.type ?? 'volume') === 'volume' && source !== '';
         if (isNamed && !volumes.has(source)) add([...at, 'volumes', i], 'SG2006', 'error', `${name} mounts volume \`${source}\`, which is not declared under top-level volumes`, `Add \`${source}:\` under the top-level \`volumes:\`.`);
-        if (/(^|\/)docker\.sock$/.test(source)) add([...at, 'volumes', i], 'SG2010', 'warning', `${name} mounts the Docker socket: it controls the host's Docker daemon (root on the host)`, 'Do not mount /var/run/docker.sock; use a socket proxy with a narrow API if you must.');
+        const bind = hostBindSource(v);
+        if (bind !== null && ENGINE_SOCKET.test(bind)) add([...at, 'volumes', i], 'SG2010', 'error', `${name} mounts the container engine's socket (${bind}): it controls the host's Docker daemon (root on the host)`, 'Do not mount the engine socket; use a socket proxy with a narrow API if you must, and say why with `# stackgen-lint ignore=SG2010 <reason>`.');
+        else if (bind !== null && isHostSystemPath(bind)) add([...at, 'volumes', i], 'SG2012', 'error', `${name} bind-mounts the host's ${bind}: the host's system files inside the container`, 'Mount only the folder the service needs (a named volume, or a project folder read-only).');
       });
     }
     // networks, secrets, configs
@@ -257,9 +259,18 @@ export function lintCompose(file: LintFile, ctx: LintContext, options: ComposeLi
       });
     }
     // host escapes
-    if (svc.privileged === true) add([...at, 'privileged'], 'SG2007', 'warning', `${name} runs privileged: every device and capability of the host`, 'Remove `privileged: true`; add only the capabilities it needs with cap_add.');
-    if (svc.network_mode === 'host') add([...at, 'network_mode'], 'SG2008', 'warning', `${name} uses the host's network namespace: ports are not isolated or mapped`, 'Remove `network_mode: host` and publish the ports it serves.');
-    if (svc.pid === 'host') add([...at, 'pid'], 'SG2009', 'warning', `${name} shares the host's process namespace: it can see and signal host processes`, 'Remove `pid: host`.');
+    if (svc.privileged === true) add([...at, 'privileged'], 'SG2007', 'error', `${name} runs privileged: every device and capability of the host`, 'Remove `privileged: true`; add only the capabilities it needs with cap_add.');
+    if (svc.network_mode === 'host') add([...at, 'network_mode'], 'SG2008', 'error', `${name} uses the host's network namespace: ports are not isolated or mapped`, 'Remove `network_mode: host` and publish the ports it serves.');
+    if (svc.pid === 'host') add([...at, 'pid'], 'SG2009', 'error', `${name} shares the host's process namespace: it can see and signal host processes`, 'Remove `pid: host`.');
+    for (const key of ['ipc', 'uts', 'userns_mode'] as const) {
+      if (svc[key] === 'host') add([...at, key], 'SG2014', 'error', `${name} shares the host's ${key === 'ipc' ? 'IPC (shared memory)' : key === 'uts' ? 'host name (UTS)' : 'user'} namespace`, `Remove \`${key}: host\`.`);
+    }
+    if (Array.isArray(svc.cap_add)) {
+      svc.cap_add.forEach((c, i) => {
+        const cap = String(c).toUpperCase().replace(/^CAP_/, '');
+        if (HOST_CAPABILITIES.has(cap)) add([...at, 'cap_add', i], 'SG2013', 'error', `${name} adds capability ${cap}: ${cap === 'ALL' ? 'every capability of the host' : 'enough to escape the container'}`, 'Add back only the narrow capabilities the service needs (e.g. CHOWN, SETUID, NET_BIND_SERVICE).');
+      });
+    }
     // default passwords
     const env = environmentOf(svc);
     const byKey = new Map(env.map((e) => [e.key, e.value]));
@@ -285,6 +296,32 @@ export function lintCompose(file: LintFile, ctx: LintContext, options: ComposeLi
     }
   }
   return out;
+}
+
+/** The rules a pragma silences only with a reason: each one hands the host to the container. */
+export const HOST_ESCAPE_RULES: ReadonlySet<string> = new Set(['SG2007', 'SG2008', 'SG2009', 'SG2010', 'SG2012', 'SG2013', 'SG2014']);
+
+const ENGINE_SOCKET = /(^|\/)(docker|containerd|podman|crio)\.sock$/;
+/** Capabilities that reach the host: module loading, mounts, raw devices, other processes' memory, any inode. */
+const HOST_CAPABILITIES = new Set(['ALL', 'SYS_ADMIN', 'SYS_MODULE', 'SYS_RAWIO', 'SYS_PTRACE', 'DAC_READ_SEARCH', 'SYS_BOOT']);
+/** Host folders a bind mount of which hands over the host: exactly these, or anything below the `/…/` ones. */
+const HOST_ROOTS = new Set(['/', '/bin', '/sbin', '/lib', '/lib64', '/usr', '/var', '/run', '/var/run', '/home', '/opt', '/srv', '/mnt']);
+const HOST_TREES = ['/etc', '/proc', '/sys', '/dev', '/boot', '/root', '/var/lib/docker', '/var/lib/containerd', '/lib/modules'];
+
+/** The host path of a bind mount (short `src:dst` with an absolute source, or long `type: bind`), else null. */
+function hostBindSource(v: unknown): string | null {
+  let source: string | undefined;
+  if (typeof v === 'string') {
+    if (!v.includes(':')) return null;
+    source = v.split(':')[0];
+  } else if (isRecord(v) && v.type === 'bind') source = String(v.source ?? '');
+  if (!source || !source.startsWith('/')) return null;
+  const normal = path.posix.normalize(source);
+  return normal.length > 1 ? normal.replace(/\/+$/, '') : normal;
+}
+
+function isHostSystemPath(p: string): boolean {
+  return HOST_ROOTS.has(p) || HOST_TREES.some((t) => p === t || p.startsWith(`${t}/`));
 }
 
 const BASE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];

@@ -4,7 +4,7 @@
  * `lintPaths`, or from the rendered tree via `lintTree`) and never write.
  */
 import type { VirtualTree } from '../tree/virtual-tree.js';
-import { createComposeLinter } from './compose.js';
+import { createComposeLinter, HOST_ESCAPE_RULES } from './compose.js';
 import { applyLintConfig, DEFAULT_LINT_CONFIG, failsThreshold, type LintConfig } from './config.js';
 import { collectFiles, detectKind } from './discover.js';
 import { createDockerfileLinter } from './dockerfile/index.js';
@@ -50,11 +50,12 @@ function linters(options: LintOptions): Map<ArtifactKind, Linter> {
   return new Map(all.map((l) => [l.kind, l]));
 }
 
-const PRAGMA = /#\s*stackgen-lint\s+(global\s+)?ignore=([A-Za-z0-9:_,-]+)/;
+const PRAGMA = /#\s*stackgen-lint\s+(global\s+)?ignore=([A-Za-z0-9:_,-]+)[ \t]*(.*)$/;
 
 /**
  * `# stackgen-lint ignore=SG2005 <reason>` silences the rule on the next line; `# stackgen-lint
  * global ignore=…` anywhere in the file silences it for the whole file (YAML files; Dockerfiles use hadolint's pragmas).
+ * A rule that hands the host to a container (HOST_ESCAPE_RULES) is silenced only by a pragma that says why.
  */
 export function applyPragmas(findings: readonly Finding[], file: LintFile): Finding[] {
   if (!file.content.includes('stackgen-lint')) return [...findings];
@@ -63,7 +64,8 @@ export function applyPragmas(findings: readonly Finding[], file: LintFile): Find
   file.content.split('\n').forEach((text, i) => {
     const m = PRAGMA.exec(text);
     if (!m) return;
-    const rules = m[2]!.split(',').filter(Boolean);
+    const reason = m[3]!.trim();
+    const rules = m[2]!.split(',').filter((r) => r && (reason !== '' || !HOST_ESCAPE_RULES.has(r)));
     if (m[1]) rules.forEach((r) => global.add(r));
     // Trailing comment: this line; own line: the next one.
     const target = text.trim().startsWith('#') ? i + 2 : i + 1;

@@ -123,6 +123,10 @@ export function specFromTopology(topology: Topology, options: SpecFromTopologyOp
   if (options.proxy?.kind && options.proxy.kind !== 'none') [80, 443].forEach((p) => taken.add(p));
   for (const s of chosen) {
     const svc = toService(s, withOpts, backingKinds, topology.root);
+    // A key the code falls back to a literal for becomes a secret: a random value in .env, passed to
+    // every service that runs that code (a worker shares its web service's folder).
+    const fallbacks = topology.services.find((t) => t.path === s.path && t.secretFallbacks)?.secretFallbacks ?? [];
+    if (fallbacks.length > 0 && svc.role !== 'static') svc.secrets = [...new Set(fallbacks.map((f) => f.name))].sort();
     // Keep dependencies only on what is in this spec.
     if (svc.dependsOn) {
       svc.dependsOn = svc.dependsOn.filter((d) => chosenNames.has(d) || backingKinds.has(d));

@@ -95,7 +95,7 @@ export interface VerifyReport {
 
 interface ComposeService {
   image?: string;
-  build?: string | { context?: string; dockerfile?: string; target?: string; args?: Record<string, string> | string[] };
+  build?: string | { context?: string; dockerfile?: string; target?: string; args?: Record<string, string> | string[]; secrets?: Array<string | { source: string; target?: string }> };
   profiles?: string[];
   ports?: Array<string | { target: number; published?: number | string; host_ip?: string }>;
 }
@@ -176,7 +176,7 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
 
   // 2. Lint the rendered stack: static errors stop here.
   progress('lint');
-  const compose = parseYaml(fs.readFileSync(composeFile, 'utf8')) as { services?: Record<string, ComposeService> };
+  const compose = parseYaml(fs.readFileSync(composeFile, 'utf8')) as { services?: Record<string, ComposeService>; secrets?: Record<string, { file?: string }> };
   const services = compose.services ?? {};
   const lintTargets = [composeFile, ...fs.readdirSync(root).filter((f) => /^compose\..+\.ya?ml$/.test(f)).map((f) => path.join(root, f))];
   const obsDir = path.join(root, 'observability');
@@ -236,7 +236,7 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
     // 3. Images: every base and service image must be present, pullable or mapped — named up front.
     progress('images');
     const override: { services: Record<string, { image: string }> } = { services: {} };
-    const dockerfiles = new Map<string, { file: string; context: string; target?: string; args: string[] }>();
+    const dockerfiles = new Map<string, { file: string; context: string; target?: string; args: string[]; secrets: string[] }>();
     const needed = new Map<string, string>();
     for (const [name, s] of active) {
       if (skip.has(name)) continue;
@@ -246,7 +246,12 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
         const rewritten = rewriteDockerfile(text, imageMap);
         const file = path.join(work, `${name}.Dockerfile`);
         fs.writeFileSync(file, rewritten);
-        dockerfiles.set(name, { file, context: path.join(root, b.context), ...(b.target ? { target: b.target } : {}), args: b.args });
+        // File-backed build secrets (a Node project's .npmrc); the CA bundle comes from --ca-bundle / build.caBundle.
+        const secrets = b.secrets.flatMap((x) => {
+          const src = compose.secrets?.[x.source]?.file;
+          return x.id !== 'ca' && src ? [`id=${x.id},src=${path.resolve(root, src)}`] : [];
+        });
+        dockerfiles.set(name, { file, context: path.join(root, b.context), ...(b.target ? { target: b.target } : {}), args: b.args, secrets });
         for (const ref of dockerfileImages(rewritten)) needed.set(ref, `${name} (Dockerfile FROM)`);
       } else if (s.image) {
         const mapped = mapImage(s.image, imageMap);
@@ -273,7 +278,7 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
       aborted(options.signal);
       progress(`build ${name}`);
       const tag = `${project}-${name}:verify`;
-      const args = ['build', '--progress=plain', '-f', d.file, '-t', tag, ...(d.target ? ['--target', d.target] : []), ...d.args.flatMap((a) => ['--build-arg', a])];
+      const args = ['build', '--progress=plain', '-f', d.file, '-t', tag, ...(d.target ? ['--target', d.target] : []), ...d.args.flatMap((a) => ['--build-arg', a]), ...d.secrets.flatMap((x) => ['--secret', x])];
       if (caBundle) args.push('--secret', `id=ca,src=${path.resolve(root, caBundle)}`);
       args.push(d.context);
       const t0 = Date.now();
@@ -421,7 +426,8 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
   } finally {
     if (options.keep && !options.signal?.aborted && composeCmd) {
       report.kept = true;
-      report.stopCommand = `${[composeCmd.file, ...composeCmd.args, '-p', project, '--project-directory', root, ...envArgs, '-f', overrideFile].join(' ')} down -v --remove-orphans`;
+      // With the profiles it started: `down` leaves a profile's services running otherwise.
+      report.stopCommand = `${[composeCmd.file, ...composeCmd.args, '-p', project, '--project-directory', root, ...envArgs, '-f', overrideFile, ...profiles.flatMap((p) => ['--profile', p])].join(' ')} down -v --remove-orphans`;
     } else {
       progress('teardown');
       await teardown(docker, project, root, composeFile, overrideFile, composeCmd, envArgs);
@@ -437,11 +443,12 @@ function finish(report: VerifyReport, started: number): VerifyReport {
   return report;
 }
 
-function buildOf(s: ComposeService): { context: string; dockerfile: string; target?: string; args: string[] } | undefined {
+function buildOf(s: ComposeService): { context: string; dockerfile: string; target?: string; args: string[]; secrets: Array<{ source: string; id: string }> } | undefined {
   if (!s.build) return undefined;
-  if (typeof s.build === 'string') return { context: s.build, dockerfile: 'Dockerfile', args: [] };
+  if (typeof s.build === 'string') return { context: s.build, dockerfile: 'Dockerfile', args: [], secrets: [] };
   const args = Array.isArray(s.build.args) ? s.build.args : Object.entries(s.build.args ?? {}).map(([k, v]) => `${k}=${v}`);
-  return { context: s.build.context ?? '.', dockerfile: s.build.dockerfile ?? 'Dockerfile', ...(s.build.target ? { target: s.build.target } : {}), args };
+  const secrets = (s.build.secrets ?? []).map((x) => (typeof x === 'string' ? { source: x, id: x } : { source: x.source, id: x.target ?? x.source }));
+  return { context: s.build.context ?? '.', dockerfile: s.build.dockerfile ?? 'Dockerfile', ...(s.build.target ? { target: s.build.target } : {}), args, secrets };
 }
 
 async function imageExists(docker: Docker, ref: string): Promise<boolean> {

@@ -128,6 +128,49 @@ describeDocker('init → verify on real Docker', () => {
     expect(await leftovers(report.project)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   }, 600_000);
 
+  it('the running stack is hardened: all capabilities dropped, CPU/memory/process limits, no password in a backing service\'s environment, command or argv', async () => {
+    const dir = copyFixture('node-express-pg-redis');
+    expect((await cli(['init', dir, '--yes'])).status).toBe(0);
+    const run = await cli(['verify', dir, '--json', '--keep', ...verifyFlags, '--skip-service', 'grafana']);
+    const report = reportOf(run);
+    const docker = new Docker();
+    try {
+      expect(run.status, `${report.failure ?? ''}\n${run.stderr.slice(-3000)}`).toBe(0);
+      const env = Object.fromEntries(fs.readFileSync(path.join(dir, '.env'), 'utf8').split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+      const passwords = [env.POSTGRES_PASSWORD!, env.REDIS_PASSWORD!];
+      for (const p of passwords) expect(p.length).toBeGreaterThanOrEqual(20);
+      const containers = await docker.listContainers({ filters: { label: [`com.docker.compose.project=${report.project}`] } });
+      const byService = new Map(containers.map((c) => [c.Labels['com.docker.compose.service']!, c.Id]));
+      expect([...byService.keys()].sort()).toEqual(['node-express-pg-redis', 'postgres', 'prometheus', 'redis']);
+      for (const [service, id] of byService) {
+        const info = await docker.getContainer(id).inspect();
+        const host = info.HostConfig;
+        expect(host.CapDrop, service).toEqual(['ALL']);
+        expect(host.SecurityOpt, service).toContain('no-new-privileges:true');
+        expect(host.Memory, service).toBeGreaterThan(0);
+        expect(host.NanoCpus, service).toBeGreaterThan(0);
+        expect(host.PidsLimit, service).toBeGreaterThan(0);
+        if (service === 'postgres' || service === 'redis') {
+          // What `docker inspect` shows to anyone with access to the engine, and the server's own argv.
+          const shown = JSON.stringify([info.Config.Env, info.Config.Cmd, info.Config.Entrypoint, info.Config.Healthcheck, info.Args, info.Path]);
+          const argv = (await execa('docker', ['exec', id, 'cat', '/proc/1/cmdline'])).stdout.replace(/\0/g, ' ');
+          for (const p of passwords) {
+            expect(shown, `${service}: docker inspect`).not.toContain(p);
+            expect(argv, `${service}: argv of PID 1`).not.toContain(p);
+          }
+          expect(info.Config.Env.some((e) => e.includes('/run/secrets/')) || JSON.stringify(info.Config.Cmd).includes('/run/secrets/'), service).toBe(true);
+          expect(host.CapAdd, service).toEqual(service === 'postgres' ? ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'] : ['CHOWN', 'DAC_OVERRIDE', 'SETGID', 'SETUID']);
+          // The server really runs as its own user, not root, after the entrypoint dropped privileges.
+          expect((await execa('docker', ['exec', id, 'sh', '-c', 'stat -c %u /proc/1'])).stdout.trim(), service).toBe('999');
+        }
+      }
+    } finally {
+      if (report.stopCommand) await execa(report.stopCommand, { shell: true, reject: false, timeout: 120_000 });
+      for (const img of await docker.listImages({ filters: { reference: [`${report.project}-*`] } })) await docker.getImage(img.Id).remove({ force: true }).catch(() => undefined);
+    }
+    expect(await leftovers(report.project)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+  }, 600_000);
+
   it('a remote engine (DOCKER_HOST=tcp://…, like GitLab\'s dind service): ports are published there and probed at its host', async () => {
     const dir = copyFixture('python-stdlib-api');
     expect((await cli(['init', dir, '--yes', '--no-observability'])).status).toBe(0);

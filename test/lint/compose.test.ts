@@ -29,6 +29,14 @@ const CASES: Case[] = [
   { rule: 'SG2008', hit: 'services:\n  a:\n    image: x:1\n    network_mode: host\n', miss: 'services:\n  a:\n    image: x:1\n    network_mode: bridge\n', line: 4 },
   { rule: 'SG2009', hit: 'services:\n  a:\n    image: x:1\n    pid: host\n', miss: 'services:\n  a:\n    image: x:1\n', line: 4 },
   { rule: 'SG2010', hit: 'services:\n  a:\n    image: x:1\n    volumes: ["/var/run/docker.sock:/var/run/docker.sock"]\n', miss: 'services:\n  a:\n    image: x:1\n    volumes: ["/var/run/app:/run/app"]\n', line: 4 },
+  {
+    rule: 'SG2012',
+    hit: 'services:\n  a:\n    image: x:1\n    volumes:\n      - ./data:/data\n      - /etc:/host-etc:ro\n',
+    miss: 'services:\n  a:\n    image: x:1\n    volumes: ["./data:/data", "/srv/app/uploads:/uploads", "/etcetera:/x", "data:/etc"]\nvolumes:\n  data: {}\n',
+    line: 6,
+  },
+  { rule: 'SG2013', hit: 'services:\n  a:\n    image: x:1\n    cap_drop: [ALL]\n    cap_add: [CHOWN, SYS_ADMIN]\n', miss: 'services:\n  a:\n    image: x:1\n    cap_drop: [ALL]\n    cap_add: [CHOWN, NET_BIND_SERVICE]\n', line: 5 },
+  { rule: 'SG2014', hit: 'services:\n  a:\n    image: x:1\n    ipc: host\n', miss: 'services:\n  a:\n    image: x:1\n    ipc: shareable\n', line: 4 },
   { rule: 'SG2011', hit: 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: changeme\n', miss: 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it}\n', line: 5 },
 ];
 
@@ -41,6 +49,31 @@ describe('compose rules: a hit and a miss each', () => {
     expect(found[0]!.file).toBe('compose.yaml');
     const miss = await lintMemory({ 'compose.yaml': c.miss, ...c.missFiles });
     expect(rulesOf(miss)).not.toContain(c.rule);
+  });
+});
+
+describe('host escapes are errors', () => {
+  it.each([
+    ['privileged: true', 'SG2007'],
+    ['network_mode: host', 'SG2008'],
+    ['pid: host', 'SG2009'],
+    ['volumes: ["/var/run/docker.sock:/var/run/docker.sock:ro"]', 'SG2010'],
+    ['volumes: ["/run/containerd/containerd.sock:/c.sock"]', 'SG2010'],
+    ['volumes: ["/:/host"]', 'SG2012'],
+    ['volumes: ["/proc:/host/proc:ro"]', 'SG2012'],
+    ['volumes: [{type: bind, source: /var/lib/docker/, target: /d}]', 'SG2012'],
+    ['cap_add: [ALL]', 'SG2013'],
+    ['cap_add: [cap_sys_module]', 'SG2013'],
+    ['uts: host', 'SG2014'],
+    ['userns_mode: host', 'SG2014'],
+  ])('%s → %s', async (line, rule) => {
+    const found = await lintMemory({ 'compose.yaml': `services:\n  a:\n    image: x:1\n    ${line}\n` });
+    expect(found.filter((f) => f.rule === rule).map((f) => [f.severity, f.line])).toEqual([['error', 4]]);
+  });
+
+  it('a reasoned pragma silences one', async () => {
+    const found = await lintMemory({ 'compose.yaml': 'services:\n  a:\n    image: x:1\n    # stackgen-lint ignore=SG2012 node-exporter reads the host metrics\n    volumes: ["/proc:/host/proc:ro"]\n' });
+    expect(found).toEqual([]);
   });
 });
 

@@ -66,6 +66,14 @@ describe('inline ignores', () => {
     expect(rulesOf(await lintMemory({ 'compose.yaml': compose('    # stackgen-lint ignore=SG2007 the device plugin needs it\n') }))).toEqual([]);
     expect(rulesOf(await lintMemory({ 'compose.yaml': compose('    # stackgen-lint ignore=SG2008 wrong rule\n') }))).toEqual(['SG2007']);
   });
+  it('a host escape (privileged, host namespaces, engine socket, host paths, ALL/SYS_ADMIN) stays unless the pragma says why', async () => {
+    expect(rulesOf(await lintMemory({ 'compose.yaml': compose('    # stackgen-lint ignore=SG2007\n') }))).toEqual(['SG2007']);
+    expect(rulesOf(await lintMemory({ 'compose.yaml': 'services:\n  a:\n    image: x:1\n    privileged: true # stackgen-lint ignore=SG2007\n' }))).toEqual(['SG2007']);
+    expect(rulesOf(await lintMemory({ 'compose.yaml': `# stackgen-lint global ignore=SG2007,SG2009\n${compose('    pid: host\n')}` })).sort()).toEqual(['SG2007', 'SG2009']);
+    // Other rules need no reason.
+    const env = 'services:\n  a:\n    image: x:1\n    environment:\n      # stackgen-lint ignore=SG2005\n      K: ${UNSET_K}\n';
+    expect(await lintMemory({ 'compose.yaml': env })).toEqual([]);
+  });
   it('a trailing pragma applies to its own line; `global ignore` to the file', async () => {
     const trailing = 'services:\n  a:\n    image: x:1\n    privileged: true # stackgen-lint ignore=SG2007 needed\n';
     expect(await lintMemory({ 'compose.yaml': trailing })).toEqual([]);
@@ -75,11 +83,12 @@ describe('inline ignores', () => {
 });
 
 describe('lint config', () => {
-  const yaml = 'services:\n  a:\n    image: x:1\n    privileged: true\n    pid: host\n';
+  const yaml = 'services:\n  a:\n    image: x:1\n    environment:\n      K: ${UNSET_K}\n';
   it('ignored drops a rule, override changes its severity', async () => {
-    const config = parseLintConfig('ignored: [SG2009]\noverride:\n  error: [SG2007]\n', '.stackgen-lint.yaml');
-    const f = await lintMemory({ 'compose.yaml': yaml }, { config });
-    expect(f.map((x) => [x.rule, x.severity])).toEqual([['SG2007', 'error']]);
+    const both = 'services:\n  a:\n    image: x:1\n    privileged: true\n    pid: host\n';
+    const config = parseLintConfig('ignored: [SG2009]\noverride:\n  warning: [SG2007]\n', '.stackgen-lint.yaml');
+    const f = await lintMemory({ 'compose.yaml': both }, { config });
+    expect(f.map((x) => [x.rule, x.severity])).toEqual([['SG2007', 'warning']]);
   });
   it('failure-threshold: warning makes warnings fail the run', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-lint-cfg-'));
@@ -104,7 +113,7 @@ describe('text output', () => {
     const text = formatText(f, files);
     const lines = text.split('\n');
     expect(lines[0]).toBe('compose.yaml');
-    expect(lines[1]).toMatch(/^compose\.yaml:4:10 {2}warning {2}SG2009 {2}a shares the host's process namespace/);
+    expect(lines[1]).toMatch(/^compose\.yaml:4:10 {2}error {2}SG2009 {2}a shares the host's process namespace/);
     expect(text).toContain('  > 4 |     pid: host\n');
     expect(lines.find((l) => l.includes('^'))!.indexOf('^')).toBe(lines.find((l) => l.includes('> 4 |'))!.indexOf('host'));
     expect(text).toContain('fix: Remove `pid: host`.');

@@ -23,7 +23,7 @@ beforeAll(() => {
   // dist/ is built once by test/global-setup.ts: rebuilding it here raced other files' CLI children.
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-lint-cli-'));
   write('bad/compose.yaml', 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: postgres\n');
-  write('warn/compose.yaml', 'services:\n  a:\n    image: x:1\n    pid: host\n');
+  write('warn/compose.yaml', 'services:\n  a:\n    image: x:1\n    environment:\n      K: ${UNSET_K}\n');
   write('warn/node_modules/x/compose.yaml', 'services:\n  a:\n    image: x:1\n    privileged: true\n');
   write('clean/compose.yaml', 'services:\n  a:\n    image: x:1\n');
   write('clean/.github/workflows/ci.yml', 'on: [push]\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n');
@@ -43,7 +43,7 @@ describe('stackgen lint (real CLI)', () => {
   it('warnings only exit 0; node_modules is not walked', () => {
     const r = stackgen(root, 'lint', 'warn');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('warn/compose.yaml:4:10  warning  SG2009');
+    expect(r.stdout).toContain('warn/compose.yaml:5:10  warning  SG2005');
     expect(r.stdout).not.toContain('node_modules');
   });
 
@@ -53,7 +53,7 @@ describe('stackgen lint (real CLI)', () => {
     const out = JSON.parse(r.stdout) as { findings: { file: string; rule: string; line: number }[] };
     expect(out.findings.map((f) => [f.file, f.rule, f.line])).toEqual([
       ['bad/compose.yaml', 'SG2011', 5],
-      ['warn/compose.yaml', 'SG2009', 4],
+      ['warn/compose.yaml', 'SG2005', 5],
     ]);
     expect(JSON.parse(stackgen(root, 'lint', '--json', 'warn').stdout)).toHaveProperty('findings');
   });

@@ -43,7 +43,7 @@ describe('SARIF output', () => {
     expect(result.level).toBe('error');
     expect(result.locations[0]!.physicalLocation).toMatchObject({ artifactLocation: { uri: 'app/Dockerfile' }, region: { startLine: 2 } });
     expect(stackgen.results.find((r) => r.ruleId === 'SG3011')!.level).toBe('note');
-    expect(stackgen.results.find((r) => r.ruleId === 'SG2009')!.level).toBe('warning');
+    expect(stackgen.results.find((r) => r.ruleId === 'SG2009')!.level).toBe('error');
   });
 
   it('an empty result is still a valid log', () => {

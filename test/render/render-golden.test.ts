@@ -56,16 +56,41 @@ describe('rendered stacks are safe by construction', () => {
       const text = tree.files().find((e) => e.path === f)?.content;
       if (text === undefined) continue;
       for (const m of text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) expect(declared.has(m[1]!), `${f}: \${${m[1]}}`).toBe(true);
-      const doc = parseYaml(text) as { services?: Record<string, { environment?: Record<string, string> }> };
+      const doc = parseYaml(text) as { services?: Record<string, { environment?: Record<string, string>; secrets?: string[] }>; secrets?: Record<string, { environment?: string; file?: string }> };
       for (const [svc, s] of Object.entries(doc.services ?? {})) {
         for (const [k, v] of Object.entries(s.environment ?? {})) {
-          if (/PASSWORD|SECRET|_KEY$/.test(k)) expect(String(v), `${f} ${svc}.${k}`).toMatch(/^\$\{[A-Z_0-9]+\}$/);
+          // A secret file the service mounts, whose value compose reads from a variable in .env.
+          const file = /^\/run\/secrets\/(.+)$/.exec(String(v));
+          if (/(PASSWORD|SECRET|_KEY)_{1,2}FILE$/.test(k)) {
+            expect(file, `${f} ${svc}.${k}`).not.toBeNull();
+            expect(s.secrets, `${f} ${svc}.secrets`).toContain(file![1]);
+            expect(declared.has(doc.secrets?.[file![1]!]?.environment ?? ''), `${f} secrets.${file![1]}`).toBe(true);
+          } else if (/PASSWORD|SECRET|_KEY$/.test(k)) expect(String(v), `${f} ${svc}.${k}`).toMatch(/^\$\{[A-Z_0-9]+\}$/);
         }
       }
     }
     // The generated secrets appear in .env only.
     const secrets = [...env.matchAll(/^[A-Z_0-9]*(?:PASSWORD|SECRET|KEY)[A-Z_0-9]*=(.+)$/gm)].map((m) => m[1]!);
     for (const file of tree.files()) if (file.path !== '.env') for (const s of secrets) expect(file.content.includes(s), file.path).toBe(false);
+  });
+
+  it.each(SAMPLES)('$name: every service drops all capabilities (adding back only narrow ones), has no-new-privileges and CPU, memory and process limits', async (sample) => {
+    const { root, spec } = materialize(sample);
+    roots.push(root);
+    const tree = await render(spec, { rootDir: root });
+    const doc = parseYaml(tree.read('compose.yaml')!) as {
+      services: Record<string, { cap_drop?: string[]; cap_add?: string[]; security_opt?: string[]; deploy?: { resources?: { limits?: { cpus?: string; memory?: string; pids?: number } } } }>;
+    };
+    const narrow = new Set(['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID', 'NET_BIND_SERVICE']);
+    for (const [name, s] of Object.entries(doc.services)) {
+      expect(s.cap_drop, name).toEqual(['ALL']);
+      for (const c of s.cap_add ?? []) expect(narrow.has(c), `${name} cap_add ${c}`).toBe(true);
+      expect(s.security_opt, name).toContain('no-new-privileges:true');
+      const limits = s.deploy?.resources?.limits;
+      expect(Number(limits?.cpus), `${name} cpus`).toBeGreaterThan(0);
+      expect(limits?.memory, `${name} memory`).toMatch(/^\d+[KMG]$/);
+      expect(limits?.pids, `${name} pids`).toBeGreaterThan(0);
+    }
   });
 
   it.each(SAMPLES)('$name: compose dependencies exist and healthy-conditions have healthchecks; ports only on 127.0.0.1', async (sample) => {

@@ -15,7 +15,11 @@ fi
 if [ "$1" = redis-server ]; then
   # Protected mode off unless a given config file decides; later command-line options still win.
   shift
-  if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+  if [ "${1:-}" = - ]; then
+    # `redis-server - …` reads its configuration from stdin; redis takes "-" only first or last.
+    shift
+    set -- redis-server - --protected-mode no "$@"
+  elif [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
     conf="$1"
     shift
     if grep -qiE '^[[:space:]]*protected-mode[[:space:]]' "$conf" 2>/dev/null; then

@@ -1,7 +1,10 @@
 /**
  * Backing services (databases, caches, brokers): the official image, credentials only as `${VAR}`
- * references to `.env`, a healthcheck that uses a tool present in that image, the data folder for a
- * named volume, and the connection variables an app that depends on it receives.
+ * references to `.env` — handed to the container as a compose secret file wherever the image reads
+ * one (`*_FILE`), so no password sits in its environment, command or healthcheck — a healthcheck that
+ * uses a tool present in that image, the capabilities its entrypoint needs and nothing more, resource
+ * and process limits, the data folder for a named volume, and the connection variables an app that
+ * depends on it receives.
  */
 import { IMAGES } from '../../images/catalog.js';
 import { mapImage, type ImageMap } from '../../images/image-map.js';
@@ -15,6 +18,21 @@ export interface EnvVar {
   /** Value for non-secret variables (user and database names). */
   value: string;
   comment: string;
+}
+
+/** A compose secret (a file under /run/secrets/) whose value compose reads from a `.env` variable. */
+export interface SecretFile {
+  /** Compose secret name: the file is /run/secrets/<name>. */
+  name: string;
+  /** The `.env` variable holding the value. */
+  env: string;
+}
+
+export interface Limits {
+  cpus: string;
+  memory: string;
+  /** Processes and threads (a fork bomb or a thread leak stops here, not at the host's limit). */
+  pids: number;
 }
 
 export interface BackingModel {
@@ -34,7 +52,28 @@ export interface BackingModel {
   env: EnvVar[];
   /** Variables an application that depends on this service receives. */
   wiring: Array<[string, string]>;
+  /** Secret files the container reads its credentials from. */
+  secrets: SecretFile[];
+  /** Capabilities added back after `cap_drop: [ALL]`. */
+  capAdd: string[];
+  limits: Limits;
   note: string | null;
+}
+
+/**
+ * What an official entrypoint that starts as root needs before it drops to its service user
+ * (postgres, mysql, mariadb, mongo, rabbitmq: `find DATA ! -user svc -exec chown`, chmod, then
+ * gosu/setpriv): chown a data folder another uid owns, traverse/chmod the 0700 folder the service
+ * user made on the last run, switch user and group. Measured on the engine with the postgres
+ * stand-in: without DAC_OVERRIDE a restart on existing data fails (`find: Permission denied`),
+ * without FOWNER the first start (`chmod: Operation not permitted`), without SETUID/SETGID
+ * every start; CHOWN repairs a volume another uid owns, as the official entrypoint does.
+ */
+const ROOT_THEN_DROP = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'];
+
+/** /run/secrets/<name>: where compose puts a secret file in the container. */
+export function secretPath(name: string): string {
+  return `/run/secrets/${name}`;
 }
 
 export function envPrefix(name: string): string {
@@ -57,14 +96,19 @@ export function backingModel(spec: Spec, name: string, imageMap: ImageMap): Back
   const initTarget = '/docker-entrypoint-initdb.d';
   const inits = (target: string | null) =>
     target === null ? [] : b.initScripts.map((src, i) => ({ source: `./${src}`, target: `${target}/${String(i + 1).padStart(2, '0')}-${src.split('/').pop()}` }));
-  const base = { name, kind: b.kind, command: null, hostname: null, initScripts: [] as BackingModel['initScripts'], note: null };
+  const base = { name, kind: b.kind, command: null, hostname: null, initScripts: [] as BackingModel['initScripts'], note: null, secrets: [] as SecretFile[], capAdd: [] as string[] };
+  const pw = { name: `${name}-password`, env: `${P}_PASSWORD` };
+  const rootPw = { name: `${name}-root-password`, env: `${P}_ROOT_PASSWORD` };
   switch (b.kind) {
     case 'postgres':
       return {
         ...base,
         image: ref(IMAGES.postgres.ref),
         port: 5432,
-        environment: [['POSTGRES_USER', `\${${P}_USER}`], ['POSTGRES_PASSWORD', `\${${P}_PASSWORD}`], ['POSTGRES_DB', `\${${P}_DB}`]],
+        environment: [['POSTGRES_USER', `\${${P}_USER}`], ['POSTGRES_PASSWORD_FILE', secretPath(pw.name)], ['POSTGRES_DB', `\${${P}_DB}`]],
+        secrets: [pw],
+        capAdd: ROOT_THEN_DROP,
+        limits: { cpus: '1.0', memory: '1G', pids: 512 },
         // -h 127.0.0.1: the entrypoint's temporary init server listens on the socket only.
         healthcheck: ['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U "$$POSTGRES_USER" -d "$$POSTGRES_DB"'],
         dataDir: '/var/lib/postgresql/data',
@@ -83,13 +127,16 @@ export function backingModel(spec: Spec, name: string, imageMap: ImageMap): Back
         environment: [
           [`${M}_DATABASE`, `\${${P}_DATABASE}`],
           [`${M}_USER`, `\${${P}_USER}`],
-          [`${M}_PASSWORD`, `\${${P}_PASSWORD}`],
-          [`${M}_ROOT_PASSWORD`, `\${${P}_ROOT_PASSWORD}`],
+          [`${M}_PASSWORD_FILE`, secretPath(pw.name)],
+          [`${M}_ROOT_PASSWORD_FILE`, secretPath(rootPw.name)],
         ],
-        healthcheck:
-          b.kind === 'mysql'
-            ? ['CMD-SHELL', 'mysqladmin ping -h 127.0.0.1 -u "$$MYSQL_USER" -p"$$MYSQL_PASSWORD" --silent']
-            : ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'],
+        secrets: [pw, rootPw],
+        capAdd: ROOT_THEN_DROP,
+        limits: { cpus: '1.0', memory: '1G', pids: 512 },
+        // No credentials: `mysqladmin ping` exits 0 whenever the server answers, "Access denied"
+        // included, and the entrypoint's init server listens on its socket only, not 127.0.0.1.
+        // MariaDB's healthcheck.sh reads the credentials its entrypoint wrote to a file.
+        healthcheck: b.kind === 'mysql' ? ['CMD', 'mysqladmin', 'ping', '-h', '127.0.0.1', '--silent'] : ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'],
         dataDir: '/var/lib/mysql',
         volume: `${name}-data`,
         initScripts: inits(initTarget),
@@ -109,9 +156,12 @@ export function backingModel(spec: Spec, name: string, imageMap: ImageMap): Back
         port: 27017,
         environment: [
           ['MONGO_INITDB_ROOT_USERNAME', `\${${P}_USER}`],
-          ['MONGO_INITDB_ROOT_PASSWORD', `\${${P}_PASSWORD}`],
+          ['MONGO_INITDB_ROOT_PASSWORD_FILE', secretPath(pw.name)],
           ['MONGO_INITDB_DATABASE', `\${${P}_DB}`],
         ],
+        secrets: [pw],
+        capAdd: ROOT_THEN_DROP,
+        limits: { cpus: '1.0', memory: '1G', pids: 512 },
         healthcheck: ['CMD', 'mongosh', '--quiet', '--eval', "quit(db.adminCommand('ping').ok ? 0 : 1)"],
         dataDir: '/data/db',
         volume: `${name}-data`,
@@ -124,10 +174,14 @@ export function backingModel(spec: Spec, name: string, imageMap: ImageMap): Back
         ...base,
         image: ref(IMAGES.redis.ref),
         port: 6379,
-        environment: [['REDIS_PASSWORD', `\${${P}_PASSWORD}`]],
-        // Through sh so the password comes from the environment, not from compose's command line.
-        command: ['sh', '-c', `exec redis-server --requirepass "$$REDIS_PASSWORD"${b.persistence ? ' --appendonly yes' : ' --save ""'}`],
-        healthcheck: ['CMD-SHELL', 'redis-cli -a "$$REDIS_PASSWORD" --no-auth-warning ping | grep -q PONG'],
+        environment: [],
+        command: redisCommand(secretPath(pw.name), b.persistence),
+        // REDISCLI_AUTH: the password reaches redis-cli through its environment, not its argv.
+        healthcheck: ['CMD-SHELL', `REDISCLI_AUTH="$$(cat ${secretPath(pw.name)})" redis-cli ping | grep -q PONG`],
+        secrets: [pw],
+        // The entrypoint chowns /data and drops to redis; /data/appendonlydir is 0700 after a run.
+        capAdd: ['CHOWN', 'DAC_OVERRIDE', 'SETGID', 'SETUID'],
+        limits: { cpus: '1.0', memory: '512M', pids: 128 },
         dataDir: '/data',
         volume: `${name}-data`,
         env: [password(`${P}_PASSWORD`, `${name} password`)],
@@ -140,6 +194,8 @@ export function backingModel(spec: Spec, name: string, imageMap: ImageMap): Back
         port: 5672,
         environment: [['RABBITMQ_DEFAULT_USER', `\${${P}_USER}`], ['RABBITMQ_DEFAULT_PASS', `\${${P}_PASSWORD}`]],
         healthcheck: ['CMD', 'rabbitmq-diagnostics', '-q', 'ping'],
+        capAdd: ROOT_THEN_DROP,
+        limits: { cpus: '1.0', memory: '1G', pids: 512 },
         dataDir: '/var/lib/rabbitmq',
         volume: `${name}-data`,
         // RabbitMQ names its data folder after the host name: keep it stable across restarts.
@@ -167,6 +223,8 @@ export function backingModel(spec: Spec, name: string, imageMap: ImageMap): Back
           ['KAFKA_LOG_DIRS', '/var/lib/kafka/data'],
         ],
         healthcheck: ['CMD', '/opt/kafka/bin/kafka-broker-api-versions.sh', '--bootstrap-server', '127.0.0.1:9092'],
+        // The image runs as its own user (appuser): nothing to add back.
+        limits: { cpus: '1.0', memory: '1G', pids: 1024 },
         dataDir: '/var/lib/kafka/data',
         volume: `${name}-data`,
         env: [],
@@ -182,6 +240,7 @@ export function backingModel(spec: Spec, name: string, imageMap: ImageMap): Back
         command: ['--jetstream', '--store_dir', '/data', '--http_port', '8222', '--user', `\${${P}_USER}`, '--pass', `\${${P}_PASSWORD}`],
         // The official image is FROM scratch: no shell, no HTTP client, so no healthcheck to run.
         healthcheck: null,
+        limits: { cpus: '0.5', memory: '256M', pids: 128 },
         dataDir: '/data',
         volume: `${name}-data`,
         env: [plain(`${P}_USER`, dbName, `${name} user`), password(`${P}_PASSWORD`, `${name} password`)],
@@ -202,6 +261,8 @@ export function backingModel(spec: Spec, name: string, imageMap: ImageMap): Back
           ['ES_JAVA_OPTS', '-Xms512m -Xmx512m'],
         ],
         healthcheck: ['CMD-SHELL', 'curl -fsS -u "elastic:$$ELASTIC_PASSWORD" "http://127.0.0.1:9200/_cluster/health?wait_for_status=yellow&timeout=2s" >/dev/null'],
+        // The image runs as uid 1000; a JVM with many threads.
+        limits: { cpus: '1.0', memory: '1G', pids: 1024 },
         dataDir: '/usr/share/elasticsearch/data',
         volume: `${name}-data`,
         env: [password(`${P}_PASSWORD`, `${name} password of the elastic user`)],
@@ -214,6 +275,7 @@ export function backingModel(spec: Spec, name: string, imageMap: ImageMap): Back
         port: 7700,
         environment: [['MEILI_MASTER_KEY', `\${${P}_MASTER_KEY}`], ['MEILI_ENV', 'production'], ['MEILI_NO_ANALYTICS', 'true']],
         healthcheck: ['CMD', 'wget', '-qO-', 'http://127.0.0.1:7700/health'],
+        limits: { cpus: '1.0', memory: '512M', pids: 256 },
         dataDir: '/meili_data',
         volume: `${name}-data`,
         env: [password(`${P}_MASTER_KEY`, `${name} master key`)],
@@ -224,7 +286,9 @@ export function backingModel(spec: Spec, name: string, imageMap: ImageMap): Back
         ...base,
         image: ref(IMAGES.minio.ref),
         port: 9000,
-        environment: [['MINIO_ROOT_USER', `\${${P}_ROOT_USER}`], ['MINIO_ROOT_PASSWORD', `\${${P}_ROOT_PASSWORD}`]],
+        environment: [['MINIO_ROOT_USER', `\${${P}_ROOT_USER}`], ['MINIO_ROOT_PASSWORD_FILE', secretPath(rootPw.name)]],
+        secrets: [rootPw],
+        limits: { cpus: '1.0', memory: '512M', pids: 256 },
         command: ['server', '/data', '--console-address', ':9001'],
         healthcheck: ['CMD', 'mc', 'ready', 'local'],
         dataDir: '/data',
@@ -239,6 +303,7 @@ export function backingModel(spec: Spec, name: string, imageMap: ImageMap): Back
         port: 11211,
         environment: [],
         healthcheck: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/11211 && printf 'version\\r\\n' >&3 && head -c 7 <&3 | grep -q VERSION`],
+        limits: { cpus: '0.5', memory: '256M', pids: 128 },
         dataDir: null,
         volume: null,
         env: [],
@@ -246,6 +311,18 @@ export function backingModel(spec: Spec, name: string, imageMap: ImageMap): Back
         note: 'memcached has no authentication: reachable only on the internal backend network.',
       };
   }
+}
+
+/**
+ * redis-server reads its password from a configuration on stdin (`redis-server -`), written by the
+ * shell from the secret file: never in an argv, an environment or `docker inspect`. The shell then
+ * execs the image's own entrypoint with `redis-server` first, so it still chowns /data and drops
+ * root exactly as it does for a plain `redis-server` command. In the configuration the password is a
+ * double-quoted string, so `\\` and `"` in it are escaped.
+ */
+function redisCommand(secretFile: string, persistent: boolean): string[] {
+  const options = persistent ? '--appendonly yes' : '--save ""';
+  return ['sh', '-c', `exec docker-entrypoint.sh redis-server - ${options} <<EOF\nrequirepass "$$(sed 's/[\\\\"]/\\\\&/g' ${secretFile})"\nEOF\n`];
 }
 
 export function backingModels(spec: Spec, imageMap: ImageMap): BackingModel[] {

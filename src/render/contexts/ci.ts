@@ -34,6 +34,8 @@ export interface CiImageCtx {
   dockerfile: string;
   target: string | null;
   buildArgs: string[];
+  /** `id=…,src=…` of each file-backed build secret (a Node project's .npmrc); passed only when the checkout has the file. */
+  secrets: string[];
   /** `--file … --target … --build-arg …`, each word quoted for POSIX sh (GitLab's jobs run busybox sh). */
   buildFlags: string;
   /** Repository path under the registry, e.g. "shop" or "shop-api". */
@@ -88,7 +90,9 @@ export function ciContext(spec: Spec, rootDir: string, imageMap: ImageMap): CiCo
     const dockerfile = path.posix.normalize(path.posix.join(s.context, s.dockerfile));
     const key = JSON.stringify([s.context, dockerfile, s.target, buildArgs]);
     const flags = ['--file', dockerfile, ...(s.target ? ['--target', s.target] : []), ...buildArgs.flatMap((a) => ['--build-arg', a])];
-    if (!byBuild.has(key)) byBuild.set(key, { name: s.name, context: s.context, dockerfile, target: s.target, buildArgs, buildFlags: flags.map(shellQuote).join(' '), repository: '', gitlabImage: '' });
+    const files = new Map(compose.buildSecretFiles.map((f) => [f.name, f.file]));
+    const secrets = s.buildSecrets.map((b) => `id=${b.target},src=${files.get(b.source)!}`);
+    if (!byBuild.has(key)) byBuild.set(key, { name: s.name, context: s.context, dockerfile, target: s.target, buildArgs, secrets, buildFlags: flags.map(shellQuote).join(' '), repository: '', gitlabImage: '' });
   }
   const images = [...byBuild.values()];
   const base = spec.ci.image ?? spec.name;

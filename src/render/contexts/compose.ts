@@ -6,8 +6,9 @@
 import { IMAGES } from '../../images/catalog.js';
 import { mapImage, type ImageMap } from '../../images/image-map.js';
 import type { Spec } from '../../spec/types.generated.js';
-import { backingModels, type BackingModel } from './backing.js';
-import { serviceModels, type ServiceModel } from './service.js';
+import { backingModels, secretPath, type BackingModel, type Limits, type SecretFile } from './backing.js';
+import { nodeConfigSecrets } from './dockerfile.js';
+import { nodeWorkspaceRoot, serviceModels, type ServiceModel } from './service.js';
 
 export interface HealthcheckCtx {
   test: string[];
@@ -24,6 +25,8 @@ export interface AppServiceCtx {
   target: string | null;
   hasDevTarget: boolean;
   buildArgs: Array<[string, string]>;
+  /** Build secrets besides the CA bundle: compose secret `source` → the id the Dockerfile mounts (`target`). */
+  buildSecrets: Array<{ source: string; target: string }>;
   image: string;
   devImage: string;
   ports: string[];
@@ -37,6 +40,7 @@ export interface AppServiceCtx {
   replicas: number;
   cpus: string;
   memory: string;
+  pids: number;
   networks: string[];
   /** Source bind mount for compose.dev.yaml: host folder → container folder. */
   devMount: { source: string; target: string } | null;
@@ -51,10 +55,14 @@ export interface ComposeContext {
   backing: BackingModel[];
   /** Backing-service healthchecks: short intervals, so a stack turns healthy in seconds. */
   backingHealth: { interval: string; timeout: string; retries: number; startPeriod: string };
-  prometheus: { image: string; publish: number } | null;
-  grafana: { image: string; publish: number } | null;
+  prometheus: { image: string; publish: number; limits: Limits } | null;
+  grafana: { image: string; publish: number; limits: Limits; secret: SecretFile & { path: string } } | null;
   proxy: ProxyCtx | null;
   volumes: string[];
+  /** Top-level secrets read from `.env` variables: the backing services' and Grafana's credentials. */
+  secrets: SecretFile[];
+  /** Top-level secrets read from project files for builds (a Node project's .npmrc / .yarnrc.yml). */
+  buildSecretFiles: Array<{ name: string; file: string }>;
   testRunners: Array<{ name: string; service: AppServiceCtx }>;
   /** Path of the CA bundle (relative to the root) passed to builds as the `ca` secret, or null. */
   caBundle: string | null;
@@ -67,6 +75,7 @@ export interface ProxyCtx {
   email: string | null;
   /** Local self-signed mode publishes on 127.0.0.1 only; ACME needs the public interface. */
   bind: string;
+  limits: Limits;
   routes: Array<{ service: string; host: string; port: number }>;
 }
 
@@ -78,6 +87,8 @@ export interface ProxyCtx {
 function escapeCompose(v: string, secrets: readonly string[] = []): string {
   return v.replace(/\$(\{([A-Za-z_][A-Za-z0-9_]*)\})?/g, (all, _braced: string | undefined, name: string | undefined) => (name && secrets.includes(name) ? all : `$$${all.slice(1)}`));
 }
+
+const APP_PIDS = 1024;
 
 export function composeContext(spec: Spec, rootDir: string, imageMap: ImageMap): ComposeContext {
   const models = serviceModels(spec, rootDir);
@@ -93,10 +104,14 @@ export function composeContext(spec: Spec, rootDir: string, imageMap: ImageMap):
     return p;
   };
 
-  const services = models.map((m) => appService(spec, m, backingByName, modelByName));
+  const services = models.map((m) => appService(spec, m, backingByName, modelByName, rootDir));
   const volumes: string[] = backing.map((b) => b.volume).filter((v): v is string => v !== null);
-  const prometheus = spec.observability.prometheus ? { image: mapImage(IMAGES.prometheus.ref, imageMap), publish: freePort(9090) } : null;
-  const grafana = spec.observability.grafana ? { image: mapImage(IMAGES.grafana.ref, imageMap), publish: freePort(3000) } : null;
+  const prometheus = spec.observability.prometheus ? { image: mapImage(IMAGES.prometheus.ref, imageMap), publish: freePort(9090), limits: { cpus: '1.0', memory: '512M', pids: 256 } } : null;
+  const grafanaSecret = { name: 'grafana-admin-password', env: 'GRAFANA_ADMIN_PASSWORD' };
+  const grafana = spec.observability.grafana
+    ? { image: mapImage(IMAGES.grafana.ref, imageMap), publish: freePort(3000), limits: { cpus: '0.5', memory: '256M', pids: 256 }, secret: { ...grafanaSecret, path: secretPath(grafanaSecret.name) } }
+    : null;
+  const secrets = [...backing.flatMap((b) => b.secrets), ...(grafana ? [grafanaSecret] : [])];
   if (prometheus) volumes.push('prometheus-data');
   if (grafana) volumes.push('grafana-data');
 
@@ -110,6 +125,7 @@ export function composeContext(spec: Spec, rootDir: string, imageMap: ImageMap):
       acme,
       email: spec.proxy.email,
       bind: acme ? '' : '127.0.0.1:',
+      limits: { cpus: '0.5', memory: '256M', pids: 256 },
       routes: web.map((m, i) => ({ service: m.name, host: spec.proxy.domains[i] ?? `${m.name}.localhost`, port: m.port! })),
     };
     if (spec.proxy.kind === 'caddy') volumes.push('caddy-data');
@@ -127,12 +143,14 @@ export function composeContext(spec: Spec, rootDir: string, imageMap: ImageMap):
     grafana,
     proxy,
     volumes: volumes.sort(),
+    secrets,
+    buildSecretFiles: models.flatMap((m) => nodeBuildSecrets(m, rootDir).map((b) => ({ name: b.source, file: b.file }))),
     testRunners,
     caBundle: spec.build.caBundle,
   };
 }
 
-function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingModel>, apps: Map<string, ServiceModel>): AppServiceCtx {
+function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingModel>, apps: Map<string, ServiceModel>, rootDir: string): AppServiceCtx {
   const s = m.spec;
   const env = new Map<string, string>();
   for (const [k, v] of Object.entries(m.runtimeEnv)) env.set(k, v);
@@ -173,6 +191,7 @@ function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingMod
     dockerfile: m.dockerfile,
     target: m.target,
     hasDevTarget: m.hasDevTarget,
+    buildSecrets: nodeBuildSecrets(m, rootDir).map(({ source, target }) => ({ source, target })),
     buildArgs: Object.entries(s.buildArgs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, escapeCompose(v)]),
     image: m.image,
     devImage: `${spec.name}-${m.name}:dev`,
@@ -186,12 +205,22 @@ function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingMod
     replicas: s.replicas,
     cpus: s.resources.cpus,
     memory: s.resources.memory,
+    // Threads count too: a JVM or a worker pool stays far below this, a fork bomb does not.
+    pids: APP_PIDS,
     networks: ['backend', 'frontend'],
     devMount: devMount(m),
     devVolumes: m.devVolumes,
     devEnvironment,
     test: s.commands.test,
   };
+}
+
+/** A Node build's registry configuration, passed as a BuildKit secret named per service (two services may have different files). */
+function nodeBuildSecrets(m: ServiceModel, rootDir: string): Array<{ source: string; target: string; file: string }> {
+  const node = m.template === 'node' || (m.template === 'static' && m.spec.commands.build !== null);
+  if (!node) return [];
+  const pkgDir = nodeWorkspaceRoot(rootDir, m.dir) ?? m.dir;
+  return nodeConfigSecrets(rootDir, pkgDir).map((c) => ({ source: `${m.name}-${c.id}`, target: c.id, file: pkgDir === '.' ? `./${c.file}` : `./${pkgDir}/${c.file}` }));
 }
 
 /** Every dev stage works in /app (php: Apache's docroot; plain static sites: nginx's html folder). */

@@ -323,7 +323,10 @@ function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, 
   const ws = nodeWorkspaceRoot(rootDir, dir);
   const pkgDir = ws ?? dir;
   const pm = nodePackageManager(rootDir, pkgDir, s.packageManager);
-  const lockfiles = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', '.yarnrc.yml', 'pnpm-workspace.yaml', '.npmrc'].filter((f) => exists(rootDir, join(pkgDir, f)));
+  const lockfiles = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', 'pnpm-workspace.yaml'].filter((f) => exists(rootDir, join(pkgDir, f)));
+  const configMounts = nodeConfigSecrets(rootDir, pkgDir)
+    .map((c) => `--mount=type=secret,id=${c.id},required=false,target=/app/${c.file}`)
+    .join(' ');
   // Workspace builds copy every workspace package's manifest to its own folder, from the workspace root.
   const serviceRel = ws === null ? '.' : path.posix.relative(ws, dir);
   const memberManifests: string[] = [];
@@ -372,6 +375,7 @@ function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, 
   base.x = {
     pm,
     manifests: ['package.json', ...lockfiles],
+    configMounts,
     memberManifests,
     workspace: ws !== null,
     serviceDir: serviceRel,
@@ -403,6 +407,22 @@ function staticContext(base: DockerfileContext, m: ServiceModel, rootDir: string
   const staticDir = (s.staticDir ?? (build ? 'dist' : '.')).replace(/\/+$/, '') || '.';
   base.x = { ...(node?.x ?? {}), build: build ? toShell(build) : null, staticDir };
   return base;
+}
+
+/**
+ * Package-manager configuration that may hold a registry token (`//registry/:_authToken=…`,
+ * `npmAuthToken`). .dockerignore keeps it out of the build context; the install steps read it as a
+ * BuildKit secret at the place the package manager looks (never a layer), and compose and verify
+ * pass the project's file under these ids.
+ */
+export const NODE_CONFIG_FILES = [
+  { id: 'npmrc', file: '.npmrc' },
+  { id: 'yarnrc', file: '.yarnrc.yml' },
+] as const;
+
+/** The NODE_CONFIG_FILES present in a Node package's folder (relative to the scanned root). */
+export function nodeConfigSecrets(rootDir: string, pkgDir: string): Array<{ id: string; file: string }> {
+  return NODE_CONFIG_FILES.filter((c) => exists(rootDir, join(pkgDir, c.file))).map((c) => ({ ...c }));
 }
 
 type NodePm = 'npm' | 'pnpm' | 'yarn' | 'yarn-berry';
