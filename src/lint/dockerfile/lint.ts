@@ -4,7 +4,7 @@
  */
 import type { Finding, LintFile, Severity } from '../types.js';
 import { DEFAULT_HADOLINT_CONFIG, type HadolintConfig } from './config.js';
-import { buildModel } from './model.js';
+import { buildModel, onbuildModel } from './model.js';
 import { readPragmas } from './pragmas.js';
 import { DOCKERFILE_RULES, type DockerfileRule } from './rules/index.js';
 
@@ -59,7 +59,8 @@ export function lintDockerfile(file: LintFile, options: DockerfileLintOptions = 
     const severity = effectiveSeverity(rule, config);
     if (severity === 'ignore') continue;
     const seen = new Set<string>();
-    for (const hit of rule.check(ctx)) {
+    const hits = rule.onbuild ? [...rule.check(ctx), ...rule.check({ ...ctx, model: onbuildModel(model) })] : rule.check(ctx);
+    for (const hit of hits) {
       const message = hit.message ?? rule.message;
       if (isIgnored(rule.id, hit.line) || seen.has(`${hit.line}\0${message}`)) continue;
       seen.add(`${hit.line}\0${message}`);

@@ -1,6 +1,6 @@
 /** COPY and ADD rules: sources, destinations and `--from` references. */
 import path from 'node:path/posix';
-import { dropQuotes, type Instr, type Stage } from '../model.js';
+import { dropQuotes, foldStages, type Instr, type Stage } from '../model.js';
 import { argsNoFlags, getFlags } from '../shell.js';
 import { instructionRule, type DockerfileRule, type RuleHit } from './define.js';
 
@@ -84,27 +84,28 @@ export const DL3023: DockerfileRule = {
 
 const isAbsoluteDest = (d: string): boolean => d.startsWith('/') || /^[A-Za-z]:[\\/]/.test(d) || d.startsWith('$');
 
-function hasWorkdir(stage: Stage | null, beforeLine: number): boolean {
-  for (let s = stage; s; s = s.parent) {
-    if (s.instructions.some((i) => i.keyword === 'WORKDIR' && (s !== stage || i.line < beforeLine))) return true;
-  }
-  return false;
-}
-
+/**
+ * COPY (not ADD) to a relative path while no WORKDIR is in force. A WORKDIR carries over to stages
+ * built FROM this one (by alias, or by image name for a stage without one, as hadolint keys them).
+ */
 export const DL3045: DockerfileRule = {
   id: 'DL3045',
   severity: 'warning',
   message: '`COPY` to a relative destination without `WORKDIR` set.',
   fix: 'Set `WORKDIR` before the COPY, or copy to an absolute path.',
-  check: ({ model }) =>
-    model.stages.flatMap((stage) =>
-      stage.instructions
-        .filter((i) => {
-          const p = i.keyword === 'COPY' ? copyPaths(i) : null;
-          return p !== null && !isAbsoluteDest(p.dest) && !hasWorkdir(stage, i.line);
-        })
-        .map((i) => ({ line: i.line })),
-    ),
+  check: ({ model }) => {
+    const hits: RuleHit[] = [];
+    foldStages(
+      model,
+      false,
+      (set, i) => set || i.keyword === 'WORKDIR',
+      (set, i) => {
+        const p = i.keyword === 'COPY' ? copyPaths(i) : null;
+        if (p !== null && !set && !isAbsoluteDest(p.dest)) hits.push({ line: i.line });
+      },
+    );
+    return hits;
+  },
 };
 
 /** Paths an archive copied by COPY may land at, so a later `tar -x` on it can be matched. */
