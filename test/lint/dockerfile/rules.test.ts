@@ -3,14 +3,21 @@
  * fire (an empty list is a miss case). Lines are 1-based instruction start lines, as hadolint reports.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lintDockerfile, type DockerfileLintOptions } from '../../../src/lint/dockerfile/lint.js';
 import { dockerfileRuleIds } from '../../../src/lint/dockerfile/lint.js';
 import { DEFAULT_HADOLINT_CONFIG, type HadolintConfig } from '../../../src/lint/dockerfile/config.js';
+import { BuildContext } from '../../../src/lint/dockerfile/build-context.js';
 
 const df = (...lines: string[]): string => lines.join('\n') + '\n';
 const cfg = (c: Partial<HadolintConfig>): DockerfileLintOptions => ({ config: { ...DEFAULT_HADOLINT_CONFIG, ...c } });
 const BASE = 'FROM debian:12.5';
+// A real folder as build context for SG1006: it holds present.txt and nothing else.
+const contextDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-rules-ctx-'));
+fs.writeFileSync(path.join(contextDir, 'present.txt'), 'x');
+const inContext: DockerfileLintOptions = { contexts: [new BuildContext({ dir: contextDir, root: contextDir, pending: new Map() })] };
 
 type Case = [rule: string, dockerfile: string, lines: number[], options?: DockerfileLintOptions];
 
@@ -171,6 +178,12 @@ const cases: Case[] = [
   ['SG1004', df(BASE, 'ARG NPM_TOKEN', 'ENV DB_PASSWORD_FILE=/run/secrets/db', 'ENV TOKEN=${NPM_TOKEN}', 'ENV SECRET_KEY=""'), []],
   ['SG1005', df('# syntax=docker/dockerfile:1', BASE), [1], { airGapped: true }],
   ['SG1005', df('# syntax=docker/dockerfile:1', BASE), []],
+  ['DL3061', df('RUN echo', BASE, 'LABEL a=b'), [1]],
+  ['DL3061', df('# comment', 'ARG TAG=12', 'FROM debian:$TAG'), []],
+  ['SG1006', df(BASE, 'COPY present.txt missing.txt /x/', 'ADD missing.tar.gz /opt/'), [2, 3], inContext],
+  ['SG1006', df(BASE, 'COPY present.txt /x', 'COPY missing*.txt /y/'), [], inContext],
+  ['SG1007', df('FROM node:20 AS build', BASE, 'COPY --from=biuld /a /a'), [3]],
+  ['SG1007', df('FROM node:20 AS build', BASE, 'COPY --from=build /a /a', 'COPY --from=nginx:1.27 /b /b'), []],
 ];
 
 const linesOf = (rule: string, text: string, options?: DockerfileLintOptions): number[] =>

@@ -5,6 +5,7 @@
  */
 import type { Severity } from '../../types.js';
 import type { HadolintConfig } from '../config.js';
+import type { BuildContext } from '../build-context.js';
 import type { DockerfileModel, Instr } from '../model.js';
 import type { ParsedScript, ShellCommand } from '../shell.js';
 
@@ -13,6 +14,8 @@ export interface RuleContext {
   config: HadolintConfig;
   /** The build cannot pull images (no registry): frontends named by `# syntax=` are unreachable. */
   airGapped: boolean;
+  /** The build contexts the file is built with (none: context checks are skipped). */
+  contexts: readonly BuildContext[];
 }
 
 export interface RuleHit {
