@@ -32,6 +32,11 @@ export function composeSchema(): Record<string, unknown> {
   return schema;
 }
 
+/** The validator compiled now, from the bundled schema (what the build precompiles). */
+export function compileComposeValidator(): ValidateFunction {
+  return new Ajv(AJV_OPTIONS).compile(composeSchema());
+}
+
 let validator: ValidateFunction | undefined;
 
 export function composeValidator(): ValidateFunction {
@@ -40,7 +45,7 @@ export function composeValidator(): ValidateFunction {
     validator = createRequire(import.meta.url)(`./${PRECOMPILED_NAME}`) as ValidateFunction;
     if (typeof validator !== 'function') throw new Error('not a validator');
   } catch {
-    validator = new Ajv(AJV_OPTIONS).compile(composeSchema());
+    validator = compileComposeValidator();
   }
   return validator;
 }
