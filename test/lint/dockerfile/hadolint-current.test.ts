@@ -5,6 +5,7 @@
  * Each case is a Dockerfile and the lines where the rule must fire ([] = must not fire).
  */
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_HADOLINT_CONFIG } from '../../../src/lint/dockerfile/config.js';
 import { lintDockerfile } from '../../../src/lint/dockerfile/lint.js';
 
 const df = (...lines: string[]): string => lines.join('\n') + '\n';
@@ -166,5 +167,16 @@ const cases: Case[] = [
 describe('agreement with current hadolint', () => {
   it.each(cases)('%s: %s', (rule, _why, text, lines) => {
     expect(linesOf(rule, text)).toEqual(lines);
+  });
+
+  const trusted = { config: { ...DEFAULT_HADOLINT_CONFIG, trustedRegistries: ['registry.example.com'] } };
+  const dl3026 = (text: string): number[] => lintDockerfile({ path: 'Dockerfile', content: text }, trusted).filter((f) => f.rule === 'DL3026').map((f) => f.line);
+  it.each([
+    ['COPY --from an untrusted image', df('FROM registry.example.com/node:20 AS build', 'COPY --from=quay.io/x/tool:1 /t /t'), [2]],
+    ['COPY --from a trusted image or an earlier stage', df('FROM registry.example.com/node:20 AS build', 'COPY --from=registry.example.com/tool:1 /t /t', 'COPY --from=build /a /a'), []],
+    ['RUN --mount from an untrusted image', df('FROM registry.example.com/node:20', 'RUN --mount=type=bind,from=quay.io/x/src:1,target=/src make'), [2]],
+    ['RUN --mount without from (scratch)', df('FROM registry.example.com/node:20', 'RUN --mount=type=cache,target=/root/.npm npm ci'), []],
+  ])('DL3026: %s', (_why, text, lines) => {
+    expect(dl3026(text)).toEqual(lines);
   });
 });

@@ -51,9 +51,15 @@ const cases: Case[] = [
   // Only the final stage and stages used as a base count: a build stage's lists never ship.
   ['DL3009', df('FROM debian:12 AS build', 'RUN apt-get update', 'FROM alpine:3.19', 'COPY --from=build /x /x'), []],
   ['DL3009', df('FROM debian:12 AS base', 'RUN apt-get update', 'FROM base', 'RUN id'), [2]],
-  ['DL3010', df(BASE, 'COPY app.tar.gz /opt/', 'RUN tar -xzf /opt/app.tar.gz -C /opt'), [3]],
-  ['DL3010', df(BASE, 'COPY app.tar /opt/app.tar', 'RUN tar xf /opt/app.tar'), [3]],
+  // Reported on the COPY (hadolint 2.13+), archives matched by file name; tar needs a dash flag with x.
+  ['DL3010', df(BASE, 'COPY app.tar.gz /opt/', 'RUN tar -xzf /opt/app.tar.gz -C /opt'), [2]],
+  ['DL3010', df(BASE, 'COPY packaged-app.tar /usr/src/app', 'RUN foo bar && echo something && tar -xf packaged-app.tar'), [2]],
+  ['DL3010', df(BASE, 'COPY foo/bar/packaged-app.tar /foo.tar', 'RUN tar -xf /foo.tar'), [2]],
+  ['DL3010', df(BASE, 'COPY app.zip /opt/', 'RUN unzip /opt/app.zip'), []],
+  ['DL3010', df(BASE, 'COPY app.tar.gz /opt/', 'RUN gunzip /opt/app.tar.gz'), [2]],
   ['DL3010', df(BASE, 'COPY app.tar.gz /opt/', 'RUN ls /opt'), []],
+  ['DL3010', df(BASE, 'COPY app.tar /opt/app.tar', 'FROM debian:12', 'RUN tar -xf /opt/app.tar'), []],
+  ['DL3010', df(BASE, 'COPY --from=builder /usr/local/share/some.tar /opt/some.tar', 'RUN tar -xf /opt/some.tar'), []],
   ['DL3011', df(BASE, 'EXPOSE 80 70000', 'EXPOSE 8000-65536/tcp'), [2, 3]],
   ['DL3011', df(BASE, 'EXPOSE 80/tcp 443 65535 $PORT'), []],
   ['DL3012', df(BASE, 'HEALTHCHECK CMD true', 'HEALTHCHECK CMD false'), [3]],
