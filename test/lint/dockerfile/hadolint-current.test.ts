@@ -155,6 +155,15 @@ const cases: Case[] = [
   ['DL3025', 'HEALTHCHECK in exec form', df(D, 'HEALTHCHECK --interval=5s CMD ["curl", "-f", "http://localhost/"]'), []],
   ['DL3025', 'HEALTHCHECK NONE', df(D, 'HEALTHCHECK NONE'), []],
 
+  // DL3044: a name defined by one pair and read by another pair of the same ENV, in either order.
+  ['DL3044', 'read after its definition', df(D, 'ENV BLA="blubb" BLUBB="$BLA/blubb"'), [2]],
+  ['DL3044', 'read before its definition', df(D, 'ENV BLUBB="${BLA}/blubb" BLA="blubb"'), [2]],
+  ['DL3044', 'a longer name is another variable', df(D, 'ENV BLA="blubb" BLUBB="$BLAFOO/blubb"'), []],
+  ['DL3044', 'defined by an earlier ARG', df(D, 'ARG BLA', 'ENV BLA=${BLA} X=$BLA'), []],
+  ['DL3044', 'PATH twice in one ENV, defined before', df(D, 'ENV PATH=/bla:${PATH}', 'ENV PATH=/a:${PATH} PATH=/b:${PATH}'), []],
+  ['DL3046', '--uid is not read', df(D, 'RUN useradd --uid 123456 app'), []],
+  ['DL3046', '-u with a long UID', df(D, 'RUN useradd -u 123456 app'), [2]],
+
   // DL4006: a SHELL with -o pipefail for bash, zsh or ash, in any path.
   ['DL4006', '/usr/bin/bash', df(D, 'SHELL ["/usr/bin/bash", "-o", "pipefail", "-c"]', 'RUN a | b'), []],
   ['DL4006', 'zsh', df(D, 'SHELL ["zsh", "-o", "pipefail", "-c"]', 'RUN a | b'), []],

@@ -126,6 +126,10 @@ export const DL3025 = instructionRule(
 
 const VAR_REF = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
 
+/**
+ * A name one pair of an ENV defines and another pair of the same ENV reads (before or after it),
+ * unless an earlier ENV or ARG already defined it: Docker expands with the value from before the ENV.
+ */
 export const DL3044: DockerfileRule = {
   id: 'DL3044',
   severity: 'error',
@@ -137,12 +141,9 @@ export const DL3044: DockerfileRule = {
     for (const i of model.instructions) {
       if (i.keyword === 'ARG') i.properties.forEach((p) => defined.add(p.name));
       if (i.keyword !== 'ENV') continue;
-      const earlier = new Set<string>();
-      let fires = false;
-      for (const p of i.properties) {
-        for (const m of (p.value ?? '').matchAll(VAR_REF)) if (earlier.has(m[1]!) && !defined.has(m[1]!)) fires = true;
-        earlier.add(p.name);
-      }
+      const fires = i.properties.some((p, k) =>
+        i.properties.some((other, j) => j !== k && !defined.has(p.name) && [...(other.value ?? '').matchAll(VAR_REF)].some((m) => m[1] === p.name)),
+      );
       if (fires) hits.push({ line: i.line });
       i.properties.forEach((p) => defined.add(p.name));
     }

@@ -47,7 +47,8 @@ export const DL3046 = commandRule(
     message: '`useradd` without flag `-l` and high UID will result in excessively large Image.',
     fix: 'Add `-l` (`--no-log-init`) to `useradd` when the UID is large.',
   },
-  (c) => c.name === 'useradd' && !hasAnyFlag(c, ['l', 'no-log-init']) && hasAnyFlag(c, ['u', 'uid']) && flagValues(c, ['u', 'uid']).some((v) => v.length > 5),
+  // hadolint reads the UID from `-u <uid>` only (`--uid` is not looked at).
+  (c) => c.name === 'useradd' && !hasAnyFlag(c, ['l', 'no-log-init']) && hasAnyFlag(c, ['u', 'uid']) && flagValues(c, ['u']).some((v) => v.length > 5),
 );
 
 export const DL3047 = commandRule(
