@@ -147,4 +147,19 @@ export const DL3010: DockerfileRule = {
     }),
 };
 
-export const copyRules: DockerfileRule[] = [DL3010, DL3020, DL3021, DL3022, DL3023, DL3045];
+/** `COPY --from=<stage> / /`: the whole root filesystem of another stage or image. */
+export const DL3067 = instructionRule(
+  {
+    id: 'DL3067',
+    severity: 'warning',
+    message: 'Do not copy an entire filesystem from another stage',
+    fix: 'Copy only the files the stage produced (e.g. `COPY --from=build /app/dist /app/`).',
+  },
+  ['COPY'],
+  (i) => {
+    const p = fromFlag(i) !== null ? copyPaths(i) : null;
+    return p !== null && p.sources.some((s) => s === '/') && p.dest === '/';
+  },
+);
+
+export const copyRules: DockerfileRule[] = [DL3010, DL3020, DL3021, DL3022, DL3023, DL3045, DL3067];

@@ -118,4 +118,21 @@ export const DL4000: DockerfileRule = {
   check: ({ model }) => model.instructions.filter((i) => i.keyword === 'MAINTAINER').map((i) => ({ line: i.line })),
 };
 
-export const fromRules: DockerfileRule[] = [DL3006, DL3007, DL3024, DL3026, DL3029, DL3043, DL4000];
+/** `scratch` and `context` mean something else to BuildKit (the empty image, a named build context). */
+export const DL3063: DockerfileRule = {
+  id: 'DL3063',
+  severity: 'warning',
+  message: 'stage name should not be a reserved word',
+  fix: 'Rename the stage: `scratch` and `context` are reserved by BuildKit.',
+  check: (ctx) => eachFrom(ctx, (f) => f.alias === 'scratch' || f.alias === 'context'),
+};
+
+export const DL3065: DockerfileRule = {
+  id: 'DL3065',
+  severity: 'warning',
+  message: 'Setting `FROM --platform` to predefined `$TARGETPLATFORM` in is redundant as this is the default behavior',
+  fix: 'Drop `--platform=$TARGETPLATFORM`: the build already targets that platform.',
+  check: (ctx) => eachFrom(ctx, (f) => f.platform === '$TARGETPLATFORM' || f.platform === '${TARGETPLATFORM}'),
+};
+
+export const fromRules: DockerfileRule[] = [DL3006, DL3007, DL3024, DL3026, DL3029, DL3043, DL3063, DL3065, DL4000];
