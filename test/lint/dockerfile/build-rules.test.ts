@@ -41,7 +41,10 @@ describe('SG1007: COPY --from that names no stage and no image', () => {
     ['a stage index', df('FROM node:20', 'FROM nginx:1.27', 'COPY --from=0 /a /b'), []],
     ['image references', df('FROM nginx:1.27', 'COPY --from=busybox:1.36 /bin/sh /sh', 'COPY --from=ghcr.io/org/tool /t /t', 'COPY --from=alpine@sha256:abc /x /x'), []],
     ['a variable', df('ARG FROM_STAGE=build', 'FROM nginx:1.27', 'COPY --from=$FROM_STAGE /a /b'), []],
-    ['a later stage (DL3022 warns; not a missing name)', df('FROM nginx:1.27 AS a', 'COPY --from=b /x /x', 'FROM node:20 AS b'), []],
+    // Measured: BuildKit fails the build when a stage copies from a later one.
+    ['a later stage', df('FROM nginx:1.27 AS a', 'COPY --from=b /x /x', 'FROM node:20 AS b'), [2]],
+    ['a later stage index', df('FROM nginx:1.27 AS a', 'COPY --from=1 /x /x', 'FROM node:20 AS b'), [2]],
+    ['its own stage (DL3023\'s finding)', df('FROM nginx:1.27 AS a', 'COPY --from=a /x /x'), []],
   ])('%s', (_name, text, lines) => {
     expect(hitsOf('SG1007', text)).toEqual(lines);
   });

@@ -51,21 +51,37 @@ export const SG1006: DockerfileRule = {
 /** A reference Docker would pull: it names a registry or namespace (`/`), a tag (`:`) or a digest (`@`). */
 const isImageReference = (ref: string): boolean => /[/:@]/.test(ref);
 
+/**
+ * Measured with BuildKit (Engine 20.10): copying from an earlier stage works; from a later stage the
+ * build fails (the stage is empty when copied from); a bare name that is no stage is pulled as an image.
+ */
 export const SG1007: DockerfileRule = {
   id: 'SG1007',
   severity: 'error',
-  message: '`COPY --from` names no stage of this Dockerfile and no image reference',
-  fix: 'Name a stage (`FROM … AS <name>`) spelled as in its FROM line, or give a full image reference with a tag (`--from=nginx:1.27`).',
+  message: '`COPY --from` names no earlier stage of this Dockerfile and no image reference',
+  fix: 'Name a stage defined above the COPY (`FROM … AS <name>`), spelled as in its FROM line, or give a full image reference with a tag (`--from=nginx:1.27`).',
   check: ({ model }) => {
-    const names = new Set(model.stages.map((s) => s.from.alias).filter((a): a is string => a !== null));
-    return model.instructions.flatMap((i) => {
-      const raw = i.keyword === 'COPY' ? i.flags.find((f) => f.name === 'from')?.value : undefined;
-      if (raw === undefined || raw === null) return [];
-      const ref = dropQuotes(raw);
-      if (ref === '' || ref.includes('$') || isImageReference(ref) || names.has(ref.toLowerCase())) return [];
-      if (/^\d+$/.test(ref)) return Number(ref) < model.stages.length ? [] : [{ line: i.line, message: `\`COPY --from=${ref}\` names stage ${ref}, but the Dockerfile has ${model.stages.length}` }];
-      return [{ line: i.line, message: `\`COPY --from=${ref}\` names no stage of this Dockerfile; Docker would pull an image called \`${ref}\`` }];
-    });
+    const hits: RuleHit[] = [];
+    for (const stage of model.stages) {
+      const earlier = new Map(model.stages.slice(0, stage.index).flatMap((s) => (s.from.alias ? [[s.from.alias, s] as const] : [])));
+      for (const i of stage.instructions) {
+        const raw = i.keyword === 'COPY' ? i.flags.find((f) => f.name === 'from')?.value : undefined;
+        if (raw === undefined || raw === null) continue;
+        const ref = dropQuotes(raw);
+        const name = ref.toLowerCase();
+        // Its own stage is DL3023's finding.
+        if (ref === '' || ref.includes('$') || isImageReference(ref) || earlier.has(name) || name === stage.from.alias) continue;
+        const later = model.stages.find((s) => s.index > stage.index && s.from.alias === name);
+        if (/^\d+$/.test(ref)) {
+          if (Number(ref) >= stage.index) hits.push({ line: i.line, message: `\`COPY --from=${ref}\` names stage ${ref}, which is not above this COPY (it is in stage ${stage.index})` });
+        } else if (later) {
+          hits.push({ line: i.line, message: `\`COPY --from=${ref}\` names a stage defined later (line ${later.line}); BuildKit copies from it before it is built and the build fails` });
+        } else {
+          hits.push({ line: i.line, message: `\`COPY --from=${ref}\` names no stage of this Dockerfile; Docker would pull an image called \`${ref}\`` });
+        }
+      }
+    }
+    return hits;
   },
 };
 
