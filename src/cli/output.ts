@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { formatLocation, isStackgenError, StackgenError } from '../errors.js';
-import { CI_FILES } from '../render/artifacts/ci.js';
+import { CI_FILES } from '../render/artifacts/ci-files.js';
 import type { Change, FlushedTree } from '../tree/virtual-tree.js';
 
 export interface GlobalOptions {

@@ -4,7 +4,6 @@
  * (peeled, so annotated tags resolve to their commit), once per repository and release. Networked,
  * so off by default; the base URL can point at a GitHub Enterprise host or a mirror.
  */
-import { execa } from 'execa';
 import type { Finding, LintFile } from './types.js';
 
 export interface PinCheckOptions {
@@ -27,16 +26,21 @@ export function createPinChecker(options: PinCheckOptions = {}): (file: LintFile
       const url = `${base}/${repo}`;
       asked.set(
         key,
-        execa('git', ['ls-remote', url, `refs/tags/${release}`, `refs/tags/${release}^{}`], {
-          env: { GIT_TERMINAL_PROMPT: '0' },
-          timeout: options.timeoutMs ?? 20_000,
-          reject: false,
-        }).then((r): Answer => {
-          if (r.exitCode !== 0) return { error: `git ls-remote ${url} failed: ${String(r.stderr).split('\n').find(Boolean) ?? `exit ${r.exitCode}`}` };
-          const refs = new Map(String(r.stdout).split('\n').filter(Boolean).map((l) => l.split('\t').reverse() as [string, string]));
-          const commit = refs.get(`refs/tags/${release}^{}`) ?? refs.get(`refs/tags/${release}`);
-          return commit ? { commit } : { missing: true };
-        }),
+        // execa loads only when pins are checked (networked, opt-in): it is slow to import.
+        import('execa')
+          .then(({ execa }) =>
+            execa('git', ['ls-remote', url, `refs/tags/${release}`, `refs/tags/${release}^{}`], {
+              env: { GIT_TERMINAL_PROMPT: '0' },
+              timeout: options.timeoutMs ?? 20_000,
+              reject: false,
+            }),
+          )
+          .then((r): Answer => {
+            if (r.exitCode !== 0) return { error: `git ls-remote ${url} failed: ${String(r.stderr).split('\n').find(Boolean) ?? `exit ${r.exitCode}`}` };
+            const refs = new Map(String(r.stdout).split('\n').filter(Boolean).map((l) => l.split('\t').reverse() as [string, string]));
+            const commit = refs.get(`refs/tags/${release}^{}`) ?? refs.get(`refs/tags/${release}`);
+            return commit ? { commit } : { missing: true };
+          }),
       );
     }
     return asked.get(key)!;

@@ -3,37 +3,13 @@
  * then the semantics the schema cannot see: references between services, ports, interpolation,
  * declared resources, host escapes and default passwords.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { composeValidator } from './compose-schema.js';
 import type { Finding, LintContext, LintFile, Linter, Severity } from './types.js';
 import { isRecord, parseYaml, positionOf, type ParsedYaml } from './yaml-position.js';
 
-const SCHEMA_URL = new URL('../../schemas/third-party/compose-spec.json', import.meta.url);
-let validator: ValidateFunction | undefined;
-
-function composeValidator(): ValidateFunction {
-  if (!validator) {
-    const schema = JSON.parse(fs.readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>;
-    // The file declares draft 2019-09 but uses only draft-07 keywords (and draft-04 `id`s, which ajv ignores when not strict).
-    delete schema.$schema;
-    stripDraft04Ids(schema, false);
-    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
-    validator = ajv.compile(schema);
-  }
-  return validator;
-}
-
 type Path = (string | number)[];
-
-/** Removes draft-04 `id` keywords (ajv 8 rejects them); a property *named* id inside `properties` stays. */
-function stripDraft04Ids(node: unknown, isPropertyMap: boolean): void {
-  if (Array.isArray(node)) node.forEach((n) => stripDraft04Ids(n, false));
-  if (typeof node !== 'object' || node === null || Array.isArray(node)) return;
-  const rec = node as Record<string, unknown>;
-  if (!isPropertyMap && typeof rec.id === 'string') delete rec.id;
-  for (const [k, v] of Object.entries(rec)) stripDraft04Ids(v, !isPropertyMap && (k === 'properties' || k === 'patternProperties' || k === 'definitions'));
-}
 
 function pointerToPath(pointer: string): Path {
   if (!pointer) return [];

@@ -28,6 +28,14 @@ export interface LintOptions {
   pathEnv?: string;
   /** Check every SHA-pinned GitHub action against its release tag with `git ls-remote` (networked). Default off. */
   checkPins?: PinCheckOptions | false;
+  /**
+   * Folder relative paths resolve against on disk, for checks that look past the linted files (COPY
+   * sources, SG1006). `lintPaths` uses the working directory, `lintTree` the tree's root; `lintFiles`
+   * skips those checks unless it is given.
+   */
+  root?: string;
+  /** Build context for a Dockerfile that no linted compose file builds (`--context DIR`). Default the Dockerfile's folder. */
+  context?: string;
 }
 
 export interface LintResult {
@@ -82,14 +90,28 @@ function sortFindings(findings: Finding[]): Finding[] {
 /** Lints every file whose kind a linter takes; other files are context only. */
 export async function lintFiles(files: readonly LintFile[], options: LintOptions = {}): Promise<Finding[]> {
   const byKind = linters(options);
-  const ctx: LintContext = { files, external: options.external ?? true };
+  const ctx: LintContext = {
+    files,
+    external: options.external ?? true,
+    ...(options.root !== undefined ? { root: options.root } : {}),
+    ...(options.context !== undefined ? { contextDir: options.context } : {}),
+  };
   const out: Finding[] = [];
   for (const file of files) {
     const kind = detectKind(file);
     const linter = kind ? byKind.get(kind) : undefined;
     if (!linter) continue;
     const found = await linter.lint(file, ctx);
-    out.push(...(kind === 'dockerfile' ? found : applyPragmas(found, file)));
+    if (kind !== 'dockerfile') out.push(...applyPragmas(found, file));
+    else {
+      // Dockerfiles use hadolint's pragmas; a finding a Dockerfile check puts on another file (SG1008 on compose) honours that file's.
+      out.push(...found.filter((f) => f.file === file.path));
+      for (const other of new Set(found.filter((f) => f.file !== file.path).map((f) => f.file))) {
+        const target = files.find((f) => f.path === other);
+        const theirs = found.filter((f) => f.file === other);
+        out.push(...(target ? applyPragmas(theirs, target) : theirs));
+      }
+    }
   }
   return sortFindings(applyLintConfig(out, options.config ?? DEFAULT_LINT_CONFIG));
 }
@@ -101,14 +123,14 @@ async function result(files: LintFile[], options: LintOptions): Promise<LintResu
 
 /** Lints files and folders on disk (folders walked, skipping node_modules and .git). */
 export async function lintPaths(paths: readonly string[], options: LintOptions = {}): Promise<LintResult> {
-  return result(collectFiles(paths), options);
+  return result(collectFiles(paths), { root: process.cwd(), ...options });
 }
 
 /** Lints the rendered, not yet flushed tree: what `render` and `init` check before writing. */
 export async function lintTree(tree: VirtualTree, options: LintOptions = {}): Promise<LintResult> {
   return result(
     tree.files().map((e) => ({ path: e.path, content: e.content })),
-    options,
+    { root: tree.rootDir, ...options },
   );
 }
 

@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import picomatch from 'picomatch';
 import { findOnPath } from './dockerfile/hadolint.js';
 import type { Finding, LintContext, LintFile, Linter, Severity } from './types.js';
@@ -195,6 +194,7 @@ async function runPromtool(bin: string, mode: 'config' | 'rules', file: LintFile
         write(path.posix.join(path.posix.dirname(rel), r), f.content, f.path);
       }
     }
+    const { execa } = await import('execa');
     const result = await execa(bin, ['check', mode, rel], { cwd: tmp, reject: false, timeout: 30_000, all: true });
     if (result.exitCode === 0) return [];
     const findings = parsePromtoolOutput(result.all ?? '', file, tmp, origin);

@@ -47,6 +47,13 @@ export interface LintContext {
   files: readonly LintFile[];
   /** Run external tools (hadolint, promtool, actionlint) when they are on PATH. Default true. */
   external: boolean;
+  /**
+   * Folder that relative file paths resolve against on disk, so checks that need more than the
+   * linted files (COPY sources in a build context) can look. Unset: those checks are skipped.
+   */
+  root?: string;
+  /** Build context for Dockerfiles no linted compose file builds; default the Dockerfile's folder. */
+  contextDir?: string;
 }
 
 export interface Linter {

@@ -11,7 +11,26 @@ export interface ParsedYaml {
   errors: Finding[];
 }
 
+/**
+ * Recent parses, keyed by path, rule, tool and content: a compose file is read by its own linter, by
+ * each override file that extends it and by the Dockerfile linter (build contexts), and parsing is
+ * the largest cost of a lint. Callers treat the result as read-only.
+ */
+const recent = new Map<string, ParsedYaml>();
+const RECENT_MAX = 32;
+
 export function parseYaml(file: LintFile, rule: string, tool = 'stackgen'): ParsedYaml {
+  const key = `${file.path}\0${rule}\0${tool}\0${file.content}`;
+  const hit = recent.get(key);
+  // Findings are handed to callers, who may keep them: each gets its own copies.
+  if (hit) return { ...hit, errors: hit.errors.map((e) => ({ ...e })) };
+  const parsed = parseYamlUncached(file, rule, tool);
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(key, parsed);
+  return parsed;
+}
+
+function parseYamlUncached(file: LintFile, rule: string, tool: string): ParsedYaml {
   const lines = new LineCounter();
   const doc = parseDocument(file.content, { lineCounter: lines, merge: true, uniqueKeys: true, prettyErrors: true });
   const errors: Finding[] = doc.errors.map((e) => ({

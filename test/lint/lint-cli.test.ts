@@ -97,6 +97,19 @@ describe('stackgen lint (real CLI)', () => {
     expect(stackgen(root, 'lint', '--no-external', 'gap').code).toBe(1);
   });
 
+  it('a Dockerfile that would not build: instruction before FROM, a missing COPY source; --context moves the context', () => {
+    write('ctx/docker/Dockerfile', 'LABEL x=y\nFROM node:20\nWORKDIR /app\nCOPY package.json ./\nUSER node\nHEALTHCHECK NONE\n');
+    write('ctx/package.json', '{}');
+    const r = stackgen(path.join(root, 'ctx'), 'lint', '--no-external', 'docker/Dockerfile');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('docker/Dockerfile:1:1  error  DL3061');
+    expect(r.stdout).toContain('docker/Dockerfile:4:1  error  SG1006');
+    expect(r.stdout).toContain('COPY source `package.json` does not exist in the build context docker');
+    const moved = stackgen(path.join(root, 'ctx'), 'lint', '--no-external', '--context', '.', 'docker/Dockerfile');
+    expect(moved.stdout).not.toContain('SG1006');
+    expect(moved.stdout).toContain('DL3061');
+  });
+
   it('a missing path exits 2', () => {
     const r = stackgen(root, 'lint', 'nope');
     expect(r.code).toBe(2);

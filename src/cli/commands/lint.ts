@@ -18,6 +18,7 @@ interface LintArgs {
   config?: string;
   airGapped?: boolean;
   checkPins: boolean;
+  context?: string;
   json: boolean;
 }
 
@@ -32,12 +33,13 @@ export const lintCommand: CommandModule<object, LintArgs> = {
       .option('format', { choices: ['text', 'json', 'sarif'] as const, default: 'text' as const, describe: 'Output format (sarif: for GitHub code scanning)' })
       .option('external', { type: 'boolean', default: true, describe: 'Run hadolint/promtool when on PATH, and actionlint (--no-external: built-in checks only)' })
       .option('config', { type: 'string', describe: `Lint config (${CONFIG_NAME} or .hadolint.yaml keys: ignored, override, failure-threshold); default ./${CONFIG_NAME} when present` })
+      .option('context', { type: 'string', describe: 'Build context for Dockerfiles no linted compose file builds (default: the Dockerfile\'s folder); COPY/ADD sources are checked against it' })
       .option('air-gapped', { type: 'boolean', describe: 'No registry at build time (default: from stackgen.yaml images.mirror/overrides)' })
       .option('check-pins', { type: 'boolean', default: false, describe: 'Check each SHA-pinned GitHub action against its release tag (git ls-remote; networked; STACKGEN_GIT_BASE for a mirror)' }) as never,
   handler: async (args) => {
     const configFile = args.config ?? (fs.existsSync(CONFIG_NAME) ? CONFIG_NAME : undefined);
     const config = configFile ? loadLintConfig(configFile) : DEFAULT_LINT_CONFIG;
-    const options: LintOptions = { external: args.external, config, airGapped: args.airGapped ?? specIsAirGapped(args.paths), checkPins: args.checkPins ? {} : false };
+    const options: LintOptions = { external: args.external, config, airGapped: args.airGapped ?? specIsAirGapped(args.paths), checkPins: args.checkPins ? {} : false, ...(args.context !== undefined ? { context: args.context } : {}) };
     const result = await lintPaths(args.paths, options);
     const format = args.json ? 'json' : args.format;
     if (format === 'json') process.stdout.write(formatJson(result.findings));

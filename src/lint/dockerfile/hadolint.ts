@@ -4,7 +4,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { StackgenError } from '../../errors.js';
 import type { Finding, LintFile, Severity } from '../types.js';
 import { SEVERITY_ORDER } from '../types.js';
@@ -86,6 +85,8 @@ export async function runHadolint(file: LintFile, configPath?: string, options: 
   const bin = findOnPath('hadolint', options.pathEnv);
   if (!bin) return [];
   const args = ['--no-fail', '--format', 'json', ...(configPath ? ['--config', configPath] : []), '-'];
+  // Loaded only when hadolint is installed: importing execa costs a few hundred ms at startup.
+  const { execa } = await import('execa');
   const result = await execa(bin, args, { input: file.content, reject: false, timeout: options.timeoutMs ?? 30_000, stripFinalNewline: true });
   if (result.timedOut || (result.stdout.trim() === '' && result.exitCode !== 0)) {
     throw new StackgenError('E_UNAVAILABLE', `hadolint failed on ${file.path}: ${result.stderr || result.shortMessage}`, {

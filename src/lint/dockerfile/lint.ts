@@ -4,7 +4,8 @@
  */
 import type { Finding, LintFile, Severity } from '../types.js';
 import { DEFAULT_HADOLINT_CONFIG, type HadolintConfig } from './config.js';
-import { buildModel } from './model.js';
+import type { BuildContext } from './build-context.js';
+import { buildModel, onbuildModel } from './model.js';
 import { readPragmas } from './pragmas.js';
 import { DOCKERFILE_RULES, type DockerfileRule } from './rules/index.js';
 
@@ -15,6 +16,8 @@ export interface DockerfileLintOptions {
   airGapped?: boolean;
   /** Rule ids to skip in addition to the config's `ignored`. Default none. */
   ignore?: readonly string[];
+  /** Build contexts to check COPY/ADD sources against (SG1006). Default none: the check is skipped. */
+  contexts?: readonly BuildContext[];
 }
 
 const KEYWORD_LIST = 'ADD, ARG, CMD, COPY, ENTRYPOINT, ENV, EXPOSE, FROM, HEALTHCHECK, LABEL, MAINTAINER, ONBUILD, RUN, SHELL, STOPSIGNAL, USER, VOLUME, WORKDIR';
@@ -53,13 +56,14 @@ export function lintDockerfile(file: LintFile, options: DockerfileLintOptions = 
     ];
   }
 
-  const ctx = { model, config, airGapped: options.airGapped ?? false };
+  const ctx = { model, config, airGapped: options.airGapped ?? false, contexts: options.contexts ?? [] };
   const findings: Finding[] = [];
   for (const rule of DOCKERFILE_RULES) {
     const severity = effectiveSeverity(rule, config);
     if (severity === 'ignore') continue;
     const seen = new Set<string>();
-    for (const hit of rule.check(ctx)) {
+    const hits = rule.onbuild ? [...rule.check(ctx), ...rule.check({ ...ctx, model: onbuildModel(model) })] : rule.check(ctx);
+    for (const hit of hits) {
       const message = hit.message ?? rule.message;
       if (isIgnored(rule.id, hit.line) || seen.has(`${hit.line}\0${message}`)) continue;
       seen.add(`${hit.line}\0${message}`);

@@ -6,6 +6,9 @@ import type { Finding, LintContext, LintFile, Linter, Severity } from '../types.
 import { loadHadolintConfig, type HadolintConfig } from './config.js';
 import { mergeFindings, runHadolint } from './hadolint.js';
 import { lintDockerfile } from './lint.js';
+import { BuildContext } from './build-context.js';
+import { buildsOfDockerfile, type ComposeBuild } from './compose-builds.js';
+import { buildModel } from './model.js';
 
 export interface DockerfileLinterOptions {
   /** Flag `# syntax=` directives, which pull a frontend image (SG1005). Default false. */
@@ -43,6 +46,37 @@ function applyConfig(findings: Finding[], config: HadolintConfig | undefined, ig
     });
 }
 
+/**
+ * The contexts the Dockerfile is built with: each compose build of it, else `--context`, else its own
+ * folder. None when the lint has no disk root (in-memory files only), so the check is skipped.
+ */
+function buildContexts(file: LintFile, builds: readonly ComposeBuild[], ctx: LintContext): BuildContext[] {
+  if (ctx.root === undefined) return [];
+  const pending = new Map(ctx.files.map((f) => [path.posix.normalize(f.path), f.content]));
+  const dirs = builds.length > 0 ? [...new Set(builds.map((b) => b.context))] : [ctx.contextDir ?? path.posix.dirname(file.path)];
+  return dirs.map((dir) => new BuildContext({ dir, root: ctx.root!, pending, dockerfile: path.posix.normalize(file.path) }));
+}
+
+/** SG1008: a compose `build.target` that names no stage of the Dockerfile (`docker build --target` fails). */
+function missingTargets(file: LintFile, builds: readonly ComposeBuild[]): Finding[] {
+  const wanted = builds.filter((b) => b.target !== undefined);
+  if (wanted.length === 0) return [];
+  const model = buildModel(file.content.replace(/^\uFEFF/, ''));
+  const stages = new Set(model.stages.map((s) => s.from.alias).filter((a): a is string => a !== null));
+  return wanted
+    .filter((b) => !stages.has(b.target!.toLowerCase()))
+    .map((b) => ({
+      file: b.compose,
+      line: b.targetAt?.line ?? 1,
+      column: b.targetAt?.column ?? 1,
+      rule: 'SG1008',
+      severity: 'error' as const,
+      message: `service \`${b.service}\` builds target \`${b.target}\`, but ${file.path} has no stage named so (stages: ${[...stages].join(', ') || 'none'})`,
+      tool: 'stackgen',
+      fix: `Set \`target:\` to one of the Dockerfile's stage names, or name a stage \`${b.target}\` (\`FROM … AS ${b.target}\`).`,
+    }));
+}
+
 export function createDockerfileLinter(options: DockerfileLinterOptions = {}): Linter {
   return {
     kind: 'dockerfile',
@@ -70,7 +104,9 @@ export function createDockerfileLinter(options: DockerfileLinterOptions = {}): L
         }
       }
       const ignore = options.ignore ?? [];
-      const builtin = lintDockerfile(file, { config, airGapped: options.airGapped, ignore });
+      const builds = buildsOfDockerfile(file.path, ctx.files);
+      const builtin = lintDockerfile(file, { config, airGapped: options.airGapped, ignore, contexts: buildContexts(file, builds, ctx) });
+      builtin.push(...missingTargets(file, builds).filter((f) => !ignore.includes(f.rule) && !(config?.ignored.includes(f.rule) ?? false)));
       if (!ctx.external) return builtin;
       const onDisk = cfgFile && fs.existsSync(cfgFile.path) ? cfgFile.path : undefined;
       const external = await runHadolint(file, onDisk, { pathEnv: options.pathEnv });

@@ -324,13 +324,57 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
   return { instructions, stages, directives, comments, unknown, escape };
 }
 
-/** Each instruction followed by its ONBUILD trigger, for rules that hadolint applies inside ONBUILD. */
-export function withTriggers(model: DockerfileModel): Instr[] {
-  const out: Instr[] = [];
-  for (const i of model.instructions) {
-    out.push(i);
-    if (i.trigger) out.push(i.trigger);
+const onbuildViews = new WeakMap<DockerfileModel, DockerfileModel>();
+
+/**
+ * The ONBUILD triggers alone, as one stage with no base: hadolint's `onbuild` wrapper runs a rule
+ * over the unwrapped triggers in a state of their own, which never sees a FROM. Lines stay the ONBUILD lines.
+ */
+export function onbuildModel(model: DockerfileModel): DockerfileModel {
+  const cached = onbuildViews.get(model);
+  if (cached) return cached;
+  const triggers = model.instructions.flatMap((i) => (i.trigger ? [{ ...i.trigger, stage: 0 }] : []));
+  const from: FromInfo = { image: 'scratch', name: 'scratch', tag: null, digest: null, registry: null, alias: null, platform: null };
+  const stages: Stage[] = triggers.length ? [{ index: 0, line: triggers[0]!.line, from, parent: null, instructions: triggers }] : [];
+  const view: DockerfileModel = { ...model, instructions: triggers, stages, unknown: [] };
+  onbuildViews.set(model, view);
+  return view;
+}
+
+/**
+ * A per-stage fact that a stage passes to the stages built on it, keyed the way hadolint keys it:
+ * a stage is known by its alias, or by its image name when it has none, and `FROM <key>` starts
+ * with that key's value (so `FROM scratch` or an unrelated image starts from `initial`).
+ * `update(value, instr)` sees each instruction of the stage in order; `visit` sees the value in force before it.
+ */
+export function foldStages<T>(
+  model: DockerfileModel,
+  initial: T,
+  update: (value: T, instr: Instr) => T,
+  visit?: (value: T, instr: Instr, stage: Stage) => void,
+): Map<Stage, T> {
+  const byKey = new Map<string, T>();
+  const out = new Map<Stage, T>();
+  for (const stage of model.stages) {
+    let value = byKey.get(stage.from.name.toLowerCase()) ?? initial;
+    for (const instr of stage.instructions) {
+      visit?.(value, instr, stage);
+      value = update(value, instr);
+    }
+    byKey.set(stage.from.alias ?? stage.from.name.toLowerCase(), value);
+    out.set(stage, value);
   }
+  return out;
+}
+
+/**
+ * The last stage and every stage whose alias some FROM names as its image (anywhere in the file, as
+ * hadolint matches): the stages whose layers ship, for the "clean up after installing" rules.
+ */
+export function shippedStageIndexes(model: DockerfileModel): Set<number> {
+  const named = new Set(model.stages.map((s) => s.from.name.toLowerCase()));
+  const out = new Set<number>();
+  for (const s of model.stages) if (s.index === model.stages.length - 1 || (s.from.alias !== null && named.has(s.from.alias))) out.add(s.index);
   return out;
 }
 

@@ -6,8 +6,9 @@
 import type { Artifact, OutputFile } from '../artifact.js';
 import { ciContext } from '../contexts/ci.js';
 
-/** Where each provider's pipeline is written. */
-export const CI_FILES = { github: '.github/workflows/docker.yml', gitlab: '.gitlab-ci.yml' } as const;
+import { CI_FILES } from './ci-files.js';
+
+export { CI_FILES };
 
 export const ciArtifact: Artifact = {
   name: 'ci',

@@ -141,7 +141,9 @@ export function serviceModel(spec: Spec, name: string, rootDir: string): Service
     hasDevTarget = /^FROM\s+\S+\s+AS\s+dev\s*$/im.test(readText(rootDir, own) ?? '');
   }
   const ecosystemWorkspace = 'path' in s.dockerfile ? null : workspaceOf(template, rootDir, dir);
-  const workspace = template === 'node' ? nodeWorkspaceRoot(rootDir, dir) : (ecosystemWorkspace?.root ?? null);
+  // A static site built with Node in an npm/yarn/pnpm workspace installs from the workspace root, like a Node service.
+  const nodeBuilt = template === 'node' || (template === 'static' && s.commands.build !== null);
+  const workspace = nodeBuilt ? nodeWorkspaceRoot(rootDir, dir) : (ecosystemWorkspace?.root ?? null);
   if (workspace !== null) {
     context = workspace === '.' ? '.' : `./${workspace}`;
     dockerfile = workspace === '.' ? join(dir, 'Dockerfile') : path.posix.relative(workspace, join(dir, 'Dockerfile'));

@@ -3,14 +3,21 @@
  * fire (an empty list is a miss case). Lines are 1-based instruction start lines, as hadolint reports.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lintDockerfile, type DockerfileLintOptions } from '../../../src/lint/dockerfile/lint.js';
 import { dockerfileRuleIds } from '../../../src/lint/dockerfile/lint.js';
 import { DEFAULT_HADOLINT_CONFIG, type HadolintConfig } from '../../../src/lint/dockerfile/config.js';
+import { BuildContext } from '../../../src/lint/dockerfile/build-context.js';
 
 const df = (...lines: string[]): string => lines.join('\n') + '\n';
 const cfg = (c: Partial<HadolintConfig>): DockerfileLintOptions => ({ config: { ...DEFAULT_HADOLINT_CONFIG, ...c } });
 const BASE = 'FROM debian:12.5';
+// A real folder as build context for SG1006: it holds present.txt and nothing else.
+const contextDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-rules-ctx-'));
+fs.writeFileSync(path.join(contextDir, 'present.txt'), 'x');
+const inContext: DockerfileLintOptions = { contexts: [new BuildContext({ dir: contextDir, root: contextDir, pending: new Map() })] };
 
 type Case = [rule: string, dockerfile: string, lines: number[], options?: DockerfileLintOptions];
 
@@ -22,8 +29,11 @@ const cases: Case[] = [
   ['DL3002', df(BASE, 'USER app', 'USER root'), [3]],
   ['DL3002', df(BASE, 'USER 0:0'), [2]],
   ['DL3002', df(BASE, 'USER root', 'RUN id', 'USER app'), []],
-  ['DL3002', df('FROM debian:12.5 AS b', 'USER root', 'FROM b', 'USER app'), []],
-  ['DL3002', df('FROM debian:12.5 AS b', 'USER root', 'FROM alpine:3.19', 'RUN id'), []],
+  // Every stage whose last USER is root fires, not only the final one (hadolint's "warns on multiple stages").
+  ['DL3002', df('FROM debian:12.5 AS b', 'USER root', 'FROM b', 'USER app'), [2]],
+  ['DL3002', df('FROM debian:12.5 AS b', 'USER root', 'FROM alpine:3.19', 'RUN id'), [2]],
+  ['DL3002', df('FROM debian:12.5 AS b', 'USER root', 'RUN id', 'FROM b', 'RUN id'), [2]],
+  ['DL3002', df('FROM debian:12.5 AS b', 'USER root', 'USER app', 'FROM scratch', 'RUN id'), []],
   ['DL3003', df(BASE, 'RUN cd /tmp && make'), [2]],
   ['DL3003', df(BASE, 'RUN make -C /tmp'), []],
   ['DL3004', df(BASE, 'RUN sudo apt-get update'), [2]],
@@ -41,9 +51,15 @@ const cases: Case[] = [
   // Only the final stage and stages used as a base count: a build stage's lists never ship.
   ['DL3009', df('FROM debian:12 AS build', 'RUN apt-get update', 'FROM alpine:3.19', 'COPY --from=build /x /x'), []],
   ['DL3009', df('FROM debian:12 AS base', 'RUN apt-get update', 'FROM base', 'RUN id'), [2]],
-  ['DL3010', df(BASE, 'COPY app.tar.gz /opt/', 'RUN tar -xzf /opt/app.tar.gz -C /opt'), [3]],
-  ['DL3010', df(BASE, 'COPY app.tar /opt/app.tar', 'RUN tar xf /opt/app.tar'), [3]],
+  // Reported on the COPY (hadolint 2.13+), archives matched by file name; tar needs a dash flag with x.
+  ['DL3010', df(BASE, 'COPY app.tar.gz /opt/', 'RUN tar -xzf /opt/app.tar.gz -C /opt'), [2]],
+  ['DL3010', df(BASE, 'COPY packaged-app.tar /usr/src/app', 'RUN foo bar && echo something && tar -xf packaged-app.tar'), [2]],
+  ['DL3010', df(BASE, 'COPY foo/bar/packaged-app.tar /foo.tar', 'RUN tar -xf /foo.tar'), [2]],
+  ['DL3010', df(BASE, 'COPY app.zip /opt/', 'RUN unzip /opt/app.zip'), []],
+  ['DL3010', df(BASE, 'COPY app.tar.gz /opt/', 'RUN gunzip /opt/app.tar.gz'), [2]],
   ['DL3010', df(BASE, 'COPY app.tar.gz /opt/', 'RUN ls /opt'), []],
+  ['DL3010', df(BASE, 'COPY app.tar /opt/app.tar', 'FROM debian:12', 'RUN tar -xf /opt/app.tar'), []],
+  ['DL3010', df(BASE, 'COPY --from=builder /usr/local/share/some.tar /opt/some.tar', 'RUN tar -xf /opt/some.tar'), []],
   ['DL3011', df(BASE, 'EXPOSE 80 70000', 'EXPOSE 8000-65536/tcp'), [2, 3]],
   ['DL3011', df(BASE, 'EXPOSE 80/tcp 443 65535 $PORT'), []],
   ['DL3012', df(BASE, 'HEALTHCHECK CMD true', 'HEALTHCHECK CMD false'), [3]],
@@ -86,7 +102,7 @@ const cases: Case[] = [
   ['DL3032', df('FROM centos:7', 'RUN yum install -y httpd-2.4'), [2]],
   ['DL3032', df('FROM centos:7', 'RUN yum install -y httpd-2.4 && yum clean all'), []],
   ['DL3033', df('FROM centos:7', 'RUN yum install -y httpd && yum clean all'), [2]],
-  ['DL3033', df('FROM centos:7', 'RUN yum install -y httpd-2.4.6 ./x.rpm && yum clean all'), []],
+  ['DL3033', df('FROM centos:7', 'RUN yum install -y httpd-2.4.6 x-1.0.rpm && yum clean all'), []],
   ['DL3034', df('FROM opensuse/leap:15', 'RUN zypper install curl=8 && zypper clean'), [2]],
   ['DL3034', df('FROM opensuse/leap:15', 'RUN zypper -n install curl=8 && zypper clean', 'RUN zypper install -y git=2 && zypper cc'), []],
   ['DL3035', df('FROM opensuse/leap:15', 'RUN zypper -n dist-upgrade'), [2]],
@@ -168,6 +184,18 @@ const cases: Case[] = [
   ['SG1004', df(BASE, 'ARG NPM_TOKEN', 'ENV DB_PASSWORD_FILE=/run/secrets/db', 'ENV TOKEN=${NPM_TOKEN}', 'ENV SECRET_KEY=""'), []],
   ['SG1005', df('# syntax=docker/dockerfile:1', BASE), [1], { airGapped: true }],
   ['SG1005', df('# syntax=docker/dockerfile:1', BASE), []],
+  ['DL3061', df('RUN echo', BASE, 'LABEL a=b'), [1]],
+  ['DL3063', df('FROM node:20 AS scratch', 'FROM node:20 AS context'), [1, 2]],
+  ['DL3063', df('FROM node:20 AS build', 'FROM scratch'), []],
+  ['DL3065', df('FROM --platform=$TARGETPLATFORM debian:12', 'FROM --platform=${TARGETPLATFORM} debian:12'), [1, 2]],
+  ['DL3065', df('FROM --platform=$BUILDPLATFORM debian:12 AS b', 'FROM debian:12'), []],
+  ['DL3067', df('FROM debian:12 AS b', BASE, 'COPY --from=b / /'), [3]],
+  ['DL3067', df('FROM debian:12 AS b', BASE, 'COPY --from=b /app /', 'COPY / /x/'), []],
+  ['DL3061', df('# comment', 'ARG TAG=12', 'FROM debian:$TAG'), []],
+  ['SG1006', df(BASE, 'COPY present.txt missing.txt /x/', 'ADD missing.tar.gz /opt/'), [2, 3], inContext],
+  ['SG1006', df(BASE, 'COPY present.txt /x', 'COPY missing*.txt /y/'), [], inContext],
+  ['SG1007', df('FROM node:20 AS build', BASE, 'COPY --from=biuld /a /a'), [3]],
+  ['SG1007', df('FROM node:20 AS build', BASE, 'COPY --from=build /a /a', 'COPY --from=nginx:1.27 /b /b'), []],
 ];
 
 const linesOf = (rule: string, text: string, options?: DockerfileLintOptions): number[] =>

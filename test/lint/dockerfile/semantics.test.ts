@@ -27,7 +27,7 @@ describe('findings', () => {
   });
 
   it('use hadolint default severities', () => {
-    const text = df('FROM debian', 'RUN cd /x && sudo ls && apt-get update && apt-get install curl', 'RUN echo', 'ADD a /b', 'CMD x');
+    const text = df('FROM debian', 'RUN cd /x && sudo ls && apt-get update && apt-get install curl', 'RUN echo', 'RUN echo', 'ADD a /b', 'CMD x');
     const sev = Object.fromEntries(lint(text).map((f) => [f.rule, f.severity]));
     expect(sev).toMatchObject({
       DL3006: 'warning', DL3003: 'warning', DL3004: 'error', DL3008: 'warning', DL3009: 'info', DL3014: 'warning',
@@ -93,9 +93,31 @@ describe('.hadolint.yaml config', () => {
 });
 
 describe('ONBUILD', () => {
-  it('applies rules to the instruction inside ONBUILD, at the ONBUILD line', () => {
-    const text = df('FROM debian:12', 'USER app', 'HEALTHCHECK NONE', 'ONBUILD RUN cd /x && sudo make', 'ONBUILD WORKDIR rel', 'ONBUILD ADD a.txt /a');
-    expect(hits(text)).toEqual(['DL3003@4', 'DL3004@4', 'DL3000@5', 'DL3020@6']);
+  const tail = ['USER app', 'HEALTHCHECK NONE'];
+  // hadolint wraps only its RUN-command rules with `onbuild`; DL3003, DL3000 and DL3020 are not among them.
+  it('applies the RUN-command rules hadolint applies inside ONBUILD, at the ONBUILD line', () => {
+    const text = df('FROM debian:12', ...tail, 'ONBUILD RUN cd /x && sudo make', 'ONBUILD WORKDIR rel', 'ONBUILD ADD a.txt /a');
+    expect(hits(text)).toEqual(['DL3004@4']);
+  });
+
+  it('checks the package rules inside ONBUILD', () => {
+    const text = df('FROM debian:12', ...tail, 'ONBUILD RUN apt-get update && apt-get install curl', 'ONBUILD RUN pip install flask', 'ONBUILD RUN apk add git');
+    expect(hits(text)).toEqual(['DL3008@4', 'DL3009@4', 'DL3014@4', 'DL3015@4', 'DL3013@5', 'DL3042@5', 'DL3018@6', 'DL3019@6']);
+  });
+
+  it('keeps the triggers in a state of their own: only an ONBUILD ENV satisfies an ONBUILD RUN', () => {
+    const pip = 'ONBUILD RUN pip install -r requirements.txt';
+    expect(hits(df('FROM python:3.12', ...tail, 'ENV PIP_NO_CACHE_DIR=1', pip))).toEqual(['DL3042@5']);
+    expect(hits(df('FROM python:3.12', ...tail, 'ONBUILD ENV PIP_NO_CACHE_DIR=1', pip))).toEqual([]);
+  });
+
+  it('a trigger in a build stage nothing ships still counts for DL3009 (the image that runs it ships)', () => {
+    const text = df('FROM debian:12 AS base', 'ONBUILD RUN apt-get update', 'FROM debian:12', ...tail);
+    expect(hits(text)).toEqual(['DL3009@2']);
+  });
+
+  it('an ONBUILD between two RUNs breaks DL3059\'s sequence', () => {
+    expect(hits(df('FROM debian:12', ...tail, 'RUN a', 'ONBUILD RUN b', 'RUN c'))).toEqual([]);
   });
 });
 
@@ -107,7 +129,8 @@ describe('multi-stage builds', () => {
 
   it('flags a reference to a later stage and a duplicate alias', () => {
     const text = df('FROM node:20 AS a', 'COPY --from=b /x /x', 'FROM node:20 AS b', 'FROM node:20 AS a', 'USER app', 'HEALTHCHECK NONE');
-    expect(hits(text)).toEqual(['DL3022@2', 'DL3024@4']);
+    // SG1007 too: BuildKit fails the build on a copy from a later stage.
+    expect(hits(text)).toEqual(['DL3022@2', 'SG1007@2', 'DL3024@4']);
   });
 });
 
@@ -120,14 +143,22 @@ describe('SHELL and pipefail', () => {
     ['["bash", "-euxo", "pipefail", "-c"]', []],
     ['["/bin/sh", "-c"]', ['DL4006@3']],
     ['["/bin/bash", "-c"]', ['DL4006@3']],
-    // hadolint's list of shells is literal: /usr/bin/bash is not on it.
-    ['["/usr/bin/bash", "-o", "pipefail", "-c"]', ['DL4006@3']],
+    // hadolint matches the shell by basename (since 2.15), so any path works.
+    ['["/usr/bin/bash", "-o", "pipefail", "-c"]', []],
+    ['["/usr/local/bin/zsh", "-o", "pipefail", "-c"]', []],
+    ['["/bin/dash", "-o", "pipefail", "-c"]', ['DL4006@3']],
   ])('SHELL %s', (shell, expected) => {
     expect(hits(df('FROM debian:12', `SHELL ${shell}`, pipe, ...tail))).toEqual(expected);
   });
 
   it('resets at each FROM', () => {
     const text = df('FROM debian:12 AS a', 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]', 'FROM debian:12', pipe, ...tail);
+    expect(hits(text)).toEqual(['DL4006@4']);
+  });
+
+  // Docker keeps the base stage's SHELL, but hadolint's DL4006 resets at every FROM: we follow hadolint.
+  it('resets even at `FROM <stage that set pipefail>`, as hadolint does', () => {
+    const text = df('FROM debian:12 AS a', 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]', 'FROM a', pipe, ...tail);
     expect(hits(text)).toEqual(['DL4006@4']);
   });
 

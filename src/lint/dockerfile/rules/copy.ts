@@ -1,7 +1,6 @@
 /** COPY and ADD rules: sources, destinations and `--from` references. */
-import path from 'node:path/posix';
-import { dropQuotes, type Instr, type Stage } from '../model.js';
-import { argsNoFlags, getFlags } from '../shell.js';
+import { dropQuotes, foldStages, type Instr, type Stage } from '../model.js';
+import { argsNoFlags } from '../shell.js';
 import { instructionRule, type DockerfileRule, type RuleHit } from './define.js';
 
 export const ARCHIVE_EXTENSIONS = ['.tar', '.Z', '.bz2', '.gz', '.lz', '.lzma', '.tZ', '.tb2', '.tbz', '.tbz2', '.tgz', '.tlz', '.tpz', '.txz', '.xz'];
@@ -84,64 +83,83 @@ export const DL3023: DockerfileRule = {
 
 const isAbsoluteDest = (d: string): boolean => d.startsWith('/') || /^[A-Za-z]:[\\/]/.test(d) || d.startsWith('$');
 
-function hasWorkdir(stage: Stage | null, beforeLine: number): boolean {
-  for (let s = stage; s; s = s.parent) {
-    if (s.instructions.some((i) => i.keyword === 'WORKDIR' && (s !== stage || i.line < beforeLine))) return true;
-  }
-  return false;
-}
-
+/**
+ * COPY (not ADD) to a relative path while no WORKDIR is in force. A WORKDIR carries over to stages
+ * built FROM this one (by alias, or by image name for a stage without one, as hadolint keys them).
+ */
 export const DL3045: DockerfileRule = {
   id: 'DL3045',
   severity: 'warning',
   message: '`COPY` to a relative destination without `WORKDIR` set.',
   fix: 'Set `WORKDIR` before the COPY, or copy to an absolute path.',
-  check: ({ model }) =>
-    model.stages.flatMap((stage) =>
-      stage.instructions
-        .filter((i) => {
-          const p = i.keyword === 'COPY' ? copyPaths(i) : null;
-          return p !== null && !isAbsoluteDest(p.dest) && !hasWorkdir(stage, i.line);
-        })
-        .map((i) => ({ line: i.line })),
-    ),
+  check: ({ model }) => {
+    const hits: RuleHit[] = [];
+    foldStages(
+      model,
+      false,
+      (set, i) => set || i.keyword === 'WORKDIR',
+      (set, i) => {
+        const p = i.keyword === 'COPY' ? copyPaths(i) : null;
+        if (p !== null && !set && !isAbsoluteDest(p.dest)) hits.push({ line: i.line });
+      },
+    );
+    return hits;
+  },
 };
 
-/** Paths an archive copied by COPY may land at, so a later `tar -x` on it can be matched. */
-function landedPaths(src: string, dest: string): string[] {
-  const base = path.basename(src);
-  return dest.endsWith('/') ? [path.join(dest, base)] : [dest, path.join(dest, base)];
+/** The last segment of a path, `/` or `\\` separated, quotes dropped. */
+const basename = (p: string): string => dropQuotes(p).split(/[\\/]/).pop() ?? '';
+
+/** `tar` with `--extract`/`--get` or a dash cluster holding `x`; or one of the decompressors. */
+const UNPACKERS = ['unzip', 'gunzip', 'bunzip2', 'unlzma', 'unxz', 'zgz', 'uncompress', 'zcat', 'gzcat'];
+function extracts(c: { name: string; args: string[] }): boolean {
+  if (UNPACKERS.includes(c.name)) return true;
+  return c.name === 'tar' && c.args.some((a) => a === '--extract' || a === '--get' || (a.startsWith('-') && !a.startsWith('--') && a.includes('x')));
 }
 
-function extractsTar(args: readonly string[]): boolean {
-  if (args.includes('--extract') || args.includes('--get')) return true;
-  const flags = getFlags({ name: 'tar', args: [...args], assignments: [], inPipeline: false });
-  if (flags.includes('x')) return true;
-  // Old-style `tar xzf file`: the first word is a flag cluster without a dash.
-  const first = argsNoFlags({ name: 'tar', args: [...args], assignments: [], inPipeline: false })[0];
-  return first !== undefined && /^[a-zA-Z]*x[a-zA-Z]*$/.test(first) && args[0] === first;
-}
-
+/**
+ * A COPY of a local archive that a later RUN of the same stage extracts, reported on the COPY (as
+ * hadolint does): archives are matched by file name, the destination's when it names an archive.
+ */
 export const DL3010: DockerfileRule = {
   id: 'DL3010',
   severity: 'info',
-  message: 'Use ADD for extracting archives into an image',
+  message: 'Use `ADD` for extracting archives into an image',
   fix: 'Use `ADD <archive> <dir>`, which extracts local tar archives in one layer, instead of COPY plus tar.',
   check: ({ model }) =>
     model.stages.flatMap((stage) => {
-      const archives = new Set<string>();
-      const hits: RuleHit[] = [];
+      const archives: { line: number; name: string }[] = [];
+      const hit = new Set<number>();
       for (const i of stage.instructions) {
         const p = i.keyword === 'COPY' && fromFlag(i) === null ? copyPaths(i) : null;
-        for (const src of p?.sources ?? []) if (isArchive(src)) landedPaths(src, p!.dest).forEach((x) => archives.add(x));
-        if (i.keyword !== 'RUN' || archives.size === 0) continue;
-        const extracts = (i.script?.commands ?? []).some(
-          (c) => c.name === 'tar' && extractsTar(c.args) && c.args.some((a) => archives.has(a) || archives.has(path.normalize(a))),
-        );
-        if (extracts) hits.push({ line: i.line });
+        if (p) {
+          if (isArchive(dropQuotes(p.dest))) archives.push({ line: i.line, name: basename(p.dest) });
+          else for (const src of p.sources) if (isArchive(src)) archives.push({ line: i.line, name: basename(src) });
+        }
+        if (i.keyword !== 'RUN') continue;
+        for (const c of i.script?.commands ?? []) {
+          if (!extracts(c)) continue;
+          const names = argsNoFlags(c).map(basename);
+          for (const a of archives) if (names.includes(a.name)) hit.add(a.line);
+        }
       }
-      return hits;
+      return [...hit].sort((x, y) => x - y).map((line) => ({ line }));
     }),
 };
 
-export const copyRules: DockerfileRule[] = [DL3010, DL3020, DL3021, DL3022, DL3023, DL3045];
+/** `COPY --from=<stage> / /`: the whole root filesystem of another stage or image. */
+export const DL3067 = instructionRule(
+  {
+    id: 'DL3067',
+    severity: 'warning',
+    message: 'Do not copy an entire filesystem from another stage',
+    fix: 'Copy only the files the stage produced (e.g. `COPY --from=build /app/dist /app/`).',
+  },
+  ['COPY'],
+  (i) => {
+    const p = fromFlag(i) !== null ? copyPaths(i) : null;
+    return p !== null && p.sources.some((s) => s === '/') && p.dest === '/';
+  },
+);
+
+export const copyRules: DockerfileRule[] = [DL3010, DL3020, DL3021, DL3022, DL3023, DL3045, DL3067];

@@ -1,10 +1,12 @@
 /**
  * The rule shape and three builders that keep each rule a few lines: per instruction, per shell
- * command, or free-form over the whole model. Builders apply a rule inside ONBUILD too, as hadolint does.
+ * command, or free-form over the whole model. Rules marked `onbuild` run a second time over the
+ * ONBUILD triggers alone (see `onbuildModel`), as hadolint's `onbuild` wrapper does.
  */
 import type { Severity } from '../../types.js';
 import type { HadolintConfig } from '../config.js';
-import { withTriggers, type DockerfileModel, type Instr } from '../model.js';
+import type { BuildContext } from '../build-context.js';
+import type { DockerfileModel, Instr } from '../model.js';
 import type { ParsedScript, ShellCommand } from '../shell.js';
 
 export interface RuleContext {
@@ -12,6 +14,8 @@ export interface RuleContext {
   config: HadolintConfig;
   /** The build cannot pull images (no registry): frontends named by `# syntax=` are unreachable. */
   airGapped: boolean;
+  /** The build contexts the file is built with (none: context checks are skipped). */
+  contexts: readonly BuildContext[];
 }
 
 export interface RuleHit {
@@ -27,6 +31,11 @@ export interface DockerfileRule {
   message: string;
   /** How to fix it, in one sentence. */
   fix: string;
+  /**
+   * hadolint also applies the rule to the instructions inside ONBUILD: a second pass over the triggers
+   * alone, in their own state (an ENV outside ONBUILD does not satisfy a trigger, and vice versa).
+   */
+  onbuild?: boolean;
   check(ctx: RuleContext): RuleHit[];
 }
 
@@ -40,7 +49,7 @@ export function instructionRule(
 ): DockerfileRule {
   return {
     ...meta,
-    check: (ctx) => withTriggers(ctx.model).filter((i) => keywords.includes(i.keyword) && violates(i, ctx)).map((i) => ({ line: i.line })),
+    check: (ctx) => ctx.model.instructions.filter((i) => keywords.includes(i.keyword) && violates(i, ctx)).map((i) => ({ line: i.line })),
   };
 }
 
@@ -54,12 +63,20 @@ export function commandRule(meta: RuleMeta, violates: (cmd: ShellCommand, run: I
   return scriptRule(meta, (script, run, ctx) => script.commands.some((c) => violates(c, run, ctx)));
 }
 
-/** True when a RUN mounts a cache or tmpfs at `path` (`--mount=type=cache,target=path`). */
-export function hasCacheMount(run: Instr, path: string): boolean {
-  return run.flags.some((f) => {
-    if (f.name !== 'mount' || f.value === null) return false;
+/** Targets of the RUN's cache and tmpfs mounts (`--mount=type=cache,target=…`). */
+export function cacheMountTargets(run: Instr): string[] {
+  return run.flags.flatMap((f) => {
+    if (f.name !== 'mount' || f.value === null) return [];
     const opts = Object.fromEntries(f.value.split(',').map((kv) => [kv.split('=')[0]!.trim(), kv.split('=').slice(1).join('=').trim()]));
-    const target = opts.target ?? opts.dst ?? opts.destination ?? '';
-    return (opts.type === 'cache' || opts.type === 'tmpfs') && target.replace(/\/+$/, '') === path.replace(/\/+$/, '');
+    if (opts.type !== 'cache' && opts.type !== 'tmpfs') return [];
+    return [opts.target ?? opts.dst ?? opts.destination ?? ''];
   });
+}
+
+/**
+ * True when a cache or tmpfs mount's target contains `fragment` (hadolint matches by infix, so
+ * `.cache/pip` covers `/root/.cache/pip` and `/home/app/.cache/pip`).
+ */
+export function hasCacheMount(run: Instr, fragment: string): boolean {
+  return cacheMountTargets(run).some((t) => t.includes(fragment));
 }

@@ -1,5 +1,5 @@
 /** FROM rules: tags, stage aliases, registries, platform. */
-import type { FromInfo, Stage } from '../model.js';
+import { dropQuotes, parseImageRef, type FromInfo, type Instr, type Stage } from '../model.js';
 import type { DockerfileRule, RuleContext, RuleHit } from './define.js';
 
 /** Each FROM with the aliases defined before it, so `FROM <earlier stage>` is recognised. */
@@ -36,7 +36,7 @@ export const DL3007: DockerfileRule = {
 export const DL3024: DockerfileRule = {
   id: 'DL3024',
   severity: 'error',
-  message: '`FROM` aliases (stage names) must be unique',
+  message: 'FROM aliases (stage names) must be unique',
   fix: 'Rename one of the stages so every `AS <name>` is unique.',
   check: (ctx) => eachFrom(ctx, (f, aliases) => f.alias !== null && aliases.has(f.alias)),
 };
@@ -46,20 +46,48 @@ function globMatch(pattern: string, value: string): boolean {
   return re.test(value);
 }
 
+/** `image` may be pulled under `trustedRegistries` (scratch and Docker Hub images count as `docker.io`). */
+function registryAllowed(allowed: readonly string[], image: string): boolean {
+  const ref = parseImageRef(image);
+  if (ref.registry === null) return ref.name === 'scratch' || allowed.some((a) => globMatch(a, 'docker.io')) || allowed.includes('hub.docker.com');
+  return allowed.some((a) => globMatch(a, ref.registry!));
+}
+
+/** `from=` of the RUN's cache and bind mounts (scratch when absent, as BuildKit reads it). */
+function mountSources(i: Instr): string[] {
+  return i.flags.flatMap((f) => {
+    if (f.name !== 'mount' || f.value === null) return [];
+    const opts = Object.fromEntries(f.value.split(',').map((kv) => [kv.split('=')[0]!.trim(), kv.split('=').slice(1).join('=').trim()]));
+    return opts.type === 'cache' || opts.type === 'bind' ? [opts.from ?? 'scratch'] : [];
+  });
+}
+
+/**
+ * Every image the build pulls comes from a trusted registry: FROM images, and (hadolint 2.15) images
+ * named by `COPY --from=` and by `RUN --mount=…,from=`; a stage defined earlier is not pulled.
+ */
 export const DL3026: DockerfileRule = {
   id: 'DL3026',
   severity: 'error',
-  message: 'Use only an allowed registry in the `FROM image`',
+  message: 'Use only an allowed registry in the FROM image',
   fix: 'Pull the base image from one of the registries listed in `trustedRegistries`.',
   check: (ctx) => {
     const allowed = ctx.config.trustedRegistries;
     if (allowed.length === 0) return [];
-    return eachFrom(ctx, (f, aliases) => {
-      if (f.name === 'scratch' || isStageRef(f, aliases) || isVariable(f) || f.image === '') return false;
-      const registry = f.registry ?? 'docker.io';
-      const ok = allowed.some((a) => globMatch(a, registry)) || (f.registry === null && allowed.includes('hub.docker.com'));
-      return !ok;
-    });
+    const aliases = new Set<string>();
+    const ok = (image: string): boolean => aliases.has(image.toLowerCase()) || image.startsWith('$') || image === '' || registryAllowed(allowed, image);
+    const hits: RuleHit[] = [];
+    for (const i of ctx.model.instructions) {
+      if (i.keyword === 'FROM') {
+        const stage = ctx.model.stages[i.stage];
+        if (stage && !ok(stage.from.image)) hits.push({ line: i.line });
+        if (stage?.from.alias) aliases.add(stage.from.alias);
+      } else if (i.keyword === 'COPY') {
+        const from = i.flags.find((f) => f.name === 'from')?.value;
+        if (from && !ok(dropQuotes(from))) hits.push({ line: i.line });
+      } else if (i.keyword === 'RUN' && mountSources(i).some((m) => !ok(m))) hits.push({ line: i.line });
+    }
+    return hits;
   },
 };
 
@@ -90,4 +118,21 @@ export const DL4000: DockerfileRule = {
   check: ({ model }) => model.instructions.filter((i) => i.keyword === 'MAINTAINER').map((i) => ({ line: i.line })),
 };
 
-export const fromRules: DockerfileRule[] = [DL3006, DL3007, DL3024, DL3026, DL3029, DL3043, DL4000];
+/** `scratch` and `context` mean something else to BuildKit (the empty image, a named build context). */
+export const DL3063: DockerfileRule = {
+  id: 'DL3063',
+  severity: 'warning',
+  message: 'stage name should not be a reserved word',
+  fix: 'Rename the stage: `scratch` and `context` are reserved by BuildKit.',
+  check: (ctx) => eachFrom(ctx, (f) => f.alias === 'scratch' || f.alias === 'context'),
+};
+
+export const DL3065: DockerfileRule = {
+  id: 'DL3065',
+  severity: 'warning',
+  message: 'Setting `FROM --platform` to predefined `$TARGETPLATFORM` in is redundant as this is the default behavior',
+  fix: 'Drop `--platform=$TARGETPLATFORM`: the build already targets that platform.',
+  check: (ctx) => eachFrom(ctx, (f) => f.platform === '$TARGETPLATFORM' || f.platform === '${TARGETPLATFORM}'),
+};
+
+export const fromRules: DockerfileRule[] = [DL3006, DL3007, DL3024, DL3026, DL3029, DL3043, DL3063, DL3065, DL4000];

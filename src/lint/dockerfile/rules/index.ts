@@ -5,6 +5,7 @@
 import type { DockerfileRule } from './define.js';
 import { aptRules } from './apt.js';
 import { apkRules } from './apk.js';
+import { buildRules } from './build.js';
 import { copyRules } from './copy.js';
 import { fromRules } from './from.js';
 import { jsRules } from './js.js';
@@ -27,6 +28,7 @@ export const DOCKERFILE_RULES: readonly DockerfileRule[] = [
   ...miscRules,
   ...labelRules,
   ...stackgenRules,
+  ...buildRules,
 ];
 
 export type { DockerfileRule, RuleContext, RuleHit } from './define.js';

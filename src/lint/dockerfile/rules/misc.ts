@@ -21,16 +21,21 @@ export const isRootUser = (user: string): boolean => {
   return u === 'root' || u === '0' || u.startsWith('root:') || u.startsWith('0:');
 };
 
+/**
+ * Every stage whose last USER is root, reported on that USER: hadolint checks each stage, not only the
+ * final one. A stage built `FROM` such a stage without a USER of its own is covered by the finding in its base.
+ */
 export const DL3002: DockerfileRule = {
   id: 'DL3002',
   severity: 'warning',
   message: 'Last USER should not be root',
   fix: 'Switch to an unprivileged user (`USER app`) after the steps that need root.',
-  check: ({ model }) => {
-    const users = finalStage(model)?.instructions.filter((i) => i.keyword === 'USER') ?? [];
-    const last = users[users.length - 1];
-    return last && isRootUser(last.text) ? [{ line: last.line }] : [];
-  },
+  check: ({ model }) =>
+    model.stages.flatMap((stage) => {
+      const users = stage.instructions.filter((i) => i.keyword === 'USER');
+      const last = users[users.length - 1];
+      return last && isRootUser(last.text) ? [{ line: last.line }] : [];
+    }),
 };
 
 export const DL3011 = instructionRule(
@@ -89,6 +94,21 @@ export const DL4004 = oncePerStage(
   'ENTRYPOINT',
 );
 
+/** The command of a `HEALTHCHECK [options] CMD …`, or null for `HEALTHCHECK NONE`. */
+function healthcheckCommand(text: string): string | null {
+  const m = /^\s*CMD\b([\s\S]*)$/i.exec(text);
+  return m ? m[1]!.trim() : null;
+}
+
+function isJsonArray(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) && v.every((x) => typeof x === 'string');
+  } catch {
+    return false;
+  }
+}
+
 export const DL3025 = instructionRule(
   {
     id: 'DL3025',
@@ -96,12 +116,20 @@ export const DL3025 = instructionRule(
     message: 'Use arguments JSON notation for CMD and ENTRYPOINT arguments',
     fix: 'Write it in exec form, e.g. `CMD ["node", "server.js"]`, so signals reach the process.',
   },
-  ['CMD', 'ENTRYPOINT'],
-  (i) => i.json === null && i.text.trim() !== '',
+  ['CMD', 'ENTRYPOINT', 'HEALTHCHECK'],
+  (i) => {
+    if (i.keyword !== 'HEALTHCHECK') return i.json === null && i.text.trim() !== '';
+    const cmd = healthcheckCommand(i.text);
+    return cmd !== null && cmd !== '' && !isJsonArray(cmd);
+  },
 );
 
 const VAR_REF = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
 
+/**
+ * A name one pair of an ENV defines and another pair of the same ENV reads (before or after it),
+ * unless an earlier ENV or ARG already defined it: Docker expands with the value from before the ENV.
+ */
 export const DL3044: DockerfileRule = {
   id: 'DL3044',
   severity: 'error',
@@ -113,12 +141,9 @@ export const DL3044: DockerfileRule = {
     for (const i of model.instructions) {
       if (i.keyword === 'ARG') i.properties.forEach((p) => defined.add(p.name));
       if (i.keyword !== 'ENV') continue;
-      const earlier = new Set<string>();
-      let fires = false;
-      for (const p of i.properties) {
-        for (const m of (p.value ?? '').matchAll(VAR_REF)) if (earlier.has(m[1]!) && !defined.has(m[1]!)) fires = true;
-        earlier.add(p.name);
-      }
+      const fires = i.properties.some((p, k) =>
+        i.properties.some((other, j) => j !== k && !defined.has(p.name) && [...(other.value ?? '').matchAll(VAR_REF)].some((m) => m[1] === p.name)),
+      );
       if (fires) hits.push({ line: i.line });
       i.properties.forEach((p) => defined.add(p.name));
     }

@@ -9,6 +9,7 @@ const POINTLESS = ['free', 'kill', 'mount', 'ps', 'service', 'shutdown', 'ssh', 
 export const DL3001 = commandRule(
   {
     id: 'DL3001',
+    onbuild: true,
     severity: 'info',
     message:
       'For some bash commands it makes no sense running them in a Docker container like `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount`, `ifconfig`',
@@ -30,6 +31,7 @@ export const DL3003 = commandRule(
 export const DL3004 = commandRule(
   {
     id: 'DL3004',
+    onbuild: true,
     severity: 'error',
     message: 'Do not use sudo as it leads to unpredictable behavior. Use a tool like gosu to enforce root',
     fix: 'Drop `sudo`: switch with `USER root` for the step, or use gosu at runtime.',
@@ -40,16 +42,19 @@ export const DL3004 = commandRule(
 export const DL3046 = commandRule(
   {
     id: 'DL3046',
+    onbuild: true,
     severity: 'warning',
     message: '`useradd` without flag `-l` and high UID will result in excessively large Image.',
     fix: 'Add `-l` (`--no-log-init`) to `useradd` when the UID is large.',
   },
-  (c) => c.name === 'useradd' && !hasAnyFlag(c, ['l', 'no-log-init']) && hasAnyFlag(c, ['u', 'uid']) && flagValues(c, ['u', 'uid']).some((v) => v.length > 5),
+  // hadolint reads the UID from `-u <uid>` only (`--uid` is not looked at).
+  (c) => c.name === 'useradd' && !hasAnyFlag(c, ['l', 'no-log-init']) && hasAnyFlag(c, ['u', 'uid']) && flagValues(c, ['u']).some((v) => v.length > 5),
 );
 
 export const DL3047 = commandRule(
   {
     id: 'DL3047',
+    onbuild: true,
     severity: 'info',
     message:
       'Avoid use of wget without progress bar. Use `wget --progress=dot:giga <url>`. Or consider using `-q` or `-nv` (shorthands for `--quiet` or `--no-verbose`).',
@@ -64,6 +69,7 @@ export const DL3047 = commandRule(
 
 export const DL4001: DockerfileRule = {
   id: 'DL4001',
+  onbuild: true,
   severity: 'warning',
   message: 'Either use Wget or Curl but not both',
   fix: 'Download with one tool throughout the stage (curl or wget), and install only that one.',
@@ -83,6 +89,7 @@ export const DL4001: DockerfileRule = {
 export const DL4005 = commandRule(
   {
     id: 'DL4005',
+    onbuild: true,
     severity: 'warning',
     message: 'Use SHELL to change the default shell',
     fix: 'Use a `SHELL ["/bin/bash", "-c"]` instruction instead of relinking /bin/sh.',
@@ -90,13 +97,17 @@ export const DL4005 = commandRule(
   (c) => cmdHasArgs(c, 'ln', ['/bin/sh']),
 );
 
-const PIPEFAIL_SHELLS = ['/bin/bash', '/bin/zsh', '/bin/ash', 'bash', 'zsh', 'ash'];
+/** Shells whose `-o pipefail` hadolint accepts, by basename, so `/usr/local/bin/bash` counts. */
+const PIPEFAIL_SHELLS = ['bash', 'zsh', 'ash'];
+const NON_POSIX = ['pwsh', 'powershell', 'cmd'];
 
 /** A SHELL that sets pipefail, or a non-POSIX one (pwsh) where the rule does not apply. */
 function shellSatisfiesPipefail(shell: Instr): boolean {
   const text = shell.json ? shell.json.join(' ') : shell.text;
-  if (text.trim().startsWith('pwsh')) return true;
-  return parseShell(text).commands.some((c) => PIPEFAIL_SHELLS.includes(c.name) && hasFlag(c, 'o') && c.args.includes('pipefail'));
+  if (NON_POSIX.some((n) => text.trim().startsWith(n))) return true;
+  return parseShell(text).commands.some(
+    (c) => PIPEFAIL_SHELLS.includes(c.name.split('/').pop() ?? '') && hasFlag(c, 'o') && c.args.includes('pipefail'),
+  );
 }
 
 export const DL4006: DockerfileRule = {
@@ -111,7 +122,8 @@ export const DL4006: DockerfileRule = {
       const hits: { line: number }[] = [];
       for (const i of stage.instructions) {
         if (i.keyword === 'SHELL') ok = shellSatisfiesPipefail(i);
-        for (const run of [i, i.trigger]) if (run?.keyword === 'RUN' && !ok && run.script?.hasPipes) hits.push({ line: run.line });
+        // hadolint resets at every FROM, even `FROM <stage that set SHELL>`, and skips ONBUILD triggers.
+        if (i.keyword === 'RUN' && !ok && i.script?.hasPipes) hits.push({ line: i.line });
       }
       return hits;
     }),
@@ -122,6 +134,10 @@ function sameFlags(a: Instr, b: Instr): boolean {
   return key(a) === key(b);
 }
 
+/**
+ * Consecutive RUNs with the same flags, unless either runs more than two commands (then the split
+ * is taken as deliberate). Comments do not break the sequence; any other instruction, ONBUILD included, does.
+ */
 export const DL3059: DockerfileRule = {
   id: 'DL3059',
   severity: 'info',
@@ -130,9 +146,9 @@ export const DL3059: DockerfileRule = {
   check: ({ model }) => {
     const hits: { line: number }[] = [];
     let prev: Instr | null = null;
-    // Comments sit between instructions without breaking the run; any other instruction does.
+    const count = (i: Instr): number => i.script?.commands.length ?? 0;
     for (const i of model.instructions) {
-      if (i.keyword === 'RUN' && prev && sameFlags(prev, i)) hits.push({ line: i.line });
+      if (i.keyword === 'RUN' && prev && sameFlags(prev, i) && count(i) <= 2 && count(prev) <= 2) hits.push({ line: i.line });
       prev = i.keyword === 'RUN' ? i : null;
     }
     return hits;
