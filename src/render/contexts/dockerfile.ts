@@ -12,6 +12,8 @@ import type { Spec } from '../../spec/types.generated.js';
 import { splitSimple, toExec } from './commands.js';
 import { exists, join, nodeWorkspaceRoot, readJson, readText, readToml, workspaceGlobs, type ServiceModel, type TemplateName } from './service.js';
 import type { Workspace } from './workspace.js';
+// A pure decision shared with detect, so the evidence and the rendered ARG never disagree.
+import { choosePnpm, pnpmLockfileVersion, type PnpmChoice } from '../../detect/providers/node/pnpm-version.js';
 
 const CA_TARGET = '/run/secrets/ca';
 
@@ -360,7 +362,7 @@ function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, 
       setup: 'corepack enable',
     },
   }[pm];
-  const pnpmVersion = /pnpm@(\d+(?:\.\d+){0,2})/.exec(String(readJson(rootDir, join(pkgDir, 'package.json'))?.packageManager ?? ''))?.[1] ?? '10';
+  const pnpmVersion = pm === 'pnpm' ? pnpmFor(rootDir, dir, pkgDir).version : null;
   const pkgRel = join(dir, 'package.json');
   const pkg = readJson(rootDir, pkgRel);
   const start = resolveScript(rootDir, dir, s.commands.start ?? 'npm start', pkg && typeof pkg.main === 'string' ? ['node', pkg.main] : ['node', 'index.js']);
@@ -407,8 +409,23 @@ function staticContext(base: DockerfileContext, m: ServiceModel, rootDir: string
 
 type NodePm = 'npm' | 'pnpm' | 'yarn' | 'yarn-berry';
 
+/**
+ * The pnpm release the image installs: the same choice detect reports as evidence (one pure
+ * function), read here from the package, its workspace root and the root's lockfile.
+ */
+function pnpmFor(rootDir: string, dir: string, pkgDir: string): PnpmChoice {
+  const own = readJson(rootDir, join(dir, 'package.json'));
+  const root = readJson(rootDir, join(pkgDir, 'package.json'));
+  const field = (k: 'packageManager') => [own, root].map((p) => p?.[k]).find((v): v is string => typeof v === 'string');
+  const enginesPnpm = [own, root].map((p) => (p?.engines as Record<string, unknown> | undefined)?.pnpm).find((v): v is string => typeof v === 'string');
+  return choosePnpm({ packageManager: field('packageManager'), lockfileVersion: pnpmLockfileVersion(readText(rootDir, join(pkgDir, 'pnpm-lock.yaml'))), enginesPnpm });
+}
+
 function nodePackageManager(rootDir: string, dir: string, declared: string | null): NodePm {
-  const berry = exists(rootDir, join(dir, '.yarnrc.yml'));
+  // Yarn 2+ as detect tells it: a `packageManager: yarn@2+` pin, `.yarnrc.yml`, or a lockfile with
+  // berry's `__metadata` block. A berry lockfile installed by the image's classic yarn fails.
+  const field = /^yarn@v?(\d+)/.exec(String(readJson(rootDir, join(dir, 'package.json'))?.packageManager ?? ''))?.[1];
+  const berry = field !== undefined ? Number(field) >= 2 : exists(rootDir, join(dir, '.yarnrc.yml')) || /^__metadata:/m.test(readText(rootDir, join(dir, 'yarn.lock'))?.slice(0, 4000) ?? '');
   if (declared === 'pnpm' || exists(rootDir, join(dir, 'pnpm-lock.yaml'))) return 'pnpm';
   if (declared === 'yarn' || exists(rootDir, join(dir, 'yarn.lock'))) return berry ? 'yarn-berry' : 'yarn';
   return 'npm';
