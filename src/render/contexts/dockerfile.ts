@@ -12,6 +12,7 @@ import type { Spec } from '../../spec/types.generated.js';
 import { splitSimple, toExec } from './commands.js';
 import { exists, join, nodeWorkspaceRoot, readJson, readText, readToml, workspaceGlobs, type ServiceModel, type TemplateName } from './service.js';
 import type { Workspace } from './workspace.js';
+import { installDownloads, installManifests } from './install-downloads.js';
 // A pure decision shared with detect, so the evidence and the rendered ARG never disagree.
 import { choosePnpm, pnpmLockfileVersion, type PnpmChoice } from '../../detect/providers/node/pnpm-version.js';
 
@@ -99,10 +100,10 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
       const lock = ['bun.lock', 'bun.lockb'].filter((f) => exists(rootDir, join(dir, f)));
       const entry = firstExisting(rootDir, dir, ['src/index.ts', 'index.ts', 'src/index.js', 'index.js', 'server.ts', 'server.js']) ?? 'index.ts';
       base.images = { build: img(IMAGES.bun.ref), runtime: img(IMAGES.bun.ref) };
-      base.start = start ? resolveScript(rootDir, dir, start, ['bun', 'run', entry]) : ['bun', 'run', entry];
+      base.start = bunForNode(start ? resolveScript(rootDir, dir, start, ['bun', 'run', entry]) : ['bun', 'run', entry]);
       base.dev = hasScript(rootDir, dir, 'dev') ? ['bun', 'run', 'dev'] : ['bun', '--watch', ...base.start.slice(base.start[0] === 'bun' && base.start[1] === 'run' ? 2 : 1)];
       base.env.unshift(['NODE_ENV', 'production']);
-      base.x = { manifests: ['package.json', ...lock], frozen: lock.length > 0 };
+      base.x = { manifests: ['package.json', ...lock], frozen: lock.length > 0, installDownloads: installDownloads(rootDir, [join(dir, 'package.json')], join(dir, 'package.json')) };
       return base;
     }
     case 'deno': {
@@ -373,6 +374,7 @@ function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, 
   base.env.unshift(['NODE_ENV', 'production']);
   base.x = {
     pm,
+    installDownloads: installDownloads(rootDir, installManifests(pkgDir, memberManifests), pkgRel),
     manifests: ['package.json', ...lockfiles],
     memberManifests,
     workspace: ws !== null,
@@ -433,6 +435,16 @@ function nodePackageManager(rootDir: string, dir: string, declared: string | nul
 
 function runner(pm: NodePm): string {
   return pm === 'yarn-berry' ? 'yarn' : pm;
+}
+
+/**
+ * The Bun image has no `node`. A start command that names it (`node dist/index.js`, often what a
+ * `start` script says) runs with bun instead, which implements Node's CLI and APIs for most scripts;
+ * shipping a Node image as well would double the runtime for a project that chose Bun. (`bun run`
+ * already puts a `node` shim on PATH for package scripts, so only a direct command needs this.)
+ */
+function bunForNode(cmd: string[]): string[] {
+  return cmd[0] === 'node' ? ['bun', ...cmd.slice(1)] : cmd;
 }
 
 function hasScript(rootDir: string, dir: string, name: string): boolean {
