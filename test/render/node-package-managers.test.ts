@@ -89,3 +89,23 @@ describe('yarn: berry or classic, as detect tells them apart', () => {
     expect(dockerfile).not.toContain('corepack enable');
   });
 });
+
+describe('yarn berry: which yarn runs the install', () => {
+  const berryLock = '__metadata:\n  version: 8\n  cacheKey: 10c0\n';
+  it('a checked-in release (yarnPath) is copied with the manifests, at its own path', async () => {
+    const { dockerfile } = await renderApp({ 'package.json': pkg(), 'yarn.lock': berryLock, '.yarnrc.yml': 'nodeLinker: node-modules\nyarnPath: .yarn/releases/yarn-4.5.3.cjs\n', '.yarn/releases/yarn-4.5.3.cjs': '// yarn\n' });
+    expect(dockerfile).toContain('COPY .yarn/releases/yarn-4.5.3.cjs .yarn/releases/yarn-4.5.3.cjs\n');
+    expect(dockerfile.indexOf('COPY .yarn/releases')).toBeLessThan(dockerfile.indexOf('yarn install --immutable'));
+    expect(dockerfile).not.toContain('corepack prepare');
+  });
+
+  it('neither a pin nor a release: corepack activates a current berry, not its classic default', async () => {
+    const { dockerfile } = await renderApp({ 'package.json': pkg(), 'yarn.lock': berryLock, '.yarnrc.yml': 'nodeLinker: node-modules\n' });
+    expect(dockerfile).toContain('corepack enable && corepack prepare yarn@stable --activate');
+  });
+
+  it('a yarnPath that leaves the repository or carries odd characters is not copied', async () => {
+    const { dockerfile } = await renderApp({ 'package.json': pkg(), 'yarn.lock': berryLock, '.yarnrc.yml': 'yarnPath: ../outside/yarn.cjs\n' });
+    expect(dockerfile).not.toContain('outside/yarn.cjs');
+  });
+});

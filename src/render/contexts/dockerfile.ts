@@ -335,6 +335,10 @@ function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, 
     const found = fg.sync(globs.map((g) => `${g.replace(/\/+$/, '')}/package.json`), { cwd: path.join(rootDir, ws), ignore: ['**/node_modules/**'] });
     memberManifests.push(...found.sort());
   }
+  // Yarn berry's checked-in release (`.yarnrc.yml` yarnPath): the install runs it, so it is copied with the manifests.
+  const yarnPath = pm === 'yarn-berry' ? /^yarnPath:\s*["']?([^"'\s#]+)/m.exec(readText(rootDir, join(pkgDir, '.yarnrc.yml')) ?? '')?.[1] : undefined;
+  // Repository text that becomes a COPY source: a plain relative path of safe characters, inside the repository, that exists.
+  const berryRelease = yarnPath && /^[A-Za-z0-9._@+/-]+$/.test(yarnPath) && !yarnPath.startsWith('/') && !yarnPath.split('/').includes('..') && exists(rootDir, join(pkgDir, yarnPath)) ? path.posix.normalize(yarnPath) : null;
   const hasLock = lockfiles.some((f) => ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock'].includes(f));
   const wsFlag = ws === null ? '' : ` --workspace=${serviceRel}`;
   const install = {
@@ -360,7 +364,9 @@ function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, 
       prod: 'yarn install --immutable',
       all: 'yarn install --immutable',
       cache: '/root/.yarn/berry/cache',
-      setup: 'corepack enable',
+      // corepack runs the `packageManager` pin; a checked-in release (`yarnPath`) runs itself; with
+      // neither, corepack's default yarn is classic 1.x, which cannot read a berry lockfile.
+      setup: berryRelease || pinned(rootDir, dir, pkgDir, 'yarn') ? 'corepack enable' : 'corepack enable && corepack prepare yarn@stable --activate',
     },
   }[pm];
   const pnpmVersion = pm === 'pnpm' ? pnpmFor(rootDir, dir, pkgDir).version : null;
@@ -377,6 +383,7 @@ function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, 
     installDownloads: installDownloads(rootDir, installManifests(pkgDir, memberManifests), pkgRel),
     manifests: ['package.json', ...lockfiles],
     memberManifests,
+    toolFiles: berryRelease ? [berryRelease] : [],
     workspace: ws !== null,
     serviceDir: serviceRel,
     workdir: m.workdir,
@@ -431,6 +438,11 @@ function nodePackageManager(rootDir: string, dir: string, declared: string | nul
   if (declared === 'pnpm' || exists(rootDir, join(dir, 'pnpm-lock.yaml'))) return 'pnpm';
   if (declared === 'yarn' || exists(rootDir, join(dir, 'yarn.lock'))) return berry ? 'yarn-berry' : 'yarn';
   return 'npm';
+}
+
+/** Whether the package or its workspace root pins `manager` in `packageManager`. */
+function pinned(rootDir: string, dir: string, pkgDir: string, manager: string): boolean {
+  return [dir, pkgDir].some((d) => String(readJson(rootDir, join(d, 'package.json'))?.packageManager ?? '').startsWith(`${manager}@`));
 }
 
 function runner(pm: NodePm): string {
