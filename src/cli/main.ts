@@ -5,7 +5,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_CODES } from '../errors.js';
-import { errorJson, formatError, note, printJson, setColor, toStackgenError } from './output.js';
+import { errorJson, formatError, hasPrintedJson, note, printJson, setColor, toStackgenError } from './output.js';
 import type { CommandModule } from 'yargs';
 import { STACKGEN_VERSION } from '../version.js';
 
@@ -66,7 +66,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const e = toStackgenError(err);
     if (e.code === 'E_INTERRUPTED') return EXIT_CODES.E_INTERRUPTED;
-    if (wantsJson) printJson(errorJson(e));
+    // The exit code and stderr carry the failure; stdout keeps the one document already printed.
+    if (wantsJson && !hasPrintedJson()) printJson(errorJson(e));
     note(formatError(e.code === 'E_INTERNAL' ? (e.cause ?? e) : e, verbose));
     return e.exitCode;
   }

@@ -30,8 +30,19 @@ export const style = {
   cyan: wrap(36, 39),
 };
 
+// With --json, stdout holds exactly one JSON document: a command that already printed its result
+// (say `detect` finding nothing prints the empty topology, then fails) must not get an error object
+// appended by the error boundary, or a program reading stdout cannot parse it.
+let jsonPrinted = false;
+
 export function printJson(value: unknown): void {
+  jsonPrinted = true;
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Whether a JSON document went to stdout already; the error boundary then adds none. */
+export function hasPrintedJson(): boolean {
+  return jsonPrinted;
 }
 
 export function info(line = ''): void {

@@ -27,6 +27,12 @@ export interface SpecFromTopologyOptions {
   with?: BackingKind[];
   /** Detected backing services to leave out. Default: none. */
   without?: BackingKind[];
+  /**
+   * A Dockerfile the repository already has (not written by stackgen): `keep` builds with it
+   * (`dockerfile.path`); `replace` renders stackgen's own in its place (`dockerfile.template: auto`),
+   * for one that cannot build. Default `keep`.
+   */
+  ownDockerfile?: 'keep' | 'replace';
   /** Prometheus, Grafana and alert rules. Default true. */
   observability?: boolean;
   /** Reverse proxy. Default: none. */
@@ -91,7 +97,7 @@ function toService(s: DetectedService, options: SpecFromTopologyOptions, backing
   if (role !== 'static') for (const b of options.with ?? []) deps.push(b);
   const uniq = [...new Set(deps)].filter((d) => d !== s.name);
   if (uniq.length > 0) out.dependsOn = uniq;
-  const own = ownDockerfile(root, s);
+  const own = options.ownDockerfile === 'replace' ? null : ownDockerfile(root, s);
   if (own) out.dockerfile = { path: own };
   return out;
 }

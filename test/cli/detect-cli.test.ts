@@ -42,6 +42,34 @@ describe('stackgen detect (real CLI)', () => {
     expect(t.services).toEqual([expect.objectContaining({ name: 'static-site', language: 'static', role: 'static', staticDir: '.', port: null })]);
   });
 
+  // A program reads stdout with one JSON.parse: it must hold exactly one document whatever happened,
+  // and the exit code says whether detection succeeded.
+  it.each([
+    ['nothing found', 'fixtures/negative-empty', 'topology'],
+    ['a parse error', 'fixtures/broken-package-json', 'topology'],
+    ['a missing folder', path.join(os.tmpdir(), 'stackgen-cli-missing-folder'), 'error'],
+    ['a file, not a folder', 'package.json', 'error'],
+  ])('--json on %s prints exactly one JSON document and exits 2', (_case, dir, kind) => {
+    const r = stackgen('detect', dir, '--json');
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout) as { services?: unknown[]; warnings?: Array<{ file: string; line?: number }>; error?: { code: string } };
+    if (kind === 'topology') {
+      expect(doc.services).toEqual([]);
+      expect(doc.warnings?.at(-1)?.file).toBe('.');
+      expect(doc.error).toBeUndefined();
+    } else {
+      expect(doc.error?.code).toBe('E_INPUT');
+    }
+    // The human explanation still reaches the person, on stderr.
+    expect(r.stderr).toMatch(/error: /);
+  });
+
+  it('--json on a broken package.json keeps the finding with its line in the one document', () => {
+    const r = stackgen('detect', 'fixtures/broken-package-json', '--json');
+    const doc = JSON.parse(r.stdout) as { warnings: Array<{ file: string; line?: number; message: string }> };
+    expect(doc.warnings).toContainEqual(expect.objectContaining({ file: 'package.json', line: 6, message: expect.stringMatching(/invalid JSON/) }));
+  });
+
   it('a missing path exits 2 and names the path on stderr', () => {
     const missing = path.join(os.tmpdir(), 'stackgen-cli-missing-folder');
     const r = stackgen('detect', missing);

@@ -44,6 +44,7 @@ interface InitArgs extends WriteArgs {
   ci?: 'github' | 'gitlab' | 'none';
   registry?: string;
   prune: boolean;
+  ownDockerfile: 'keep' | 'replace';
   imageMap?: string;
   gitignore: boolean;
 }
@@ -148,6 +149,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
       .option('email', { type: 'string', describe: 'ACME account e-mail (with --tls acme)' })
       .option('ci', { choices: ['github', 'gitlab', 'none'] as const, describe: 'CI provider' })
       .option('registry', { type: 'string', describe: 'Registry CI pushes to, e.g. ghcr.io/acme' })
+      .option('own-dockerfile', { choices: ['keep', 'replace'] as const, default: 'keep' as const, describe: "A Dockerfile the repository already has: build with it (keep) or render stackgen's in its place (replace; overwriting it needs --force)" })
       .option('prune', { type: 'boolean', default: false, describe: 'Remove services from stackgen.yaml that are no longer detected' })
       .option('image-map', { type: 'string', describe: 'Image map YAML (mirror / overrides) applied to every image reference' })
       .option('gitignore', { type: 'boolean', default: true, describe: 'Honour .gitignore files while detecting' }) as never,
@@ -176,6 +178,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
       options = defaultsFrom(given);
     }
     if (args.name) options.name = args.name;
+    options.ownDockerfile = args.ownDockerfile;
     const fresh = specFromTopology(topology, options);
 
     const specPath = path.join(rootDir, SPEC_FILE);

@@ -12,6 +12,9 @@ import type { Spec } from '../../spec/types.generated.js';
 import { splitSimple, toExec } from './commands.js';
 import { exists, join, nodeWorkspaceRoot, readJson, readText, readToml, workspaceGlobs, type ServiceModel, type TemplateName } from './service.js';
 import type { Workspace } from './workspace.js';
+import { installDownloads, installManifests } from './install-downloads.js';
+// A pure decision shared with detect, so the evidence and the rendered ARG never disagree.
+import { choosePnpm, pnpmLockfileVersion, type PnpmChoice } from '../../detect/providers/node/pnpm-version.js';
 
 const CA_TARGET = '/run/secrets/ca';
 
@@ -97,10 +100,10 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
       const lock = ['bun.lock', 'bun.lockb'].filter((f) => exists(rootDir, join(dir, f)));
       const entry = firstExisting(rootDir, dir, ['src/index.ts', 'index.ts', 'src/index.js', 'index.js', 'server.ts', 'server.js']) ?? 'index.ts';
       base.images = { build: img(IMAGES.bun.ref), runtime: img(IMAGES.bun.ref) };
-      base.start = start ? resolveScript(rootDir, dir, start, ['bun', 'run', entry]) : ['bun', 'run', entry];
+      base.start = bunForNode(start ? resolveScript(rootDir, dir, start, ['bun', 'run', entry]) : ['bun', 'run', entry]);
       base.dev = hasScript(rootDir, dir, 'dev') ? ['bun', 'run', 'dev'] : ['bun', '--watch', ...base.start.slice(base.start[0] === 'bun' && base.start[1] === 'run' ? 2 : 1)];
       base.env.unshift(['NODE_ENV', 'production']);
-      base.x = { manifests: ['package.json', ...lock], frozen: lock.length > 0 };
+      base.x = { manifests: ['package.json', ...lock], frozen: lock.length > 0, installDownloads: installDownloads(rootDir, [join(dir, 'package.json')], join(dir, 'package.json')) };
       return base;
     }
     case 'deno': {
@@ -335,6 +338,10 @@ function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, 
     const found = fg.sync(globs.map((g) => `${g.replace(/\/+$/, '')}/package.json`), { cwd: path.join(rootDir, ws), ignore: ['**/node_modules/**'] });
     memberManifests.push(...found.sort());
   }
+  // Yarn berry's checked-in release (`.yarnrc.yml` yarnPath): the install runs it, so it is copied with the manifests.
+  const yarnPath = pm === 'yarn-berry' ? /^yarnPath:\s*["']?([^"'\s#]+)/m.exec(readText(rootDir, join(pkgDir, '.yarnrc.yml')) ?? '')?.[1] : undefined;
+  // Repository text that becomes a COPY source: a plain relative path of safe characters, inside the repository, that exists.
+  const berryRelease = yarnPath && /^[A-Za-z0-9._@+/-]+$/.test(yarnPath) && !yarnPath.startsWith('/') && !yarnPath.split('/').includes('..') && exists(rootDir, join(pkgDir, yarnPath)) ? path.posix.normalize(yarnPath) : null;
   const hasLock = lockfiles.some((f) => ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock'].includes(f));
   const wsFlag = ws === null ? '' : ` --workspace=${serviceRel}`;
   const install = {
@@ -360,10 +367,12 @@ function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, 
       prod: 'yarn install --immutable',
       all: 'yarn install --immutable',
       cache: '/root/.yarn/berry/cache',
-      setup: 'corepack enable',
+      // corepack runs the `packageManager` pin; a checked-in release (`yarnPath`) runs itself; with
+      // neither, corepack's default yarn is classic 1.x, which cannot read a berry lockfile.
+      setup: berryRelease || pinned(rootDir, dir, pkgDir, 'yarn') ? 'corepack enable' : 'corepack enable && corepack prepare yarn@stable --activate',
     },
   }[pm];
-  const pnpmVersion = /pnpm@(\d+(?:\.\d+){0,2})/.exec(String(readJson(rootDir, join(pkgDir, 'package.json'))?.packageManager ?? ''))?.[1] ?? '10';
+  const pnpmVersion = pm === 'pnpm' ? pnpmFor(rootDir, dir, pkgDir).version : null;
   const pkgRel = join(dir, 'package.json');
   const pkg = readJson(rootDir, pkgRel);
   const start = resolveScript(rootDir, dir, s.commands.start ?? 'npm start', pkg && typeof pkg.main === 'string' ? ['node', pkg.main] : ['node', 'index.js']);
@@ -374,9 +383,11 @@ function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, 
   base.env.unshift(['NODE_ENV', 'production']);
   base.x = {
     pm,
+    installDownloads: installDownloads(rootDir, installManifests(pkgDir, memberManifests), pkgRel),
     manifests: ['package.json', ...lockfiles],
     configMounts,
     memberManifests,
+    toolFiles: berryRelease ? [berryRelease] : [],
     workspace: ws !== null,
     serviceDir: serviceRel,
     workdir: m.workdir,
@@ -427,15 +438,45 @@ export function nodeConfigSecrets(rootDir: string, pkgDir: string): Array<{ id: 
 
 type NodePm = 'npm' | 'pnpm' | 'yarn' | 'yarn-berry';
 
+/**
+ * The pnpm release the image installs: the same choice detect reports as evidence (one pure
+ * function), read here from the package, its workspace root and the root's lockfile.
+ */
+function pnpmFor(rootDir: string, dir: string, pkgDir: string): PnpmChoice {
+  const own = readJson(rootDir, join(dir, 'package.json'));
+  const root = readJson(rootDir, join(pkgDir, 'package.json'));
+  const field = (k: 'packageManager') => [own, root].map((p) => p?.[k]).find((v): v is string => typeof v === 'string');
+  const enginesPnpm = [own, root].map((p) => (p?.engines as Record<string, unknown> | undefined)?.pnpm).find((v): v is string => typeof v === 'string');
+  return choosePnpm({ packageManager: field('packageManager'), lockfileVersion: pnpmLockfileVersion(readText(rootDir, join(pkgDir, 'pnpm-lock.yaml'))), enginesPnpm });
+}
+
 function nodePackageManager(rootDir: string, dir: string, declared: string | null): NodePm {
-  const berry = exists(rootDir, join(dir, '.yarnrc.yml'));
+  // Yarn 2+ as detect tells it: a `packageManager: yarn@2+` pin, `.yarnrc.yml`, or a lockfile with
+  // berry's `__metadata` block. A berry lockfile installed by the image's classic yarn fails.
+  const field = /^yarn@v?(\d+)/.exec(String(readJson(rootDir, join(dir, 'package.json'))?.packageManager ?? ''))?.[1];
+  const berry = field !== undefined ? Number(field) >= 2 : exists(rootDir, join(dir, '.yarnrc.yml')) || /^__metadata:/m.test(readText(rootDir, join(dir, 'yarn.lock'))?.slice(0, 4000) ?? '');
   if (declared === 'pnpm' || exists(rootDir, join(dir, 'pnpm-lock.yaml'))) return 'pnpm';
   if (declared === 'yarn' || exists(rootDir, join(dir, 'yarn.lock'))) return berry ? 'yarn-berry' : 'yarn';
   return 'npm';
 }
 
+/** Whether the package or its workspace root pins `manager` in `packageManager`. */
+function pinned(rootDir: string, dir: string, pkgDir: string, manager: string): boolean {
+  return [dir, pkgDir].some((d) => String(readJson(rootDir, join(d, 'package.json'))?.packageManager ?? '').startsWith(`${manager}@`));
+}
+
 function runner(pm: NodePm): string {
   return pm === 'yarn-berry' ? 'yarn' : pm;
+}
+
+/**
+ * The Bun image has no `node`. A start command that names it (`node dist/index.js`, often what a
+ * `start` script says) runs with bun instead, which implements Node's CLI and APIs for most scripts;
+ * shipping a Node image as well would double the runtime for a project that chose Bun. (`bun run`
+ * already puts a `node` shim on PATH for package scripts, so only a direct command needs this.)
+ */
+function bunForNode(cmd: string[]): string[] {
+  return cmd[0] === 'node' ? ['bun', ...cmd.slice(1)] : cmd;
 }
 
 function hasScript(rootDir: string, dir: string, name: string): boolean {

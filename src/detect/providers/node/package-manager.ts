@@ -9,6 +9,7 @@ import { inDir, type Fact } from '../../provider.js';
 import type { PackageManager } from '../../types.js';
 import { upTo } from '../../readers.js';
 import { keyLine, str, type Pkg } from './package-json.js';
+import { choosePnpm, pnpmLockfileVersion, type PnpmChoice } from './pnpm-version.js';
 
 export type JsPackageManager = Extract<PackageManager, 'npm' | 'pnpm' | 'yarn' | 'bun'>;
 
@@ -20,6 +21,8 @@ export interface PmInfo {
   lockfile?: string;
   /** Version from the `packageManager` field. */
   version?: string;
+  /** For pnpm: the release the image installs, and why (see pnpm-version.ts). */
+  pnpm?: PnpmChoice;
   facts: Fact[];
 }
 
@@ -65,7 +68,23 @@ export function packageManagerOf(source: SourceView, pkg: Pkg, root: Pkg | undef
       else if (meta) facts.push({ file: lockfile!, ...keyLine(source, lockfile!, '__metadata'), signal: 'Yarn 2+ lockfile (__metadata)', kind: 'heuristic' });
     }
   }
+  let pnpm: PnpmChoice | undefined;
+  if (pm === 'pnpm') {
+    const lockfileVersion = lockfile ? pnpmLockfileVersion(source.readText(lockfile)) : undefined;
+    const withEngines = [pkg, root].find((p): p is Pkg => typeof (p?.json.engines as Record<string, unknown> | undefined)?.pnpm === 'string');
+    const enginesPnpm = withEngines ? String((withEngines.json.engines as Record<string, unknown>).pnpm) : undefined;
+    pnpm = choosePnpm({ packageManager: owner ? String(owner.json.packageManager) : undefined, lockfileVersion, enginesPnpm });
+    // The evidence points at the file that decided.
+    let from: { file: string; line?: number } = { file: pkg.file };
+    if (pnpm.because.startsWith('packageManager') && owner) from = { file: owner.file, ...keyLine(source, owner.file, 'packageManager') };
+    else if (pnpm.because.startsWith('lockfileVersion') && lockfile) {
+      const line = source.lineOf(lockfile, 'lockfileVersion');
+      from = line ? { file: lockfile, line } : { file: lockfile };
+    } else if (withEngines) from = { file: withEngines.file, ...keyLine(source, withEngines.file, 'engines') };
+    facts.push({ ...from, signal: `pnpm ${pnpm.version} (${pnpm.because})`, kind: 'version' });
+  }
   const out: PmInfo = { pm, berry, facts };
+  if (pnpm) out.pnpm = pnpm;
   if (lockfile) out.lockfile = lockfile;
   if (version) out.version = version;
   return out;

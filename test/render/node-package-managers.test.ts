@@ -1,0 +1,111 @@
+/**
+ * Which package manager release a Node image installs, as a user sees it: the evidence `detect
+ * --explain` prints and the rendered Dockerfile. A pnpm of another major than the lockfile's refuses
+ * `--frozen-lockfile`; a berry lockfile under classic yarn fails the same way.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { detect } from '../../src/detect/detect.js';
+import { render } from '../../src/render/render.js';
+import { fixtureSpec } from '../helpers/fixture-spec.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+const server = "const express = require('express');\nexpress().get('/health', (q, r) => r.send('ok')).listen(3000);\n";
+
+async function renderApp(files: Record<string, string | object>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-pm-'));
+  dirs.push(dir);
+  const all: Record<string, string | object> = { 'server.js': server, ...files };
+  for (const [f, content] of Object.entries(all)) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  }
+  const topology = await detect(dir);
+  const tree = await render(fixtureSpec(topology, 'app'), { rootDir: dir });
+  return { service: topology.services[0]!, dockerfile: tree.read('Dockerfile')! };
+}
+
+const pkg = (extra: object = {}) => ({ name: 'app', version: '1.0.0', scripts: { start: 'node server.js' }, dependencies: { express: '^4.19.2' }, ...extra });
+const lock = (version: string) => `lockfileVersion: ${version}\n\ndependencies:\n  express:\n    specifier: ^4.19.2\n    version: 4.19.2\n`;
+
+describe('pnpm: the major that reads the lockfile', () => {
+  it.each([
+    ['5.4 (pnpm 7)', '5.4', '7'],
+    ["'6.0' (pnpm 8)", "'6.0'", '8'],
+    ["'9.0' (pnpm 9 or 10: the newest)", "'9.0'", '10'],
+  ])('lockfileVersion %s', async (_name, version, major) => {
+    const { service, dockerfile } = await renderApp({ 'package.json': pkg(), 'pnpm-lock.yaml': lock(version) });
+    expect(service.packageManager).toBe('pnpm');
+    expect(dockerfile).toContain(`ARG PNPM_VERSION=${major}\n`);
+    expect(dockerfile).toContain('npm install --global pnpm@${PNPM_VERSION}');
+    expect(service.evidence).toContainEqual({ file: 'pnpm-lock.yaml', line: 1, signal: `pnpm ${major} (lockfileVersion ${version.replace(/'/g, '')})` });
+  });
+
+  it('the packageManager field wins over the lockfile', async () => {
+    const { service, dockerfile } = await renderApp({ 'package.json': pkg({ packageManager: 'pnpm@8.15.9+sha512.abc' }), 'pnpm-lock.yaml': lock("'6.0'") });
+    expect(dockerfile).toContain('ARG PNPM_VERSION=8.15.9\n');
+    expect(service.evidence).toContainEqual(expect.objectContaining({ file: 'package.json', signal: 'pnpm 8.15.9 (packageManager pnpm@8.15.9)' }));
+  });
+
+  it('engines.pnpm picks between the majors a 9.0 lockfile allows', async () => {
+    const { service, dockerfile } = await renderApp({ 'package.json': pkg({ engines: { pnpm: '^9.1.0' } }), 'pnpm-lock.yaml': lock("'9.0'") });
+    expect(dockerfile).toContain('ARG PNPM_VERSION=9\n');
+    expect(service.evidence).toContainEqual(expect.objectContaining({ signal: 'pnpm 9 (lockfileVersion 9.0 and engines.pnpm ^9.1.0)' }));
+  });
+
+  it('a lockfile version no major is known for: engines.pnpm decides, else pnpm 10', async () => {
+    const ranged = await renderApp({ 'package.json': pkg({ engines: { pnpm: '>=7 <9' } }), 'pnpm-lock.yaml': lock("'7.0'") });
+    expect(ranged.dockerfile).toContain('ARG PNPM_VERSION=8\n');
+    expect(ranged.service.evidence).toContainEqual(expect.objectContaining({ file: 'package.json', signal: 'pnpm 8 (engines.pnpm >=7 <9)' }));
+    const bare = await renderApp({ 'package.json': pkg(), 'pnpm-lock.yaml': lock("'7.0'") });
+    expect(bare.dockerfile).toContain('ARG PNPM_VERSION=10\n');
+    expect(bare.service.evidence).toContainEqual(expect.objectContaining({ signal: expect.stringMatching(/^pnpm 10 \(default/) }));
+  });
+});
+
+describe('yarn: berry or classic, as detect tells them apart', () => {
+  const berryLock = '__metadata:\n  version: 8\n  cacheKey: 10c0\n\n"express@npm:^4.19.2":\n  version: 4.19.2\n';
+  it('a packageManager yarn@4 pin without .yarnrc.yml installs with berry (corepack), immutably', async () => {
+    const { dockerfile } = await renderApp({ 'package.json': pkg({ packageManager: 'yarn@4.5.3' }), 'yarn.lock': berryLock });
+    expect(dockerfile).toContain('corepack enable');
+    expect(dockerfile).toContain('yarn install --immutable');
+    expect(dockerfile).not.toContain('--frozen-lockfile');
+  });
+
+  it('a berry lockfile (__metadata) alone also means berry', async () => {
+    const { dockerfile } = await renderApp({ 'package.json': pkg(), 'yarn.lock': berryLock });
+    expect(dockerfile).toContain('yarn install --immutable');
+  });
+
+  it('a classic lockfile stays on the image\'s yarn 1 with --frozen-lockfile', async () => {
+    const { dockerfile } = await renderApp({ 'package.json': pkg(), 'yarn.lock': '# yarn lockfile v1\n\nexpress@^4.19.2:\n  version "4.19.2"\n' });
+    expect(dockerfile).toContain('yarn install --frozen-lockfile --production');
+    expect(dockerfile).not.toContain('corepack enable');
+  });
+});
+
+describe('yarn berry: which yarn runs the install', () => {
+  const berryLock = '__metadata:\n  version: 8\n  cacheKey: 10c0\n';
+  it('a checked-in release (yarnPath) is copied with the manifests, at its own path', async () => {
+    const { dockerfile } = await renderApp({ 'package.json': pkg(), 'yarn.lock': berryLock, '.yarnrc.yml': 'nodeLinker: node-modules\nyarnPath: .yarn/releases/yarn-4.5.3.cjs\n', '.yarn/releases/yarn-4.5.3.cjs': '// yarn\n' });
+    expect(dockerfile).toContain('COPY .yarn/releases/yarn-4.5.3.cjs .yarn/releases/yarn-4.5.3.cjs\n');
+    expect(dockerfile.indexOf('COPY .yarn/releases')).toBeLessThan(dockerfile.indexOf('yarn install --immutable'));
+    expect(dockerfile).not.toContain('corepack prepare');
+  });
+
+  it('neither a pin nor a release: corepack activates a current berry, not its classic default', async () => {
+    const { dockerfile } = await renderApp({ 'package.json': pkg(), 'yarn.lock': berryLock, '.yarnrc.yml': 'nodeLinker: node-modules\n' });
+    expect(dockerfile).toContain('corepack enable && corepack prepare yarn@stable --activate');
+  });
+
+  it('a yarnPath that leaves the repository or carries odd characters is not copied', async () => {
+    const { dockerfile } = await renderApp({ 'package.json': pkg(), 'yarn.lock': berryLock, '.yarnrc.yml': 'yarnPath: ../outside/yarn.cjs\n' });
+    expect(dockerfile).not.toContain('outside/yarn.cjs');
+  });
+});
