@@ -378,6 +378,12 @@ export function shippedStageIndexes(model: DockerfileModel): Set<number> {
   return out;
 }
 
+/** Every instruction of the stages that end up in an image (the final stage and those built upon). */
+export function shippedInstructions(model: DockerfileModel): Stage['instructions'] {
+  const shipped = shippedStageIndexes(model);
+  return model.stages.filter((s) => shipped.has(s.index)).flatMap((s) => s.instructions);
+}
+
 export function finalStage(model: DockerfileModel): Stage | undefined {
   return model.stages[model.stages.length - 1];
 }

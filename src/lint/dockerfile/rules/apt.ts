@@ -1,5 +1,5 @@
 /** Debian/Ubuntu package rules: apt-get install hygiene. */
-import { shippedStageIndexes } from '../model.js';
+import { shippedInstructions } from '../model.js';
 import { argsNoFlags, cmdHasArgs, dropFlagArg, getFlags, hasAnyFlag, hasFlag, type ShellCommand } from '../shell.js';
 import { commandRule, hasCacheMount, type DockerfileRule } from './define.js';
 
@@ -30,10 +30,7 @@ export const DL3009: DockerfileRule = {
   message: 'Delete the apt lists (/var/lib/apt/lists) after installing something',
   fix: 'End the RUN with `&& rm -rf /var/lib/apt/lists/*` (or mount a cache at /var/lib/apt/lists).',
   check: ({ model }) => {
-    const shipped = shippedStageIndexes(model);
-    return model.stages
-      .filter((s) => shipped.has(s.index))
-      .flatMap((s) => s.instructions)
+    return shippedInstructions(model)
       .filter((run) => {
         const cmds = run.script?.commands ?? [];
         if (!cmds.some(isAptUpdate) || cmds.some((c) => cmdHasArgs(c, 'rm', ['-rf', '/var/lib/apt/lists/*']))) return false;

@@ -1,5 +1,5 @@
 /** JavaScript and Ruby package rules: npm, yarn, gem. */
-import { shippedStageIndexes } from '../model.js';
+import { shippedInstructions } from '../model.js';
 import { argsNoFlags, cmdHasArgs, dropFlagArg, type ShellCommand } from '../shell.js';
 import { commandRule, hasCacheMount, type DockerfileRule } from './define.js';
 
@@ -72,10 +72,7 @@ export const DL3060: DockerfileRule = {
   message: '`yarn cache clean` missing after `yarn install` was run.',
   fix: 'End the RUN with `&& yarn cache clean` (or mount a cache at the yarn cache folder, e.g. /usr/local/share/.cache/yarn).',
   check: ({ model }) => {
-    const shipped = shippedStageIndexes(model);
-    return model.stages
-      .filter((s) => shipped.has(s.index))
-      .flatMap((s) => s.instructions)
+    return shippedInstructions(model)
       .filter((run) => {
         const cmds = run.script?.commands ?? [];
         const install = cmds.findIndex(yarnInstall);
