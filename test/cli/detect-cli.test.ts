@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BIN, runCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 
-const BIN = path.join(REPO_ROOT, 'bin/stackgen.js');
 const ESC = '\u001b[';
 
 function env(): NodeJS.ProcessEnv {
@@ -18,9 +18,8 @@ function env(): NodeJS.ProcessEnv {
   return e;
 }
 
-function stackgen(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: env(), timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+async function stackgen(...args: string[]) {
+  return runCli(args, { env: env(), timeout: 60_000 });
 }
 
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), so colour is on unless turned off. */
@@ -34,8 +33,8 @@ const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).statu
 
 
 describe('stackgen detect (real CLI)', () => {
-  it('--json prints a topology that parses and describes the static site', () => {
-    const r = stackgen('detect', 'fixtures/static-site', '--json');
+  it('--json prints a topology that parses and describes the static site', async () => {
+    const r = await stackgen('detect', 'fixtures/static-site', '--json');
     expect(r.code).toBe(0);
     const t = JSON.parse(r.stdout) as { root: string; services: Array<Record<string, unknown>> };
     expect(t.root).toBe(path.join(REPO_ROOT, 'fixtures/static-site'));
@@ -49,8 +48,8 @@ describe('stackgen detect (real CLI)', () => {
     ['a parse error', 'fixtures/broken-package-json', 'topology'],
     ['a missing folder', path.join(os.tmpdir(), 'stackgen-cli-missing-folder'), 'error'],
     ['a file, not a folder', 'package.json', 'error'],
-  ])('--json on %s prints exactly one JSON document and exits 2', (_case, dir, kind) => {
-    const r = stackgen('detect', dir, '--json');
+  ])('--json on %s prints exactly one JSON document and exits 2', async (_case, dir, kind) => {
+    const r = await stackgen('detect', dir, '--json');
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.stdout) as { services?: unknown[]; warnings?: Array<{ file: string; line?: number }>; error?: { code: string } };
     if (kind === 'topology') {
@@ -64,35 +63,35 @@ describe('stackgen detect (real CLI)', () => {
     expect(r.stderr).toMatch(/error: /);
   });
 
-  it('--json on a broken package.json keeps the finding with its line in the one document', () => {
-    const r = stackgen('detect', 'fixtures/broken-package-json', '--json');
+  it('--json on a broken package.json keeps the finding with its line in the one document', async () => {
+    const r = await stackgen('detect', 'fixtures/broken-package-json', '--json');
     const doc = JSON.parse(r.stdout) as { warnings: Array<{ file: string; line?: number; message: string }> };
     expect(doc.warnings).toContainEqual(expect.objectContaining({ file: 'package.json', line: 6, message: expect.stringMatching(/invalid JSON/) }));
   });
 
-  it('a missing path exits 2 and names the path on stderr', () => {
+  it('a missing path exits 2 and names the path on stderr', async () => {
     const missing = path.join(os.tmpdir(), 'stackgen-cli-missing-folder');
-    const r = stackgen('detect', missing);
+    const r = await stackgen('detect', missing);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(missing);
     expect(r.stdout).toBe('');
   });
 
-  it('a file instead of a folder exits 2', () => {
-    const r = stackgen('detect', 'package.json');
+  it('a file instead of a folder exits 2', async () => {
+    const r = await stackgen('detect', 'package.json');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('package.json');
   });
 
-  it('a repository with nothing to run exits non-zero and lists the ecosystems stackgen knows', () => {
-    const r = stackgen('detect', 'fixtures/negative-empty');
+  it('a repository with nothing to run exits non-zero and lists the ecosystems stackgen knows', async () => {
+    const r = await stackgen('detect', 'fixtures/negative-empty');
     expect(r.code).not.toBe(0);
     const all = r.stdout + r.stderr;
     for (const known of ['node (package.json)', 'gleam (gleam.toml)', 'cpp (CMakeLists.txt, meson.build)', 'static (index.html']) expect(all).toContain(known);
   });
 
-  it('--explain prints the evidence with file:line', () => {
-    const r = stackgen('detect', 'fixtures/crystal-kemal', '--explain');
+  it('--explain prints the evidence with file:line', async () => {
+    const r = await stackgen('detect', 'fixtures/crystal-kemal', '--explain');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/detected by\s+crystal/);
     expect(r.stdout).toMatch(/^\s+shard\.yml:\d+ /m);
@@ -100,8 +99,8 @@ describe('stackgen detect (real CLI)', () => {
     expect(r.stdout).toContain('Files looked at:');
   });
 
-  it('--no-color output has no escape codes, even on a terminal', () => {
-    expect(stackgen('detect', 'fixtures/dockerfile-only', '--no-color').stdout).not.toContain(ESC);
+  it('--no-color output has no escape codes, even on a terminal', async () => {
+    expect((await stackgen('detect', 'fixtures/dockerfile-only', '--no-color')).stdout).not.toContain(ESC);
     if (!hasScript) return;
     const coloured = onTty('detect', 'fixtures/dockerfile-only');
     const plain = onTty('detect', 'fixtures/dockerfile-only', '--no-color');
@@ -112,15 +111,15 @@ describe('stackgen detect (real CLI)', () => {
     expect(plain).not.toContain(ESC);
   });
 
-  it('--version prints the package version', () => {
+  it('--version prints the package version', async () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
-    const r = stackgen('--version');
+    const r = await stackgen('--version');
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 
-  it('an unknown command is a usage error with exit 2', () => {
-    const r = stackgen('detcet', '.');
+  it('an unknown command is a usage error with exit 2', async () => {
+    const r = await stackgen('detcet', '.');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/stackgen --help/);
   });

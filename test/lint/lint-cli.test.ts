@@ -1,17 +1,15 @@
 /** `stackgen lint` and the render lint gate as a user runs them: the real binary, stdout, stderr, exit code. */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 
-const BIN = path.join(REPO_ROOT, 'bin/stackgen.js');
 let root: string;
 
-function stackgen(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+async function stackgen(cwd: string, ...args: string[]) {
+  return runCli(args, { cwd, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
 }
 
 function write(p: string, content: string): void {
@@ -31,8 +29,8 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 describe('stackgen lint (real CLI)', () => {
-  it('text: file:line:col, rule, code frame, fix; exit 1 on an error finding', () => {
-    const r = stackgen(root, 'lint', 'bad');
+  it('text: file:line:col, rule, code frame, fix; exit 1 on an error finding', async () => {
+    const r = await stackgen(root, 'lint', 'bad');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('bad/compose.yaml:5:26  error  SG2011');
     expect(r.stdout).toContain('  > 5 |       POSTGRES_PASSWORD: postgres');
@@ -40,26 +38,26 @@ describe('stackgen lint (real CLI)', () => {
     expect(r.stdout).toMatch(/1 error\(s\), 0 warning\(s\)/);
   });
 
-  it('warnings only exit 0; node_modules is not walked', () => {
-    const r = stackgen(root, 'lint', 'warn');
+  it('warnings only exit 0; node_modules is not walked', async () => {
+    const r = await stackgen(root, 'lint', 'warn');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('warn/compose.yaml:5:10  warning  SG2005');
     expect(r.stdout).not.toContain('node_modules');
   });
 
-  it('json: {"findings": [...]} for many paths, same exit rule', () => {
-    const r = stackgen(root, 'lint', '--format', 'json', 'bad', 'warn/compose.yaml');
+  it('json: {"findings": [...]} for many paths, same exit rule', async () => {
+    const r = await stackgen(root, 'lint', '--format', 'json', 'bad', 'warn/compose.yaml');
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout) as { findings: { file: string; rule: string; line: number }[] };
     expect(out.findings.map((f) => [f.file, f.rule, f.line])).toEqual([
       ['bad/compose.yaml', 'SG2011', 5],
       ['warn/compose.yaml', 'SG2005', 5],
     ]);
-    expect(JSON.parse(stackgen(root, 'lint', '--json', 'warn').stdout)).toHaveProperty('findings');
+    expect(JSON.parse((await stackgen(root, 'lint', '--json', 'warn')).stdout)).toHaveProperty('findings');
   });
 
-  it('sarif: one run per tool, relative forward-slash URIs', () => {
-    const r = stackgen(root, 'lint', '--format', 'sarif', '.');
+  it('sarif: one run per tool, relative forward-slash URIs', async () => {
+    const r = await stackgen(root, 'lint', '--format', 'sarif', '.');
     expect(r.code).toBe(1);
     const log = JSON.parse(r.stdout) as { version: string; runs: { tool: { driver: { name: string } }; results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
     expect(log.version).toBe('2.1.0');
@@ -69,49 +67,49 @@ describe('stackgen lint (real CLI)', () => {
     expect(uris).toContain('bad/compose.yaml');
   });
 
-  it('--no-external runs only the built-in checks', () => {
-    expect(stackgen(root, 'lint', 'clean').code).toBe(1); // actionlint: github.nope
-    const r = stackgen(root, 'lint', '--no-external', 'clean');
+  it('--no-external runs only the built-in checks', async () => {
+    expect((await stackgen(root, 'lint', 'clean')).code).toBe(1); // actionlint: github.nope
+    const r = await stackgen(root, 'lint', '--no-external', 'clean');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('no findings');
   });
 
-  it('--config: ignored and failure-threshold', () => {
+  it('--config: ignored and failure-threshold', async () => {
     write('cfg/ignore.yaml', 'ignored: [SG2011]\n');
     write('cfg/strict.yaml', 'failure-threshold: warning\n');
-    expect(stackgen(root, 'lint', '--config', 'cfg/ignore.yaml', 'bad').code).toBe(0);
-    expect(stackgen(root, 'lint', '--config', 'cfg/strict.yaml', 'warn').code).toBe(1);
+    expect((await stackgen(root, 'lint', '--config', 'cfg/ignore.yaml', 'bad')).code).toBe(0);
+    expect((await stackgen(root, 'lint', '--config', 'cfg/strict.yaml', 'warn')).code).toBe(1);
     write('cfg/broken.yaml', 'ignore: [x]\n');
-    const r = stackgen(root, 'lint', '--config', 'cfg/broken.yaml', 'warn');
+    const r = await stackgen(root, 'lint', '--config', 'cfg/broken.yaml', 'warn');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('unknown key `ignore`');
   });
 
-  it('air-gapped: `# syntax=` is an error with --air-gapped, or when stackgen.yaml maps images to a mirror', () => {
+  it('air-gapped: `# syntax=` is an error with --air-gapped, or when stackgen.yaml maps images to a mirror', async () => {
     write('gap/Dockerfile', '# syntax=docker/dockerfile:1\nFROM alpine:3.20\nUSER nobody\nHEALTHCHECK CMD true\nCMD ["true"]\n');
-    expect(stackgen(root, 'lint', '--no-external', 'gap').code).toBe(0);
-    const r = stackgen(root, 'lint', '--no-external', '--air-gapped', 'gap');
+    expect((await stackgen(root, 'lint', '--no-external', 'gap')).code).toBe(0);
+    const r = await stackgen(root, 'lint', '--no-external', '--air-gapped', 'gap');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('gap/Dockerfile:1:1  error  SG1005');
     write('gap/stackgen.yaml', 'version: 1\nname: gap\nimages:\n  mirror: registry.internal:5000\nservices: {}\n');
-    expect(stackgen(root, 'lint', '--no-external', 'gap').code).toBe(1);
+    expect((await stackgen(root, 'lint', '--no-external', 'gap')).code).toBe(1);
   });
 
-  it('a Dockerfile that would not build: instruction before FROM, a missing COPY source; --context moves the context', () => {
+  it('a Dockerfile that would not build: instruction before FROM, a missing COPY source; --context moves the context', async () => {
     write('ctx/docker/Dockerfile', 'LABEL x=y\nFROM node:20\nWORKDIR /app\nCOPY package.json ./\nUSER node\nHEALTHCHECK NONE\n');
     write('ctx/package.json', '{}');
-    const r = stackgen(path.join(root, 'ctx'), 'lint', '--no-external', 'docker/Dockerfile');
+    const r = await stackgen(path.join(root, 'ctx'), 'lint', '--no-external', 'docker/Dockerfile');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('docker/Dockerfile:1:1  error  DL3061');
     expect(r.stdout).toContain('docker/Dockerfile:4:1  error  SG1006');
     expect(r.stdout).toContain('COPY source `package.json` does not exist in the build context docker');
-    const moved = stackgen(path.join(root, 'ctx'), 'lint', '--no-external', '--context', '.', 'docker/Dockerfile');
+    const moved = await stackgen(path.join(root, 'ctx'), 'lint', '--no-external', '--context', '.', 'docker/Dockerfile');
     expect(moved.stdout).not.toContain('SG1006');
     expect(moved.stdout).toContain('DL3061');
   });
 
-  it('a missing path exits 2', () => {
-    const r = stackgen(root, 'lint', 'nope');
+  it('a missing path exits 2', async () => {
+    const r = await stackgen(root, 'lint', 'nope');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('nope');
   });
@@ -128,23 +126,23 @@ describe('stackgen render lint gate (real CLI)', () => {
     fs.writeFileSync(path.join(app, '.stackgen/templates/compose/compose.yaml.njk'), 'services:\n  api:\n    image: demo-api:local\n    depends_on: [ghost]\n');
   });
 
-  it('blocks the flush on error findings and lists them with file:line', () => {
-    const r = stackgen(app, 'render', '--trust-templates');
+  it('blocks the flush on error findings and lists them with file:line', async () => {
+    const r = await stackgen(app, 'render', '--trust-templates');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/compose\.yaml:\d+:\d+ SG2002/);
     expect(r.stderr).toContain('--no-lint-gate');
     expect(fs.existsSync(path.join(app, 'compose.yaml'))).toBe(false);
   });
 
-  it('--force overwrites conflicts only: it does not get past the gate', () => {
-    const r = stackgen(app, 'render', '--trust-templates', '--force');
+  it('--force overwrites conflicts only: it does not get past the gate', async () => {
+    const r = await stackgen(app, 'render', '--trust-templates', '--force');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/compose\.yaml:\d+:\d+ SG2002/);
     expect(fs.existsSync(path.join(app, 'compose.yaml'))).toBe(false);
   });
 
-  it('--no-lint-gate writes anyway, and says so', () => {
-    const r = stackgen(app, 'render', '--trust-templates', '--no-lint-gate');
+  it('--no-lint-gate writes anyway, and says so', async () => {
+    const r = await stackgen(app, 'render', '--trust-templates', '--no-lint-gate');
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('SG2002');
     expect(r.stderr).toMatch(/writing despite 1 lint error\(s\) \(--no-lint-gate\)/);
@@ -153,17 +151,17 @@ describe('stackgen render lint gate (real CLI)', () => {
 });
 
 describe('stackgen init lint gate (real CLI)', () => {
-  it('init lints the tree before its flush: an error writes nothing, not even stackgen.yaml', () => {
+  it('init lints the tree before its flush: an error writes nothing, not even stackgen.yaml', async () => {
     const app = path.join(root, 'init-app');
     fs.cpSync(path.join(REPO_ROOT, 'fixtures/python-stdlib-api'), app, { recursive: true });
     fs.mkdirSync(path.join(app, '.stackgen/templates/compose'), { recursive: true });
     fs.writeFileSync(path.join(app, '.stackgen/templates/compose/compose.yaml.njk'), 'services:\n  api:\n    image: x:1\n    depends_on: [ghost]\n');
-    const r = stackgen(app, 'init', '--yes', '--trust-templates', '--force', '.');
+    const r = await stackgen(app, 'init', '--yes', '--trust-templates', '--force', '.');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/compose\.yaml:5:18 SG2002/);
     expect(fs.existsSync(path.join(app, 'stackgen.yaml'))).toBe(false);
     fs.rmSync(path.join(app, '.stackgen'), { recursive: true });
-    expect(stackgen(app, 'init', '--yes', '.').code).toBe(0);
+    expect((await stackgen(app, 'init', '--yes', '.')).code).toBe(0);
     expect(fs.existsSync(path.join(app, 'compose.yaml'))).toBe(true);
   });
 });
