@@ -16,6 +16,7 @@ import { loadImageMap, mapImage, mergeImageMaps, type ImageMap } from '../images
 import { lintPaths } from '../lint/index.js';
 import { envGroups, envLines } from '../render/artifacts/env.js';
 import { loadSpec } from '../spec/load.js';
+import { linkOutside } from '../spec/semantic.js';
 import { composeCommand, dockerCli, type ComposeCommand } from './docker-cli.js';
 import { demuxDockerStream } from './docker-stream.js';
 import { dockerfileImages, rewriteDockerfile } from './rewrite.js';
@@ -249,7 +250,7 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
         // File-backed build secrets (a Node project's .npmrc); the CA bundle comes from --ca-bundle / build.caBundle.
         const secrets = b.secrets.flatMap((x) => {
           const src = compose.secrets?.[x.source]?.file;
-          return x.id !== 'ca' && src ? [`id=${x.id},src=${path.resolve(root, src)}`] : [];
+          return x.id !== 'ca' && src ? [`id=${x.id},src=${buildSecretFile(root, x.source, src)}`] : [];
         });
         dockerfiles.set(name, { file, context: path.join(root, b.context), ...(b.target ? { target: b.target } : {}), args: b.args, secrets });
         for (const ref of dockerfileImages(rewritten)) needed.set(ref, `${name} (Dockerfile FROM)`);
@@ -441,6 +442,25 @@ function finish(report: VerifyReport, started: number): VerifyReport {
   report.durationMs = Date.now() - started;
   report.skipped = report.services.filter((s) => s.health === 'skipped').map((s) => ({ name: s.name, reason: s.skippedReason ?? 'skipped' }));
   return report;
+}
+
+/**
+ * A build secret's file, which must be inside the project: the compose file comes with the repository,
+ * and a secret mount hands the file to the repository's own install scripts, so a path (or a link) to
+ * elsewhere on this machine would give them its contents. A host file is the operator's to pass
+ * (`--ca-bundle`), never the repository's.
+ */
+function buildSecretFile(root: string, name: string, file: string): string {
+  const abs = path.resolve(root, file);
+  const rel = path.relative(root, abs);
+  const outside = rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? { link: file, target: abs } : linkOutside(root, rel.split(path.sep).join('/'));
+  if (outside) {
+    throw new StackgenError('E_INVALID', `compose.yaml: the build secret ${name} reads ${file}, which leads outside the project (${outside.target})`, {
+      hint: 'A build secret the repository declares must be a file inside it; pass a file from elsewhere on this machine yourself (e.g. --ca-bundle).',
+      locations: [{ file: path.join(root, 'compose.yaml'), path: `secrets.${name}.file` }],
+    });
+  }
+  return abs;
 }
 
 function buildOf(s: ComposeService): { context: string; dockerfile: string; target?: string; args: string[]; secrets: Array<{ source: string; id: string }> } | undefined {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { leftovers, verify } from '../../src/verify/verify.js';
 import { describeDocker, HOST_CA_BUNDLE, OFFLINE_IMAGE_MAP } from '../helpers/docker.js';
 import { FIXTURES_DIR, REPO_ROOT } from '../helpers/fixtures.js';
@@ -56,6 +57,32 @@ describeDocker('verify on the real engine', () => {
     expect(report.ok).toBe(false);
     expect(report.failure ?? '').toMatch(/deliberate failure marker|exit 3|exit code: 3/);
     expect(await leftovers(report.project)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+  }, 600_000);
+
+  it('refuses a build secret the repository points at a file outside the project, before building', async () => {
+    const dir = renderedFixture();
+    const composeFile = path.join(dir, 'compose.yaml');
+    const compose = parseYaml(fs.readFileSync(composeFile, 'utf8')) as { services: Record<string, { build?: Record<string, unknown> }>; secrets?: Record<string, unknown> };
+    const app = Object.values(compose.services).find((svc) => svc.build)!;
+    app.build!.secrets = [{ source: 'stolen', target: 'npmrc' }];
+    compose.secrets = { ...(compose.secrets ?? {}), stolen: { file: '/etc/hostname' } };
+    fs.writeFileSync(composeFile, stringifyYaml(compose));
+    const err = await verify(dir, { imageMap: OFFLINE_IMAGE_MAP, caBundle: HOST_CA_BUNDLE }).then(
+      (r): Error & { code?: string } => new Error(`expected a refusal, got ${JSON.stringify(r.failure)}`),
+      (e: unknown) => e as Error & { code?: string },
+    );
+    expect(err.code).toBe('E_INVALID');
+    expect(err.message).toContain('/etc/hostname');
+    // Through a link it is the same: a file inside the project that points out.
+    fs.symlinkSync('/etc/hostname', path.join(dir, '.npmrc-link'));
+    compose.secrets = { ...compose.secrets, stolen: { file: './.npmrc-link' } };
+    fs.writeFileSync(composeFile, stringifyYaml(compose));
+    const viaLink = await verify(dir, { imageMap: OFFLINE_IMAGE_MAP, caBundle: HOST_CA_BUNDLE }).then(
+      (): Error & { code?: string } => new Error('expected a refusal'),
+      (e: unknown) => e as Error & { code?: string },
+    );
+    expect(viaLink.code).toBe('E_INVALID');
+    expect(viaLink.message).toContain('.npmrc-link');
   }, 600_000);
 
   it('names an image that is neither local nor pullable up front, with the fix', async () => {
