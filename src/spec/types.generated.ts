@@ -416,6 +416,10 @@ export interface Verify {
    * A duration such as 500ms, 10s, 2m, 1h.
    */
   timeout: string;
+  /**
+   * How long every app must keep running after the stack turns healthy, with no log line showing it failing to reach a backing service; 0s skips the wait.
+   */
+  settle: string;
   checks: {
     service: DnsName;
     path: UrlPath;
@@ -839,6 +843,10 @@ export interface VerifyInput {
    * A duration such as 500ms, 10s, 2m, 1h.
    */
   timeout?: string;
+  /**
+   * How long every app must keep running after the stack turns healthy, with no log line showing it failing to reach a backing service; 0s skips the wait.
+   */
+  settle?: string;
   checks?: {
     service: DnsNameInput;
     path: UrlPathInput;

@@ -1,5 +1,5 @@
 /** The verify report as a person reads it (a table), and as CI systems read it (JUnit XML). */
-import type { VerifyReport } from './verify.js';
+import type { VerifyReport } from './types.js';
 
 const secs = (ms?: number) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)}s`);
 const mb = (b?: number) => (b === undefined ? '—' : `${(b / 1e6).toFixed(0)} MB`);
@@ -18,6 +18,7 @@ export function formatReport(r: VerifyReport): string {
   for (const s of r.services) {
     if (s.health === 'skipped') lines.push(`skipped ${s.name}: ${s.skippedReason ?? ''}`);
     if (s.healthOutput) lines.push(`\n${s.name}: last healthcheck: ${s.healthOutput}`);
+    if (s.connectionError) lines.push(`\n${s.name}: cannot reach a backing service:\n  | ${s.connectionError}`);
     if (s.logsTail?.length) lines.push(`${s.name}: last ${s.logsTail.length} log lines:\n${s.logsTail.map((l) => `  | ${l}`).join('\n')}`);
   }
   lines.push('', r.ok ? `verified: every service healthy and every probe passed in ${secs(r.durationMs)}` : `FAILED: ${r.failure ?? 'see above'} (${secs(r.durationMs)})`);
@@ -51,6 +52,7 @@ export function toJUnit(r: VerifyReport): string {
     if (s.build) tc(`${s.name} build`, s.build.ms);
     const healthy = s.health === 'healthy' || s.health === 'running';
     tc(`${s.name} healthy`, s.healthyAfterMs, healthy ? undefined : `${s.name} is ${s.health}`, [s.healthOutput, ...(s.logsTail ?? [])].filter(Boolean).join('\n'));
+    if (s.connectionError) tc(`${s.name} reaches its backing services`, 0, `${s.name} cannot reach a backing service`, s.connectionError);
     for (const p of s.probes) tc(p.name, 0, p.ok ? undefined : p.message ?? 'failed', p.url);
   }
   for (const c of r.checks) tc(c.name, 0, c.ok ? undefined : c.message ?? 'failed', c.url);

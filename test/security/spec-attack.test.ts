@@ -153,7 +153,7 @@ function baseSpec(ci: 'github' | 'gitlab', proxy: 'traefik' | 'caddy'): SpecInpu
     },
     images: { mirror: 'mirror.example.com/dockerhub', overrides: { 'redis:*': 'mirror.example.com/redis:7.4.1' } },
     build: { caBundle: 'certs/ca.pem' },
-    verify: { timeout: '180s', checks: [{ service: 'web', path: '/api/items', bodyIncludes: 'items' }] },
+    verify: { timeout: '180s', settle: '5s', checks: [{ service: 'web', path: '/api/items', bodyIncludes: 'items' }] },
   };
 }
 

@@ -85,6 +85,35 @@ describeDocker('verify on the real engine', () => {
     expect(viaLink.message).toContain('.npmrc-link');
   }, 600_000);
 
+  it('fails a healthy app whose logs show it cannot reach its cache, quoting the line', async () => {
+    // The app answers /health, but its cache client dials the host name `cache` while the stack's
+    // Redis is named `redis`: the wiring mistake a healthcheck alone never shows.
+    const dir = renderedFixture();
+    const app = path.join(dir, 'app.py');
+    fs.writeFileSync(
+      app,
+      fs.readFileSync(app, 'utf8').replace(
+        /^(import threading\n)/m,
+        `$1import socket\n\n\ndef _connect_cache():\n    try:\n        socket.create_connection(("cache", 6379), timeout=5).close()\n        print("cache: connected", flush=True)\n    except OSError as e:\n        print(f"redis: Error {e.errno} connecting to cache:6379. {e.strerror}.", flush=True)\n\n\nthreading.Thread(target=_connect_cache, daemon=True).start()\n`,
+      ),
+    );
+    const specFile = path.join(dir, 'stackgen.yaml');
+    const spec = parseYaml(fs.readFileSync(specFile, 'utf8')) as { services: Record<string, { dependsOn?: string[] }>; backingServices: Record<string, unknown> };
+    spec.backingServices = { redis: { kind: 'redis' } };
+    for (const svc of Object.values(spec.services)) svc.dependsOn = ['redis'];
+    fs.writeFileSync(specFile, stringifyYaml(spec));
+    const render = spawnSync(process.execPath, [CLI, 'render', dir, '--force'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(render.status, render.stderr + render.stdout).toBe(0);
+
+    const report = await verify(dir, { imageMap: OFFLINE_IMAGE_MAP, caBundle: HOST_CA_BUNDLE, timeout: '120s', settle: '3s' });
+    expect(report.ok).toBe(false);
+    const svc = report.services.find((s) => s.kind === 'app')!;
+    expect(svc.health).toBe('healthy');
+    expect(svc.connectionError).toMatch(/connecting to cache:6379/);
+    expect(report.failure).toContain(`cannot reach a backing service: "${svc.connectionError}"`);
+    expect(await leftovers(report.project)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+  }, 600_000);
+
   it('names an image that is neither local nor pullable up front, with the fix', async () => {
     const dir = renderedFixture();
     const file = dockerfileOf(dir);
