@@ -5,7 +5,7 @@
  * ecosystem claim this folder".
  */
 import path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
+import { tomlParser } from '../../lazy.js';
 import type { SourceView } from '../../source/source-view.js';
 import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
 import { toolVersionsPin, upTo, type Pin } from '../readers.js';
@@ -22,7 +22,7 @@ export function runtimePin(source: SourceView, dir: string, tools: string[]): Pi
       if (text === undefined) continue;
       let parsed: Record<string, unknown>;
       try {
-        parsed = parseToml(text) as Record<string, unknown>;
+        parsed = tomlParser().parse(text) as Record<string, unknown>;
       } catch {
         continue;
       }
