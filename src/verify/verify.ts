@@ -94,7 +94,7 @@ export interface VerifyReport {
   probeHost: string;
 }
 
-interface ComposeService {
+export interface ComposeService {
   image?: string;
   build?: string | { context?: string; dockerfile?: string; target?: string; args?: Record<string, string> | string[]; secrets?: Array<string | { source: string; target?: string }> };
   profiles?: string[];
@@ -125,7 +125,7 @@ function ephemeralPort(p: string | { target: number; published?: number | string
 const PROJECT_LABEL = 'com.docker.compose.project';
 const SERVICE_LABEL = 'com.docker.compose.service';
 
-function parseDuration(v: string | number | undefined, fallbackMs: number): number {
+export function parseDuration(v: string | number | undefined, fallbackMs: number): number {
   if (typeof v === 'number') return v;
   const m = /^(\d+)(ms|s|m|h)?$/.exec(v ?? '');
   if (!m) return fallbackMs;
@@ -450,7 +450,7 @@ function finish(report: VerifyReport, started: number): VerifyReport {
  * elsewhere on this machine would give them its contents. A host file is the operator's to pass
  * (`--ca-bundle`), never the repository's.
  */
-function buildSecretFile(root: string, name: string, file: string): string {
+export function buildSecretFile(root: string, name: string, file: string): string {
   const abs = path.resolve(root, file);
   const rel = path.relative(root, abs);
   const outside = rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? { link: file, target: abs } : linkOutside(root, rel.split(path.sep).join('/'));
@@ -463,7 +463,7 @@ function buildSecretFile(root: string, name: string, file: string): string {
   return abs;
 }
 
-function buildOf(s: ComposeService): { context: string; dockerfile: string; target?: string; args: string[]; secrets: Array<{ source: string; id: string }> } | undefined {
+export function buildOf(s: ComposeService): { context: string; dockerfile: string; target?: string; args: string[]; secrets: Array<{ source: string; id: string }> } | undefined {
   if (!s.build) return undefined;
   if (typeof s.build === 'string') return { context: s.build, dockerfile: 'Dockerfile', args: [], secrets: [] };
   const args = Array.isArray(s.build.args) ? s.build.args : Object.entries(s.build.args ?? {}).map(([k, v]) => `${k}=${v}`);
