@@ -32,7 +32,8 @@ function lister(exclude: readonly string[], ignoreDirs: readonly string[]) {
     for (const e of entries) {
       const r = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) {
-        if (!skipDir(r, e.name)) queue.push(r);
+        // An excluded folder is not entered (`exclude: ['tmp']` leaves out all of tmp/, as a glob walker does).
+        if (!skipDir(r, e.name) && !excluded?.(r)) queue.push(r);
       } else if (e.isFile() && !excluded?.(r)) out.push(r);
     }
   };
