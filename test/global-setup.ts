@@ -11,7 +11,7 @@ export default function setup(): void {
   const r = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
   // tsc still emits on type errors; the typecheck test reports those, the CLI tests need the output.
   if (r.status !== 0 && r.status !== 2) throw new Error(`building dist/ failed:\n${r.stdout}${r.stderr}`);
-  // The rest of `npm run build`: the precompiled Compose Specification validator the CLI loads.
-  const g = spawnSync(process.execPath, [path.join(root, 'scripts/gen-compose-validator.mjs')], { cwd: root, encoding: 'utf8' });
-  if (g.status !== 0) throw new Error(`precompiling the compose schema failed:\n${g.stdout}${g.stderr}`);
+  // The rest of `npm run build`: the precompiled validators (Compose Specification, stackgen.yaml) the built code loads.
+  const g = spawnSync(process.execPath, [path.join(root, 'scripts/gen-validators.mjs')], { cwd: root, encoding: 'utf8' });
+  if (g.status !== 0) throw new Error(`precompiling the validators failed:\n${g.stdout}${g.stderr}`);
 }

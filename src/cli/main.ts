@@ -8,13 +8,15 @@ import { EXIT_CODES } from '../errors.js';
 import { errorJson, formatError, hasPrintedJson, note, printJson, setColor, toStackgenError } from './output.js';
 import type { CommandModule } from 'yargs';
 import { STACKGEN_VERSION } from '../version.js';
+import { COMMAND_META, type CommandName } from './commands/meta.js';
 
 /**
  * Commands load on demand: verify pulls in testcontainers and dockerode, init the prompt library,
  * render Nunjucks, and importing all of them cost about 1.5 s before any command ran. Only the named
- * command is imported; help, the version and unknown commands import all (for the listing and suggestions).
+ * command is imported; help, the version and unknown commands get a listing from COMMAND_META
+ * (usage line and description, no code) and import nothing.
  */
-const COMMANDS: Record<string, () => Promise<CommandModule<object, never>>> = {
+const COMMANDS: Record<CommandName, () => Promise<CommandModule<object, never>>> = {
   detect: async () => (await import('./commands/detect.js')).detectCommand as CommandModule<object, never>,
   render: async () => (await import('./commands/render.js')).renderCommand as CommandModule<object, never>,
   lint: async () => (await import('./commands/lint.js')).lintCommand as CommandModule<object, never>,
@@ -27,11 +29,10 @@ const COMMANDS: Record<string, () => Promise<CommandModule<object, never>>> = {
 
 async function commandsFor(argv: readonly string[]): Promise<CommandModule<object, never>[]> {
   const first = argv.find((a) => !a.startsWith('-'));
-  if (first === undefined && argv.includes('--version')) return [];
-  const names = first !== undefined && first in COMMANDS ? [first] : Object.keys(COMMANDS);
-  return Promise.all(names.map((n) => COMMANDS[n]!()));
+  if (first !== undefined && first in COMMANDS) return [await COMMANDS[first as CommandName]()];
+  // Listed only: a stub never runs, since a command that is named loads its real module above.
+  return Object.values(COMMAND_META).map((m) => ({ ...m, handler: () => undefined }));
 }
-
 
 export async function main(argv: string[]): Promise<number> {
   const wantsJson = argv.includes('--json');

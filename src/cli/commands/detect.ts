@@ -3,6 +3,7 @@ import { StackgenError } from '../../errors.js';
 import { detectWithReport } from '../../detect/detect.js';
 import type { Evidence, Topology } from '../../detect/types.js';
 import { info, printJson, style } from '../output.js';
+import { COMMAND_META } from './meta.js';
 
 interface DetectArgs {
   dir: string;
@@ -12,8 +13,7 @@ interface DetectArgs {
 }
 
 export const detectCommand: CommandModule<object, DetectArgs> = {
-  command: 'detect [dir]',
-  describe: 'Show the services, ports and backing services stackgen finds in a repository',
+  ...COMMAND_META.detect,
   builder: (y) =>
     y
       .positional('dir', { type: 'string', default: '.', describe: 'Repository folder' })

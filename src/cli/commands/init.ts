@@ -24,6 +24,7 @@ import { conflictError, info, note, printChanges, printJson, style } from '../ou
 import { askInitOptions, type GivenAnswers } from '../prompts/init-prompts.js';
 import { printTopology } from './detect.js';
 import { templateOptions, writeFlags, writeFromArgs, type WriteArgs } from './render.js';
+import { COMMAND_META } from './meta.js';
 
 export const SPEC_FILE = 'stackgen.yaml';
 
@@ -130,8 +131,7 @@ function isPromptExit(err: unknown): boolean {
 }
 
 export const initCommand: CommandModule<object, InitArgs> = {
-  command: 'init [dir]',
-  describe: 'Detect the repository, ask a few questions, write stackgen.yaml and render the stack',
+  ...COMMAND_META.init,
   builder: (y) =>
     writeFlags(y)
       .positional('dir', { type: 'string', default: '.', describe: 'Repository folder' })

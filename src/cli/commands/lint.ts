@@ -8,6 +8,7 @@ import { formatJson, formatText, summarize } from '../../lint/format.js';
 import { lintPaths, type LintOptions, type LintResult } from '../../lint/index.js';
 import { toSarif } from '../../lint/sarif.js';
 import { info, note, style } from '../output.js';
+import { COMMAND_META } from './meta.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string; homepage?: string };
 
@@ -25,8 +26,7 @@ interface LintArgs {
 const CONFIG_NAME = '.stackgen-lint.yaml';
 
 export const lintCommand: CommandModule<object, LintArgs> = {
-  command: 'lint [paths..]',
-  describe: 'Lint Dockerfiles, compose, Prometheus, Grafana and CI files (folders are walked)',
+  ...COMMAND_META.lint,
   builder: (y) =>
     y
       .positional('paths', { type: 'string', array: true, default: ['.'], describe: 'Files and folders to lint' })

@@ -13,6 +13,7 @@ import { TRUST_TEMPLATES_ENV } from '../../render/repository-templates.js';
 import type { VirtualTree } from '../../tree/virtual-tree.js';
 import { conflictError, note, printChanges, printJson, style } from '../output.js';
 import { printGateFindings } from './lint.js';
+import { COMMAND_META } from './meta.js';
 
 /** The flags every command that writes the stack takes (render, init). */
 export interface WriteArgs {
@@ -71,8 +72,7 @@ export async function writeFromArgs(tree: VirtualTree, args: WriteArgs, extra: P
 }
 
 export const renderCommand: CommandModule<object, RenderArgs> = {
-  command: 'render [dir]',
-  describe: 'Render the Docker stack from stackgen.yaml (Dockerfiles, compose, .env, …)',
+  ...COMMAND_META.render,
   builder: (y) =>
     writeFlags(
       y

@@ -1,10 +1,10 @@
 import type { CommandModule } from 'yargs';
 import { specSchema } from '../../spec/schema.js';
 import { printJson } from '../output.js';
+import { COMMAND_META } from './meta.js';
 
 export const schemaCommand: CommandModule<object, object> = {
-  command: 'schema',
-  describe: "Print the JSON Schema of stackgen.yaml (for editors and other tools)",
+  ...COMMAND_META.schema,
   handler: () => {
     printJson(specSchema);
   },

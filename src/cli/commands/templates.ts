@@ -7,6 +7,7 @@ import { USER_TEMPLATES_DIR, listTemplateFiles, templateDirsFor } from '../../re
 import { ProjectFs } from '../../tree/project-fs.js';
 import { info, note, printJson, style } from '../output.js';
 import { templateOptions } from './render.js';
+import { COMMAND_META } from './meta.js';
 
 interface ListArgs {
   dir: string;
@@ -125,8 +126,7 @@ const ejectCommand: CommandModule<object, EjectArgs> = {
 };
 
 export const templatesCommand: CommandModule = {
-  command: 'templates <command>',
-  describe: 'List or eject the templates stackgen renders from',
+  ...COMMAND_META.templates,
   builder: (y) => y.command(listCommand as CommandModule).command(ejectCommand as CommandModule).demandCommand(1),
   handler: () => undefined,
 };

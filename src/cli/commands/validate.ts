@@ -3,6 +3,7 @@ import type { CommandModule } from 'yargs';
 import { readSpecBytes, validateSpecBytes } from '../../spec/load.js';
 import { specErrorsToStackgenError } from '../../spec/spec-error.js';
 import { info, printJson, style } from '../output.js';
+import { COMMAND_META } from './meta.js';
 
 interface ValidateArgs {
   spec: string;
@@ -10,8 +11,7 @@ interface ValidateArgs {
 }
 
 export const validateCommand: CommandModule<object, ValidateArgs> = {
-  command: 'validate [spec]',
-  describe: 'Check stackgen.yaml against the schema and for consistency; every problem with file:line:col',
+  ...COMMAND_META.validate,
   builder: (y) => y.positional('spec', { type: 'string', default: 'stackgen.yaml', describe: 'Spec file' }) as never,
   handler: (args) => {
     const file = args.spec;

@@ -4,6 +4,7 @@ import type { CommandModule } from 'yargs';
 import { formatReport, toJUnit } from '../../verify/report.js';
 import { verify } from '../../verify/verify.js';
 import { note, printJson } from '../output.js';
+import { COMMAND_META } from './meta.js';
 
 interface VerifyArgs {
   dir: string;
@@ -21,8 +22,7 @@ interface VerifyArgs {
 }
 
 export const verifyCommand: CommandModule<object, VerifyArgs> = {
-  command: 'verify [dir]',
-  describe: 'Build every image, start the stack, wait healthy, probe it, report, and tear it down',
+  ...COMMAND_META.verify,
   builder: (y) =>
     y
       .positional('dir', { type: 'string', default: '.', describe: 'Repository with stackgen.yaml and the rendered stack' })

@@ -6,8 +6,8 @@
 import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
 import { backingFromDependency } from '../backing.js';
-import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
-import { exeName, firstVersion, healthRoute, lineOf, pinFact, portHit, reEscape, runtimePin, sourcesUnder } from './others-util.js';
+import { type Candidate, inDir, type Provider } from '../provider.js';
+import { exeName, healthRoute, lineOf, manifestProvider, openCandidate, pinRuntime, portHit, reEscape, sourcesUnder } from './others-util.js';
 
 const WEB: ReadonlyArray<{ dep: string; usage: RegExp; port: number }> = [
   { dep: 'kemal', usage: /\bKemal\.run\b|require\s+"kemal"/, port: 3000 },
@@ -18,31 +18,16 @@ const WEB: ReadonlyArray<{ dep: string; usage: RegExp; port: number }> = [
   { dep: 'marten', usage: /\bMarten\./, port: 8000 },
 ];
 
-export const crystalProvider: Provider = {
-  name: 'crystal',
-  detect(source: SourceView): Candidate[] {
-    return source.manifests('shard.yml').map((f) => describe(source, path.posix.dirname(f)));
-  },
-};
+export const crystalProvider: Provider = manifestProvider('crystal', 'shard.yml', describe);
 
 function describe(source: SourceView, dir: string): Candidate {
-  const manifest = inDir(dir, 'shard.yml');
-  const facts: Fact[] = [{ file: manifest, signal: 'shard.yml', kind: 'manifest' }];
-  const c = candidate({ path: dir, language: 'crystal', packageManager: 'shards', facts });
+  const { c, facts, manifest } = openCandidate(source, dir, { manifest: 'shard.yml', language: 'crystal', packageManager: 'shards', lockfile: 'shard.lock' });
   const raw = source.readYaml<Record<string, unknown>>(manifest).value;
   const shard = raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {};
   if (typeof shard.name === 'string') c.name = shard.name;
-  if (source.has(inDir(dir, 'shard.lock'))) facts.push({ file: inDir(dir, 'shard.lock'), signal: 'shard.lock', kind: 'lockfile' });
 
-  const pin = runtimePin(source, dir, ['crystal']);
   const declared = typeof shard.crystal === 'string' || typeof shard.crystal === 'number' ? String(shard.crystal) : undefined;
-  if (pin && firstVersion(pin.version)) {
-    c.runtimeVersion = firstVersion(pin.version)!;
-    facts.push(pinFact(pin, `crystal ${pin.version}`));
-  } else if (declared && firstVersion(declared)) {
-    c.runtimeVersion = firstVersion(declared)!;
-    facts.push({ file: manifest, ...lineOf(source, manifest, /^crystal\s*:/), signal: `crystal: ${declared}`, kind: 'version' });
-  }
+  pinRuntime(source, c, 'crystal', [[declared, () => ({ file: manifest, ...lineOf(source, manifest, /^crystal\s*:/), signal: `crystal: ${declared}` })]]);
 
   const deps = Object.keys(obj(shard.dependencies));
   for (const d of deps) {

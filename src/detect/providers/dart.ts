@@ -8,36 +8,21 @@
 import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
 import { backingFromDependency } from '../backing.js';
-import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
-import { firstVersion, healthRoute, lineOf, pinFact, portHit, reEscape, runtimePin, sourcesUnder } from './others-util.js';
+import { type Candidate, inDir, type Provider } from '../provider.js';
+import { healthRoute, lineOf, manifestProvider, openCandidate, pinRuntime, portHit, reEscape, sourcesUnder } from './others-util.js';
 
 const SERVER_DEPS = ['shelf', 'shelf_router', 'dart_frog', 'alfred', 'conduit', 'angel3_framework', 'serverpod', 'relic'];
 
-export const dartProvider: Provider = {
-  name: 'dart',
-  detect(source: SourceView): Candidate[] {
-    return source.manifests('pubspec.yaml').map((f) => describe(source, path.posix.dirname(f)));
-  },
-};
+export const dartProvider: Provider = manifestProvider('dart', 'pubspec.yaml', describe);
 
 function describe(source: SourceView, dir: string): Candidate {
-  const manifest = inDir(dir, 'pubspec.yaml');
-  const facts: Fact[] = [{ file: manifest, signal: 'pubspec.yaml', kind: 'manifest' }];
-  const c = candidate({ path: dir, language: 'dart', packageManager: 'pub', facts });
+  const { c, facts, manifest } = openCandidate(source, dir, { manifest: 'pubspec.yaml', language: 'dart', packageManager: 'pub', lockfile: 'pubspec.lock' });
   const raw = source.readYaml<Record<string, unknown>>(manifest).value;
   const pub = obj(raw);
   if (typeof pub.name === 'string') c.name = pub.name;
-  if (source.has(inDir(dir, 'pubspec.lock'))) facts.push({ file: inDir(dir, 'pubspec.lock'), signal: 'pubspec.lock', kind: 'lockfile' });
 
-  const pin = runtimePin(source, dir, ['dart']);
   const sdk = obj(pub.environment).sdk;
-  if (pin && firstVersion(pin.version)) {
-    c.runtimeVersion = firstVersion(pin.version)!;
-    facts.push(pinFact(pin, `dart ${pin.version}`));
-  } else if (typeof sdk === 'string' && firstVersion(sdk)) {
-    c.runtimeVersion = firstVersion(sdk)!;
-    facts.push({ file: manifest, ...lineOf(source, manifest, /^\s+sdk\s*:/), signal: `environment: sdk: ${sdk}`, kind: 'version' });
-  }
+  pinRuntime(source, c, 'dart', [[typeof sdk === 'string' ? sdk : undefined, () => ({ file: manifest, ...lineOf(source, manifest, /^\s+sdk\s*:/), signal: `environment: sdk: ${String(sdk)}` })]]);
 
   const deps = Object.keys(obj(pub.dependencies));
   for (const d of deps) {

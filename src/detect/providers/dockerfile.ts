@@ -6,7 +6,8 @@
  * ecosystem provider left empty and stand alone only where nothing else claims the folder.
  */
 import path from 'node:path';
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import type { Instruction } from 'dockerfile-ast';
+import { dockerfileAst } from '../../lazy.js';
 import type { SourceView } from '../../source/source-view.js';
 import { candidate, type Candidate, type Fact, type Provider, type Role } from '../provider.js';
 import { backingFromImage } from '../backing.js';
@@ -141,7 +142,7 @@ export function describeDockerfile(source: SourceView, file: string): Dockerfile
   if (text === undefined) return undefined;
   let instructions: Instruction[];
   try {
-    instructions = DockerfileParser.parse(text).getInstructions();
+    instructions = dockerfileAst().DockerfileParser.parse(text).getInstructions();
   } catch (err) {
     source.warn(file, `unreadable Dockerfile: ${(err as Error).message}`);
     return undefined;

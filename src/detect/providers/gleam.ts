@@ -3,38 +3,22 @@
  * `mist.port(…)` (8000 in the wisp guides), else mist's own default, 4000. An app ships as an
  * Erlang shipment, whose entrypoint script runs it; a package without a `main` is a library.
  */
-import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
 import { backingFromDependency } from '../backing.js';
-import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
-import { firstVersion, healthRoute, lineOf, pinFact, portHit, runtimePin, sourcesUnder } from './others-util.js';
+import { type Candidate, type Provider } from '../provider.js';
+import { healthRoute, lineOf, manifestProvider, openCandidate, pinRuntime, portHit, sourcesUnder } from './others-util.js';
 
 const WEB_DEPS = ['wisp', 'mist', 'glen', 'lustre_http'];
 
-export const gleamProvider: Provider = {
-  name: 'gleam',
-  detect(source: SourceView): Candidate[] {
-    return source.manifests('gleam.toml').map((f) => describe(source, path.posix.dirname(f)));
-  },
-};
+export const gleamProvider: Provider = manifestProvider('gleam', 'gleam.toml', describe);
 
 function describe(source: SourceView, dir: string): Candidate {
-  const manifest = inDir(dir, 'gleam.toml');
-  const facts: Fact[] = [{ file: manifest, signal: 'gleam.toml', kind: 'manifest' }];
-  const c = candidate({ path: dir, language: 'gleam', packageManager: 'gleam', facts });
+  const { c, facts, manifest } = openCandidate(source, dir, { manifest: 'gleam.toml', language: 'gleam', packageManager: 'gleam', lockfile: 'manifest.toml' });
   const parsed = source.readToml<Record<string, unknown>>(manifest).value ?? {};
   if (typeof parsed.name === 'string') c.name = parsed.name;
-  if (source.has(inDir(dir, 'manifest.toml'))) facts.push({ file: inDir(dir, 'manifest.toml'), signal: 'manifest.toml', kind: 'lockfile' });
 
-  const pin = runtimePin(source, dir, ['gleam']);
   const declared = typeof parsed.gleam === 'string' ? parsed.gleam : undefined;
-  if (pin && firstVersion(pin.version)) {
-    c.runtimeVersion = firstVersion(pin.version)!;
-    facts.push(pinFact(pin, `gleam ${pin.version}`));
-  } else if (declared && firstVersion(declared)) {
-    c.runtimeVersion = firstVersion(declared)!;
-    facts.push({ file: manifest, ...lineOf(source, manifest, /^\s*gleam\s*=/), signal: `gleam = "${declared}"`, kind: 'version' });
-  }
+  pinRuntime(source, c, 'gleam', [[declared, () => ({ file: manifest, ...lineOf(source, manifest, /^\s*gleam\s*=/), signal: `gleam = "${declared}"` })]]);
 
   const deps = { ...table(parsed.dependencies) };
   for (const name of Object.keys(deps)) {

@@ -11,6 +11,7 @@ import { backingFromDependency } from '../backing.js';
 import { candidate, inDir, type BackingUse, type Candidate, type Fact, type Provider } from '../provider.js';
 import type { Framework } from '../types.js';
 import { toolVersionsPin } from '../readers.js';
+import { bestHealthRoute, bestPort, portOfMatch } from './http-scan.js';
 
 export interface GoRequire {
   path: string;
@@ -352,56 +353,34 @@ const PORT_PATTERNS: Array<[RegExp, number]> = [
   [/"(?:0\.0\.0\.0|localhost|127\.0\.0\.1)?:(\d{4,5})"/, 3],
 ];
 
-function portOf(files: GoFile[]): { port: number; file: string; line: number; text: string } | undefined {
-  let best: { port: number; file: string; line: number; text: string; rank: number } | undefined;
-  for (const f of files) {
-    const lines = f.text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i] ?? '';
-      if (/^\s*\/\//.test(l)) continue;
-      const hits: Array<[number, number, number]> = [];
-      for (const [re, rank] of PORT_PATTERNS) {
-        const n = Number(re.exec(l)?.[1]);
-        if (Number.isInteger(n) && n > 0 && n < 65536) hits.push([n, rank, i]);
-      }
-      // `port := os.Getenv("PORT")` with the fallback on one of the next lines.
-      if (/Getenv\(\s*"(?:PORT|HTTP_PORT|APP_PORT|SERVER_PORT)"\s*\)/.test(l)) {
-        for (let j = i; j < Math.min(lines.length, i + 6); j++) {
-          const m = /(?:=|return)\s*"[^"\d]*:?(\d{2,5})"/.exec(lines[j] ?? '') ?? (j === i ? /,\s*"[^"\d]*:?(\d{2,5})"/.exec(l) : null);
-          const n = Number(m?.[1]);
-          if (Number.isInteger(n) && n > 0 && n < 65536) {
-            hits.push([n, 0, j]);
-            break;
-          }
-        }
-      }
-      for (const [port, rank, at] of hits) if (!best || rank < best.rank) best = { port, file: f.file, line: at + 1, text: (lines[at] ?? '').trim(), rank };
-    }
-    if (best?.rank === 0) break;
+/** `port := os.Getenv("PORT")` with the fallback on one of the next lines. */
+function getenvFallback(lines: string[], i: number): Array<{ port: number; rank: number; line: number }> {
+  const l = lines[i] ?? '';
+  if (!/Getenv\(\s*"(?:PORT|HTTP_PORT|APP_PORT|SERVER_PORT)"\s*\)/.test(l)) return [];
+  for (let j = i; j < Math.min(lines.length, i + 6); j++) {
+    const port = portOfMatch(/(?:=|return)\s*"[^"\d]*:?(\d{2,5})"/.exec(lines[j] ?? '') ?? (j === i ? /,\s*"[^"\d]*:?(\d{2,5})"/.exec(l) : null));
+    if (port !== undefined) return [{ port, rank: 0, line: j }];
   }
-  return best;
+  return [];
 }
 
-const HEALTH_RANK = [/^\/health\/?$/, /^\/healthz\/?$/, /^\/(?:healthcheck|health-check|_health|_healthz)\/?$/, /^\/(?:api\/(?:v\d+\/)?)?healthz?\/?$/, /^\/(?:livez|readyz|ready|live)\/?$/, /^\/(?:ping|status)\/?$/];
+const GO_COMMENT = /^\s*\/\//;
+
+function portOf(files: GoFile[]): { port: number; file: string; line: number; text: string } | undefined {
+  return bestPort(files, { patterns: PORT_PATTERNS, comment: GO_COMMENT, extra: getenvFallback });
+}
 
 function healthOf(files: GoFile[]): { path: string; file: string; line: number; text: string } | undefined {
-  let best: { path: string; file: string; line: number; text: string; rank: number } | undefined;
-  for (const f of files) {
-    const lines = f.text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i] ?? '';
-      if (/^\s*\/\//.test(l)) continue;
-      const route = /\.(?:HandleFunc|Handle|GET|Get|HEAD|Head|Any|All|Method|Route)\(\s*"(?:(?:GET|HEAD)\s+)?(\/[^"]*)"/.exec(l);
-      const lit = route ? null : /"(?:GET\s+)?(\/(?:health|healthz|healthcheck|livez|readyz|ping))"/.exec(l);
-      const p = route?.[1] ?? lit?.[1];
-      if (!p) continue;
-      const r = HEALTH_RANK.findIndex((re) => re.test(p));
-      if (r < 0) continue;
-      const rank = r + (route ? 0 : 10);
-      if (!best || rank < best.rank) best = { path: p, file: f.file, line: i + 1, text: l.trim(), rank };
-    }
-  }
-  return best;
+  return bestHealthRoute(
+    files,
+    (l) => {
+      const route = /\.(?:HandleFunc|Handle|GET|Get|HEAD|Head|Any|All|Method|Route)\(\s*"(?:(?:GET|HEAD)\s+)?(\/[^"]*)"/.exec(l)?.[1];
+      if (route) return { path: route };
+      const lit = /"(?:GET\s+)?(\/(?:health|healthz|healthcheck|livez|readyz|ping))"/.exec(l)?.[1];
+      return lit ? { path: lit, literal: true } : undefined;
+    },
+    GO_COMMENT,
+  );
 }
 
 function metricsRoute(files: GoFile[]): string | undefined {

@@ -5,9 +5,9 @@
  * ecosystem claim this folder".
  */
 import path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
+import { tomlParser } from '../../lazy.js';
 import type { SourceView } from '../../source/source-view.js';
-import { inDir, type Fact } from '../provider.js';
+import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
 import { toolVersionsPin, upTo, type Pin } from '../readers.js';
 
 /** A pin for one of `tools` from `.tool-versions`, then `mise.toml` / `.mise.toml` (`[tools] name = "1.2"`), nearest folder first. */
@@ -22,7 +22,7 @@ export function runtimePin(source: SourceView, dir: string, tools: string[]): Pi
       if (text === undefined) continue;
       let parsed: Record<string, unknown>;
       try {
-        parsed = parseToml(text) as Record<string, unknown>;
+        parsed = tomlParser().parse(text) as Record<string, unknown>;
       } catch {
         continue;
       }
@@ -49,6 +49,58 @@ export function firstVersion(v: string | undefined): string | undefined {
 
 export function pinFact(pin: Pin, signal: string): Fact {
   return { file: pin.file, ...(pin.line ? { line: pin.line } : {}), signal, kind: 'version' };
+}
+
+/** A provider with one candidate per folder holding `manifest`. */
+export function manifestProvider(name: string, manifest: string, describe: (source: SourceView, dir: string) => Candidate): Provider {
+  return {
+    name,
+    detect(source: SourceView): Candidate[] {
+      return source.manifests(manifest).map((f) => describe(source, path.posix.dirname(f)));
+    },
+  };
+}
+
+export interface OpeningOptions {
+  /** Manifest base name in `dir`; its fact opens the evidence. */
+  manifest: string;
+  language: Candidate['language'];
+  packageManager?: Candidate['packageManager'];
+  /** Lock file base name recorded as evidence when present in `dir`. */
+  lockfile?: string;
+}
+
+/** The candidate every small ecosystem starts from: its manifest as evidence, and its lock file when there is one. */
+export function openCandidate(source: SourceView, dir: string, o: OpeningOptions): { c: Candidate; facts: Fact[]; manifest: string } {
+  const manifest = inDir(dir, o.manifest);
+  const facts: Fact[] = [{ file: manifest, signal: o.manifest, kind: 'manifest' }];
+  const c = candidate({ path: dir, language: o.language, ...(o.packageManager ? { packageManager: o.packageManager } : {}), facts });
+  const lock = o.lockfile ? inDir(dir, o.lockfile) : undefined;
+  if (lock && source.has(lock)) facts.push({ file: lock, signal: o.lockfile!, kind: 'lockfile' });
+  return { c, facts, manifest };
+}
+
+/** A declared runtime version and where it was read, tried when no asdf/mise pin names the tool. */
+export type DeclaredVersion = [version: string | undefined, fact: () => Omit<Fact, 'kind'>];
+
+/**
+ * Sets the candidate's runtime version: an asdf/mise pin for `tool` first, else the first
+ * declaration in `declared` that holds a version number.
+ */
+export function pinRuntime(source: SourceView, c: Candidate, tool: string, declared: DeclaredVersion[]): void {
+  const pin = runtimePin(source, c.path, [tool]);
+  if (pin && firstVersion(pin.version)) {
+    c.runtimeVersion = firstVersion(pin.version)!;
+    c.facts.push(pinFact(pin, `${tool} ${pin.version}`));
+    return;
+  }
+  for (const [version, fact] of declared) {
+    const v = firstVersion(version);
+    if (!v) continue;
+    c.runtimeVersion = v;
+    c.facts.push({ ...fact(), kind: 'version' });
+    return;
+  }
 }
 
 export interface Hit {

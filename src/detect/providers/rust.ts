@@ -10,6 +10,7 @@ import { backingFromDependency } from '../backing.js';
 import { candidate, inDir, type BackingUse, type Candidate, type Fact, type Provider } from '../provider.js';
 import type { BackingKind, Framework } from '../types.js';
 import { upTo } from '../readers.js';
+import { bestHealthRoute, bestPort } from './http-scan.js';
 
 type Toml = Record<string, unknown>;
 
@@ -338,39 +339,26 @@ function portOf(source: SourceView, dir: string, files: Array<{ file: string; te
     const port = [obj(t?.release), obj(t?.global), obj(t?.default)].map((s) => s?.port).find((p) => typeof p === 'number');
     if (typeof port === 'number') return { port, fact: { file: rt, ...lineOf(source.readText(rt) ?? '', /^\s*port\s*=/), signal: `Rocket.toml port = ${port}`, kind: 'port' } };
   }
-  let best: { port: number; fact: Fact; rank: number } | undefined;
-  for (const f of files) {
-    const lines = f.text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i] ?? '';
-      if (/^\s*\/\//.test(l)) continue;
-      // `env::var("PORT")` with the fallback on the next lines of the same expression.
-      const joined = /"(?:PORT|APP_PORT|HTTP_PORT|SERVER_PORT)"/.test(l) ? lines.slice(i, i + 4).join(' ') : l;
-      for (const [re, rank] of PORT_PATTERNS) {
-        const m = re.exec(rank === 0 ? joined : l);
-        const n = Number(m?.slice(1).find((g) => g !== undefined));
-        if (Number.isInteger(n) && n > 0 && n < 65536 && (!best || rank < best.rank)) best = { port: n, rank, fact: { file: f.file, line: i + 1, signal: `\`${l.trim().slice(0, 100)}\``, kind: 'port' } };
-      }
-    }
-  }
-  return best;
+  const hit = bestPort(files, {
+    patterns: PORT_PATTERNS,
+    comment: RUST_COMMENT,
+    // `env::var("PORT")` with the fallback on the next lines of the same expression.
+    rankZeroText: (lines, i) => (/"(?:PORT|APP_PORT|HTTP_PORT|SERVER_PORT)"/.test(lines[i] ?? '') ? lines.slice(i, i + 4).join(' ') : (lines[i] ?? '')),
+  });
+  return hit ? { port: hit.port, fact: { file: hit.file, line: hit.line, signal: `\`${hit.text.slice(0, 100)}\``, kind: 'port' } } : undefined;
 }
 
-const HEALTH_RANK = [/^\/health\/?$/, /^\/healthz\/?$/, /^\/(?:healthcheck|health-check|_health)\/?$/, /^\/(?:api\/(?:v\d+\/)?)?healthz?\/?$/, /^\/(?:livez|readyz|ready|live)\/?$/, /^\/(?:ping|status)\/?$/];
+const RUST_COMMENT = /^\s*\/\//;
 
 function healthOf(files: Array<{ file: string; text: string }>): { path: string; file: string; line: number; text: string } | undefined {
-  let best: { path: string; file: string; line: number; text: string; rank: number } | undefined;
-  for (const f of files) {
-    const lines = f.text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i] ?? '';
-      if (/^\s*\/\//.test(l)) continue;
+  const hit = bestHealthRoute(
+    files,
+    (l) => {
       const m = /(?:\.route|\.resource|web::resource|\.at|\.service\(\s*web::resource|#\[(?:get|head)|\.path)\(\s*"(\/[^"]*)"/.exec(l) ?? /warp::path!?\(\s*"([\w-]+)"/.exec(l);
-      if (!m?.[1]) continue;
-      const p = m[1].startsWith('/') ? m[1] : `/${m[1]}`;
-      const r = HEALTH_RANK.findIndex((re) => re.test(p));
-      if (r >= 0 && (!best || r < best.rank)) best = { path: p, file: f.file, line: i + 1, text: l.trim().slice(0, 100), rank: r };
-    }
-  }
-  return best;
+      if (!m?.[1]) return undefined;
+      return { path: m[1].startsWith('/') ? m[1] : `/${m[1]}` };
+    },
+    RUST_COMMENT,
+  );
+  return hit ? { ...hit, text: hit.text.slice(0, 100) } : undefined;
 }

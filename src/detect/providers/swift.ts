@@ -7,20 +7,13 @@
 import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
 import { backingFromDependency } from '../backing.js';
-import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
-import { exeName, firstVersion, healthRoute, pinFact, portHit, runtimePin, sourcesUnder } from './others-util.js';
+import { type Candidate, inDir, type Provider } from '../provider.js';
+import { exeName, firstVersion, healthRoute, manifestProvider, openCandidate, pinRuntime, portHit, sourcesUnder } from './others-util.js';
 
-export const swiftProvider: Provider = {
-  name: 'swift',
-  detect(source: SourceView): Candidate[] {
-    return source.manifests('Package.swift').map((f) => describe(source, path.posix.dirname(f)));
-  },
-};
+export const swiftProvider: Provider = manifestProvider('swift', 'Package.swift', describe);
 
 function describe(source: SourceView, dir: string): Candidate {
-  const manifest = inDir(dir, 'Package.swift');
-  const facts: Fact[] = [{ file: manifest, signal: 'Package.swift', kind: 'manifest' }];
-  const c = candidate({ path: dir, language: 'swift', packageManager: 'swiftpm', facts });
+  const { c, facts, manifest } = openCandidate(source, dir, { manifest: 'Package.swift', language: 'swift', packageManager: 'swiftpm', lockfile: 'Package.resolved' });
   const text = source.readText(manifest) ?? '';
   const lines = text.split(/\r?\n/);
   const at = (re: RegExp) => {
@@ -29,22 +22,14 @@ function describe(source: SourceView, dir: string): Candidate {
   };
   const name = /Package\s*\(\s*name\s*:\s*"([^"]+)"/.exec(text)?.[1];
   if (name) c.name = name;
-  if (source.has(inDir(dir, 'Package.resolved'))) facts.push({ file: inDir(dir, 'Package.resolved'), signal: 'Package.resolved', kind: 'lockfile' });
 
-  const pin = runtimePin(source, dir, ['swift']);
   const tools = /swift-tools-version\s*:\s*(\d+(?:\.\d+){0,2})/.exec(lines[0] ?? '')?.[1];
   const swiftVersionFile = inDir(dir, '.swift-version');
   const fileVersion = source.has(swiftVersionFile) ? firstVersion(source.readText(swiftVersionFile)) : undefined;
-  if (pin && firstVersion(pin.version)) {
-    c.runtimeVersion = firstVersion(pin.version)!;
-    facts.push(pinFact(pin, `swift ${pin.version}`));
-  } else if (fileVersion) {
-    c.runtimeVersion = fileVersion;
-    facts.push({ file: swiftVersionFile, line: 1, signal: `.swift-version ${fileVersion}`, kind: 'version' });
-  } else if (tools) {
-    c.runtimeVersion = tools;
-    facts.push({ file: manifest, line: 1, signal: `swift-tools-version:${tools}`, kind: 'version' });
-  }
+  pinRuntime(source, c, 'swift', [
+    [fileVersion, () => ({ file: swiftVersionFile, line: 1, signal: `.swift-version ${fileVersion}` })],
+    [tools, () => ({ file: manifest, line: 1, signal: `swift-tools-version:${tools}` })],
+  ]);
 
   // `.package(url: "https://github.com/vapor/vapor.git", from: "4.0.0")` → "vapor".
   const deps: Array<{ name: string; line: number }> = [];

@@ -4,38 +4,23 @@
  * the toolchain pin. A server (std.http.Server, zap, httpz, or any listen on an address) gets the
  * port written next to its address; a build without an executable is a library.
  */
-import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
-import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
-import { exeName, firstVersion, healthRoute, lineOf, pinFact, portHit, runtimePin, sourcesUnder } from './others-util.js';
+import { type Candidate, inDir, type Provider } from '../provider.js';
+import { exeName, healthRoute, lineOf, manifestProvider, openCandidate, pinRuntime, portHit, sourcesUnder } from './others-util.js';
 
-export const zigProvider: Provider = {
-  name: 'zig',
-  detect(source: SourceView): Candidate[] {
-    return source.manifests('build.zig').map((f) => describe(source, path.posix.dirname(f)));
-  },
-};
+export const zigProvider: Provider = manifestProvider('zig', 'build.zig', describe);
 
 function describe(source: SourceView, dir: string): Candidate {
-  const build = inDir(dir, 'build.zig');
+  const { c, facts, manifest: build } = openCandidate(source, dir, { manifest: 'build.zig', language: 'zig' });
   const zon = inDir(dir, 'build.zig.zon');
-  const facts: Fact[] = [{ file: build, signal: 'build.zig', kind: 'manifest' }];
-  const c = candidate({ path: dir, language: 'zig', facts });
   const buildText = source.readText(build) ?? '';
   const zonText = source.has(zon) ? (source.readText(zon) ?? '') : '';
   const pkgName = /^\s*\.name\s*=\s*(?:"([^"]+)"|\.@?"?([A-Za-z0-9_]+)"?)/m.exec(zonText);
   if (pkgName) c.name = pkgName[1] ?? pkgName[2];
   if (zonText) facts.push({ file: zon, signal: 'build.zig.zon', kind: 'lockfile' });
 
-  const pin = runtimePin(source, dir, ['zig']);
   const minimum = /\.minimum_zig_version\s*=\s*"([^"]+)"/.exec(zonText)?.[1];
-  if (pin && firstVersion(pin.version)) {
-    c.runtimeVersion = firstVersion(pin.version)!;
-    facts.push(pinFact(pin, `zig ${pin.version}`));
-  } else if (minimum && firstVersion(minimum)) {
-    c.runtimeVersion = firstVersion(minimum)!;
-    facts.push({ file: zon, ...lineOf(source, zon, /minimum_zig_version/), signal: `.minimum_zig_version = "${minimum}"`, kind: 'version' });
-  }
+  pinRuntime(source, c, 'zig', [[minimum, () => ({ file: zon, ...lineOf(source, zon, /minimum_zig_version/), signal: `.minimum_zig_version = "${minimum}"` })]]);
 
   // The executable's name sits a few lines below `addExecutable(` in a struct literal.
   const addExe = buildText.indexOf('addExecutable(');

@@ -1,18 +1,20 @@
 /**
  * What every artifact needs to know about one application service, derived once from the spec (and
- * from a few files of the service read from disk: lockfile names, package.json scripts). The
+ * from a few files of the service read through the render's one repository view, repo.ts: lockfile
+ * names, package.json scripts). The
  * Dockerfile and compose contexts both build on this, so their healthchecks and ports agree.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import type { Service, Spec } from '../../spec/types.generated.js';
 import { toExec } from './commands.js';
 import { probeCommand, type ProbeKind } from './healthcheck.js';
+import { exists, join, readJson, readText, readToml } from './repo.js';
+import type { TemplateName } from './template-name.js';
 import { workspaceOf, type Workspace } from './workspace.js';
 
-export type TemplateName =
-  | 'node' | 'bun' | 'deno' | 'python' | 'go' | 'rust' | 'java-maven' | 'java-gradle' | 'ruby' | 'php' | 'dotnet' | 'elixir' | 'static' | 'generic';
+export type { TemplateName };
+// The artifacts' contexts import the repository readers from here, as before they moved to repo.ts.
+export { exists, join, readJson, readText, readToml };
 
 export interface ServiceModel {
   name: string;
@@ -48,22 +50,6 @@ export interface ServiceModel {
   uid: number;
   /** The go/cargo/uv/maven/.NET workspace the build needs (npm-style workspaces: see nodeWorkspaceRoot). */
   workspace: Workspace | null;
-}
-
-export function readText(rootDir: string, rel: string): string | undefined {
-  try {
-    return fs.readFileSync(path.join(rootDir, rel), 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-export function exists(rootDir: string, rel: string): boolean {
-  return fs.existsSync(path.join(rootDir, rel));
-}
-
-export function join(dir: string, file: string): string {
-  return dir === '.' ? file : path.posix.join(dir, file);
 }
 
 export function templateFor(s: Service, rootDir: string, dir: string): TemplateName | null {
@@ -218,28 +204,6 @@ function matchesWorkspace(glob: string, rel: string): boolean {
   const g = glob.replace(/^\.\//, '').replace(/\/+$/, '');
   const re = new RegExp(`^${g.split('/').map((p) => (p === '**' ? '.*' : p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'))).join('/')}$`);
   return re.test(rel);
-}
-
-export function readJson(rootDir: string, rel: string): Record<string, unknown> | undefined {
-  const text = readText(rootDir, rel);
-  if (text === undefined) return undefined;
-  try {
-    const v = JSON.parse(text) as unknown;
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A TOML file (Cargo.toml, pyproject.toml) as a table, or undefined when missing or unparsable. */
-export function readToml(rootDir: string, rel: string): Record<string, unknown> | undefined {
-  const text = readText(rootDir, rel);
-  if (text === undefined) return undefined;
-  try {
-    return parseToml(text) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
 }
 
 export { toExec };

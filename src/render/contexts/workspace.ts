@@ -7,8 +7,8 @@
  * manifest first — so a source change never re-downloads dependencies.
  */
 import path from 'node:path';
-import fg from 'fast-glob';
-import { exists, join, readText, readToml, type TemplateName } from './service.js';
+import { exists, globIn, join, readText, readToml } from './repo.js';
+import type { TemplateName } from './template-name.js';
 
 export interface Workspace {
   kind: 'go' | 'cargo' | 'uv' | 'maven' | 'gradle' | 'dotnet';
@@ -41,7 +41,7 @@ const rel = (root: string, dir: string) => (root === '.' ? dir : dir === root ? 
 /** Member folders matching `globs` under `root` that hold `manifest`, minus `exclude`. */
 function globMembers(rootDir: string, root: string, globs: string[], manifest: string, exclude: string[] = []): string[] {
   const patterns = globs.map((g) => `${g.replace(/^\.\//, '').replace(/\/+$/, '')}/${manifest}`);
-  const found = fg.sync(patterns, { cwd: path.join(rootDir, root), ignore: [...IGNORE, ...exclude.map((e) => `${e.replace(/\/+$/, '')}/**`)] });
+  const found = globIn(rootDir, root, patterns, [...IGNORE, ...exclude.map((e) => `${e.replace(/\/+$/, '')}/**`)]);
   return [...new Set(found.map((f) => path.posix.dirname(f)))].sort();
 }
 
@@ -145,7 +145,7 @@ function gradleWorkspace(rootDir: string, dir: string): Workspace | null {
 /** .NET: a solution (.sln or .slnx) above the service that lists one of its projects. */
 function dotnetWorkspace(rootDir: string, dir: string): Workspace | null {
   for (const root of ancestors(dir).slice(1)) {
-    const solutions = fg.sync(['*.sln', '*.slnx'], { cwd: path.join(rootDir, root) }).sort();
+    const solutions = globIn(rootDir, root, ['*.sln', '*.slnx']).sort();
     for (const sln of solutions) {
       const text = readText(rootDir, join(root, sln)) ?? '';
       const projects = [
@@ -154,7 +154,7 @@ function dotnetWorkspace(rootDir: string, dir: string): Workspace | null {
       ].map((p) => path.posix.normalize(p.replace(/\\/g, '/')));
       const members = [...new Set(projects.map((p) => path.posix.dirname(p)))];
       if (!members.includes(rel(root, dir))) continue;
-      const props = fg.sync(['**/Directory.Build.props', '**/Directory.Build.targets', '**/Directory.Packages.props'], { cwd: path.join(rootDir, root), ignore: IGNORE });
+      const props = globIn(rootDir, root, ['**/Directory.Build.props', '**/Directory.Build.targets', '**/Directory.Packages.props'], IGNORE);
       const manifests = [sln, ...projects.filter((p) => exists(rootDir, join(root, p))), ...props, ...existing(rootDir, root, ['global.json', 'NuGet.config', 'nuget.config'])];
       return finish('dotnet', root, dir, members, manifests);
     }

@@ -8,6 +8,7 @@ import type { SourceView } from '../../../source/source-view.js';
 import { backingFromUrl } from '../../backing.js';
 import { inDir } from '../../provider.js';
 import type { BackingKind } from '../../types.js';
+import { healthRank, portsIn } from '../http-scan.js';
 
 export type AppKind = 'fastapi' | 'flask' | 'flask-factory' | 'factory-call' | 'starlette' | 'fasthtml' | 'litestar' | 'quart' | 'sanic' | 'django-wsgi' | 'django-asgi';
 
@@ -105,13 +106,6 @@ const PORT_PATTERNS: Array<[RegExp, number]> = [
   [/^\s*(?:PORT|port|SERVER_PORT|HTTP_PORT)\s*(?::\s*int\s*)?=\s*(\d{2,5})\s*(?:#.*)?$/, 2],
 ];
 
-const HEALTH_RANK = [/^\/health\/?$/, /^\/healthz\/?$/, /^\/(?:healthcheck|health-check|health_check|_health|_healthz)\/?$/, /^\/(?:api\/(?:v\d+\/)?)?health[z]?\/?$/, /^\/(?:livez|readyz|ready|live|liveness|readiness)\/?$/, /^\/(?:ping|status|up)\/?$/];
-
-function healthRank(p: string): number {
-  const i = HEALTH_RANK.findIndex((re) => re.test(p));
-  return i;
-}
-
 const ROUTE_PATTERNS: RegExp[] = [
   /@\w+\.(?:get|route|api_route|head|api|websocket_route)\s*\(\s*["'](\/[^"']*)["']/,
   /@(?:get|route|rt|app\.get)\s*\(\s*["'](\/[^"']*)["']/,
@@ -158,11 +152,7 @@ export function scanPython(source: SourceView, files: string[]): PyScan {
       if (!scan.stdlibServer && /\b(?:ThreadingHTTPServer|HTTPServer|TCPServer|ThreadingTCPServer|make_server)\s*\(/.test(raw)) scan.stdlibServer = at;
       if (!scan.celery && /\bCelery\s*\(/.test(raw)) scan.celery = at;
       if (!scan.staticRoot && /^\s*STATIC_ROOT\s*=/.test(raw)) scan.staticRoot = at;
-      if (/\d\d/.test(raw)) for (const [re, rank] of PORT_PATTERNS) {
-        const m = re.exec(raw);
-        const p = m?.[1] ? Number(m[1]) : NaN;
-        if (Number.isInteger(p) && p > 0 && p < 65536) scan.ports.push({ ...at, port: p, rank });
-      }
+      if (/\d\d/.test(raw)) for (const hit of portsIn(raw, PORT_PATTERNS)) scan.ports.push({ ...at, ...hit });
       const routeLike = /["']\/|path\s*\(/.test(raw);
       if (routeLike) for (const re of ROUTE_PATTERNS) {
         const m = re.exec(raw);

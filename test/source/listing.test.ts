@@ -1,0 +1,40 @@
+/** What SourceView lists: regular files only, never through links, without dependency/VCS folders or excluded paths; the same sync and async. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SourceView } from '../../src/source/source-view.js';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-listing-'));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-listing-outside-'));
+afterAll(() => fs.rmSync(outside, { recursive: true, force: true }));
+
+for (const f of ['package.json', '.env', 'src/a.js', 'src/.hidden/b.js', 'tmp/x.log', 'tmp/deep/y.log', 'node_modules/dep/index.js', 'api/node_modules/dep/i.js', 'bin/Debug/app.dll', 'bin/tool.sh', 'vendor/lib.go']) {
+  fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+  fs.writeFileSync(path.join(root, f), 'x');
+}
+fs.writeFileSync(path.join(outside, 'secret.txt'), 'secret');
+fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(root, 'src/link.txt'));
+fs.symlinkSync(outside, path.join(root, 'linked-dir'));
+
+describe('SourceView listing', () => {
+  it('lists regular files, dot files included; no links, no dependency, VCS or build folders', async () => {
+    const view = await SourceView.open(root, { gitignore: false });
+    expect(view.files).toEqual(['.env', 'bin/tool.sh', 'package.json', 'src/.hidden/b.js', 'src/a.js', 'tmp/deep/y.log', 'tmp/x.log']);
+  });
+
+  it('leaves out excluded files and whole excluded folders', async () => {
+    const view = await SourceView.open(root, { gitignore: false, exclude: ['tmp', 'src/.hidden/**', '**/*.sh'] });
+    expect(view.files).toEqual(['.env', 'package.json', 'src/a.js']);
+  });
+
+  it('openSync lists the same tree; ignoreDirs replaces the default list', async () => {
+    const options = { gitignore: false, ignoreDirs: ['node_modules'] };
+    const sync = SourceView.openSync(root, options);
+    expect(sync.files).toEqual((await SourceView.open(root, options)).files);
+    expect(sync.files).toContain('vendor/lib.go');
+    expect(sync.files).toContain('bin/Debug/app.dll');
+    expect(sync.files.some((f) => f.includes('node_modules') || f.includes('link'))).toBe(false);
+  });
+});
