@@ -45,3 +45,11 @@ export function loadFixtureExpectations(): Fixture[] {
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
+
+/**
+ * The fixtures stackgen must find something to run in (their stackgen.test.json expects services):
+ * the ones render and lint tests render. Fixtures that must not match are tested by detect alone.
+ */
+export function renderableFixtures(): Fixture[] {
+  return loadFixtureExpectations().filter((f) => f.expected.detect.services.length > 0);
+}

@@ -20,10 +20,12 @@ afterAll(() => {
 });
 
 describe.skipIf(!cli)(`compose config validates rendered stacks (${cli?.join(' ') ?? 'no compose binary: skipped, CI has one'})`, () => {
-  it.each(SAMPLES)('$name', async (sample) => {
+  // build.secrets (the CA bundle) is Compose v2 only; v1 (EOL) rejects the key: such samples are skipped, by name.
+  const v1Only = cli?.join(' ') === 'docker-compose';
+  const runnable = SAMPLES.filter((s) => !(v1Only && s.spec.build?.caBundle));
+  for (const s of SAMPLES.filter((x) => !runnable.includes(x))) it.skip(`${s.name} [SKIPPED: Compose v1 has no build.secrets, which this sample's CA bundle needs]`, () => {});
+  it.each(runnable)('$name', async (sample) => {
     const { root, spec } = materialize(sample);
-    // build.secrets (the CA bundle) is Compose v2 only; v1 (EOL) rejects the key.
-    if (spec.build.caBundle && cli!.join(' ') === 'docker-compose') return;
     roots.push(root);
     (await render(spec, { rootDir: root })).flush();
     // Compose checks that a build secret's file exists.
