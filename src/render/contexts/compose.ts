@@ -46,6 +46,8 @@ export interface AppServiceCtx {
   devMount: { source: string; target: string } | null;
   devVolumes: string[];
   devEnvironment: Array<[string, string]>;
+  /** The dev target takes DEV_UID/DEV_GID build args and runs as that user (stackgen's templates, bar plain nginx). */
+  devUser: boolean;
   test: string | null;
 }
 
@@ -211,6 +213,7 @@ function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingMod
     devMount: devMount(m),
     devVolumes: m.devVolumes,
     devEnvironment,
+    devUser: m.template !== null && !(m.template === 'static' && s.commands.build === null),
     test: s.commands.test,
   };
 }

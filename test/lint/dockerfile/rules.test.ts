@@ -184,6 +184,12 @@ const cases: Case[] = [
   ['SG1004', df(BASE, 'ARG NPM_TOKEN', 'ENV DB_PASSWORD_FILE=/run/secrets/db', 'ENV TOKEN=${NPM_TOKEN}', 'ENV SECRET_KEY=""'), []],
   ['SG1005', df('# syntax=docker/dockerfile:1', BASE), [1], { airGapped: true }],
   ['SG1005', df('# syntax=docker/dockerfile:1', BASE), []],
+  ['SG1009', df('FROM node:20 AS dev', 'CMD ["npm", "run", "dev"]', 'FROM node:20 AS runtime', 'USER node'), [1]],
+  ['SG1009', df('FROM debian:12 AS base', 'USER root', 'FROM base AS DEV', 'RUN id'), [3]],
+  ['SG1009', df('FROM node:20 AS dev', 'ARG DEV_UID=1000', 'USER ${DEV_UID}:${DEV_UID}', 'FROM node:20 AS runtime'), []],
+  ['SG1009', df('FROM debian:12 AS base', 'USER 1000', 'FROM base AS dev', 'FROM gcr.io/distroless/static:nonroot AS x'), []],
+  // Not a dev stage: SG1001 is about the final stage.
+  ['SG1009', df('FROM node:20 AS build', 'RUN id'), []],
   ['DL3061', df('RUN echo', BASE, 'LABEL a=b'), [1]],
   ['DL3063', df('FROM node:20 AS scratch', 'FROM node:20 AS context'), [1, 2]],
   ['DL3063', df('FROM node:20 AS build', 'FROM scratch'), []],

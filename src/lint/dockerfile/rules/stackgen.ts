@@ -126,4 +126,26 @@ export const SG1005: DockerfileRule = {
   check: ({ model, airGapped }) => (airGapped ? model.directives.filter((d) => d.name === 'syntax').map((d) => ({ line: d.line })) : []),
 };
 
-export const stackgenRules: DockerfileRule[] = [SG1001, SG1002, SG1003, SG1004, SG1005];
+export const SG1009: DockerfileRule = {
+  id: 'SG1009',
+  severity: 'warning',
+  message: 'The `dev` stage runs as root: files it writes into a bind-mounted checkout become root\'s',
+  fix: 'End the dev stage with `ARG DEV_UID=1000`, `ARG DEV_GID=1000` and `USER ${DEV_UID}:${DEV_GID}` (compose.dev.yaml passes your `id -u`/`id -g` as build args), owning the folders it writes.',
+  check: ({ model }) =>
+    model.stages
+      .filter((stage) => stage.from.alias === 'dev')
+      .flatMap((stage) => {
+        if (/nonroot|rootless/.test(`${stage.from.name}:${stage.from.tag ?? ''}`)) return [];
+        for (const instrs of lineage(stage)) {
+          const users = instrs.filter((i) => i.keyword === 'USER');
+          const user = users[users.length - 1];
+          if (!user) continue;
+          // An explicit root USER in the dev stage itself is DL3002's finding.
+          if (instrs === stage.instructions || !isRootUser(user.text)) return [];
+          return [{ line: stage.line, message: `The \`dev\` stage runs as root: it inherits \`USER ${user.text.trim()}\` from line ${user.line}` }];
+        }
+        return [{ line: stage.line }];
+      }),
+};
+
+export const stackgenRules: DockerfileRule[] = [SG1001, SG1002, SG1003, SG1004, SG1005, SG1009];
