@@ -244,7 +244,7 @@ describe.skipIf(!stackCli)(`docker stack config reads the rendered files (${stac
   const check = async (root: string, spec: Spec) => {
     fs.writeFileSync(path.join(root, 'compose.swarm.yaml'), (await stackOf(root, spec)).text);
     const vars = swarmContext(spec, root, { overrides: {} }).deployVars;
-    const env = { PATH: process.env.PATH ?? '', HOME: root, ...Object.fromEntries(vars.map((v) => [v, 'ci-check'])) };
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: root, ...Object.fromEntries(vars.map((v) => [v, 'ci-check'])) };
     const ok = spawnSync(stackCli!, ['stack', 'config', '--compose-file', 'compose.swarm.yaml'], { cwd: root, env, encoding: 'utf8' });
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
