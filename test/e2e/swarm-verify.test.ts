@@ -69,6 +69,9 @@ describeDocker('verify --target swarm on real Docker', () => {
     const doc = parseDocument(fs.readFileSync(specFile, 'utf8'));
     doc.setIn(['swarm', 'routingMesh'], false);
     doc.setIn(['services', WEB, 'replicas'], 2);
+    // Swarm replaces a task whose healthcheck fails; on this shared 2-core machine starting node for
+    // the probe can take longer than the default 3 s, so the timeout is the user's knob, raised here.
+    doc.setIn(['services', WEB, 'healthcheck', 'timeout'], '10s');
     expect(doc.getIn(['services', 'worker', 'role'])).toBe('worker');
     doc.setIn(['services', 'worker', 'dependsOn'], ['redis']);
     doc.setIn(['verify', 'checks'], [{ service: WEB, path: '/orders', status: 200, bodyIncludes: 'count' }]);
