@@ -33,8 +33,25 @@ export interface OutputFile {
   owner?: 'stackgen' | 'user';
 }
 
+/**
+ * A spec field a deploy target cannot express as compose does (a lossy mapping): render prints it,
+ * naming the field and what the user must do.
+ */
+export interface RenderWarning {
+  /** The deploy target that loses something: swarm, kubernetes. */
+  target: string;
+  /** Dotted spec path, e.g. `services.api.dependsOn`. */
+  field: string;
+  /** What the target renders instead. */
+  message: string;
+  /** What the user must do about it. */
+  hint: string;
+}
+
 export interface Artifact {
   /** Matches the templates/<name>/ folder. */
   readonly name: string;
   files(input: RenderInput, engine: TemplateEngine): OutputFile[];
+  /** Lossy mappings of this artifact for the spec; called only when it renders files. Default: none. */
+  warnings?(input: RenderInput): RenderWarning[];
 }

@@ -56,7 +56,11 @@ async function renderIn(spec: Spec, options: RenderOptions, rootDir: string): Pr
   if (templates.warning) tree.warnings.push(templates.warning);
   const producedBy = new Map<string, string>();
   for (const artifact of ARTIFACTS) {
-    for (const file of artifact.files(input, engine)) {
+    const files = artifact.files(input, engine);
+    if (files.length > 0) {
+      for (const w of artifact.warnings?.(input) ?? []) tree.warnings.push({ message: `${w.target}: ${w.field}: ${w.message}`, hint: w.hint });
+    }
+    for (const file of files) {
       const other = producedBy.get(file.path);
       if (other) throw new StackgenError('E_INTERNAL', `${file.path} is rendered by both ${other} and ${artifact.name}`);
       producedBy.set(file.path, artifact.name);

@@ -10,7 +10,7 @@ import type { BackingKind, Topology, Service as DetectedService } from '../detec
 import { StackgenError } from '../errors.js';
 import { hasMarker } from '../tree/marker.js';
 import { closest } from './levenshtein.js';
-import type { BackingServiceInput, CiInput, ProxyInput, ServiceInput, SpecInput } from './types.generated.js';
+import type { BackingServiceInput, CiInput, ProxyInput, ServiceInput, Spec, SpecInput } from './types.generated.js';
 
 export interface SpecFromTopologyOptions {
   /** Project name (a DNS label). Default: the scanned folder's name, made a DNS label. */
@@ -41,6 +41,16 @@ export interface SpecFromTopologyOptions {
   ci?: CiInput['provider'];
   /** Registry the CI pushes to, e.g. ghcr.io/acme. Default: none. */
   registry?: string | null;
+  /** Deploy targets; compose is always one (it holds the builds). Default: [compose], left out of the spec. */
+  targets?: Target[];
+}
+
+export type Target = Spec['targets'][number];
+export const TARGETS: readonly Target[] = ['compose', 'swarm', 'kubernetes'];
+
+/** compose first, then the others in a fixed order, each once. */
+export function normalizeTargets(targets: readonly Target[]): Spec['targets'] {
+  return TARGETS.filter((t) => t === 'compose' || targets.includes(t)) as Spec['targets'];
 }
 
 /** Port used for a web service whose port detection could not find (what render assumes too). */
@@ -153,7 +163,8 @@ export function specFromTopology(topology: Topology, options: SpecFromTopologyOp
   }
 
   const name = options.name ?? (dnsLabel(path.basename(topology.root)) || 'app');
-  const spec: SpecInput = { version: 1, name, services, backingServices };
+  const targets = options.targets && options.targets.some((t) => t !== 'compose') ? { targets: normalizeTargets(options.targets) } : {};
+  const spec: SpecInput = { version: 1, name, ...targets, services, backingServices };
   const obs = options.observability ?? true;
   spec.observability = { prometheus: obs, grafana: obs, alertRules: obs };
   spec.proxy = { kind: 'none', ...(options.proxy ?? {}) };

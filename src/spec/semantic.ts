@@ -85,6 +85,11 @@ export function semanticFindings(spec: Spec, options: SemanticOptions = {}): Sem
   const reserved = reservedHostPorts(spec);
   const publishedBy = new Map<number, string>();
 
+  if (!spec.targets.includes('compose')) {
+    // compose.yaml holds the image builds (Swarm ignores `build:`, Kubernetes never builds), so every target needs it.
+    out.push({ segments: ['targets'], anchor: 'value', message: '`compose` must stay in targets: compose.yaml holds the image builds the other targets deploy', hint: `Write \`targets: [${['compose', ...spec.targets].join(', ')}]\`.` });
+  }
+
   for (const name of serviceNames) {
     if (backingNames.includes(name)) {
       out.push({ segments: ['backingServices', name], anchor: 'key', message: `\`${name}\` is both a service and a backing service; compose needs one name per container`, hint: `Rename the backing service, e.g. \`${name}-db\`.` });

@@ -59,6 +59,12 @@ export interface Spec {
    */
   name: string;
   /**
+   * What render writes besides the images: compose (compose.yaml, always: it holds the image builds every target deploys), swarm (stack.yaml for `docker stack deploy`), kubernetes (Kustomize base and overlays). README.md maps every spec field to each target; a field a target cannot express is a render warning.
+   *
+   * @minItems 1
+   */
+  targets: ['compose' | 'swarm' | 'kubernetes', ...('compose' | 'swarm' | 'kubernetes')[]];
+  /**
    * Application services, by name (a DNS label).
    */
   services: {
@@ -76,6 +82,7 @@ export interface Spec {
   images: Images;
   build: Build;
   verify: Verify;
+  swarm: Swarm;
 }
 export interface Service {
   /**
@@ -428,6 +435,15 @@ export interface Verify {
     bodyIncludes: Text | null;
   }[];
 }
+/**
+ * Options of the Docker Swarm stack file (targets: swarm).
+ */
+export interface Swarm {
+  /**
+   * true: services get a virtual IP and published ports go through Swarm's ingress routing mesh (needs the kernel's IPVS). false: DNS round robin (endpoint_mode: dnsrr) and ports published in host mode on the node that runs the task, for nodes without IPVS; a service with a published port then updates stop-first, since a task and its replacement cannot hold one host port.
+   */
+  routingMesh: boolean;
+}
 
 // The spec as a person writes it: properties with defaults may be left out.
 /**
@@ -486,6 +502,12 @@ export interface SpecInput {
    */
   name: string;
   /**
+   * What render writes besides the images: compose (compose.yaml, always: it holds the image builds every target deploys), swarm (stack.yaml for `docker stack deploy`), kubernetes (Kustomize base and overlays). README.md maps every spec field to each target; a field a target cannot express is a render warning.
+   *
+   * @minItems 1
+   */
+  targets?: ['compose' | 'swarm' | 'kubernetes', ...('compose' | 'swarm' | 'kubernetes')[]];
+  /**
    * Application services, by name (a DNS label).
    */
   services: {
@@ -503,6 +525,7 @@ export interface SpecInput {
   images?: ImagesInput;
   build?: BuildInput;
   verify?: VerifyInput;
+  swarm?: SwarmInput;
 }
 export interface ServiceInput {
   /**
@@ -854,4 +877,13 @@ export interface VerifyInput {
     status?: number;
     bodyIncludes?: TextInput | null;
   }[];
+}
+/**
+ * Options of the Docker Swarm stack file (targets: swarm).
+ */
+export interface SwarmInput {
+  /**
+   * true: services get a virtual IP and published ports go through Swarm's ingress routing mesh (needs the kernel's IPVS). false: DNS round robin (endpoint_mode: dnsrr) and ports published in host mode on the node that runs the task, for nodes without IPVS; a service with a published port then updates stop-first, since a task and its replacement cannot hold one host port.
+   */
+  routingMesh?: boolean;
 }

@@ -129,6 +129,25 @@ describe('stackgen init --yes', () => {
     expect(spec.ci).toEqual({ provider: 'gitlab', registry: 'registry.example.com/acme' });
   });
 
+  it('--targets adds deploy targets (compose stays), renders their files and prints what each cannot express', async () => {
+    const dir = copyFixture('node-express-pg-redis');
+    const r = await stackgen(['init', dir, '--yes', '--targets', 'swarm']);
+    expect(r.code, r.stderr).toBe(0);
+    const specFile = path.join(dir, 'stackgen.yaml');
+    expect((parse(fs.readFileSync(specFile, 'utf8')) as { targets: string[] }).targets).toEqual(['compose', 'swarm']);
+    expect(r.stdout).toMatch(/created\s+compose\.swarm\.yaml/);
+    expect(r.stderr).toMatch(/warning: swarm: services\.[a-z-]+\.dependsOn: Swarm starts services in any order/);
+    expect(r.stderr).toMatch(/retry its connections/);
+    // Without the flag, a re-run keeps the targets; an unknown target is refused before anything is written.
+    expect((await stackgen(['init', dir, '--yes'])).code).toBe(0);
+    expect((parse(fs.readFileSync(specFile, 'utf8')) as { targets: string[] }).targets).toEqual(['compose', 'swarm']);
+    const before = snapshot(dir);
+    const bad = await stackgen(['init', dir, '--yes', '--targets', 'swarm,helm']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--targets helm: not a target stackgen renders/);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   it('an unknown service in --port is an input error with a suggestion, and nothing is written', async () => {
     const dir = copyFixture('go-stdlib-api');
     const before = snapshot(dir);
@@ -202,6 +221,8 @@ describe('stackgen init on a terminal', () => {
       await s.type(KEY.down, KEY.enter); // gitlab
       at = await s.waitFor('Image registry', at);
       await s.type(...'ghcr.io/acme', KEY.enter);
+      at = await s.waitFor('Deploy targets besides Docker Compose', at);
+      await s.type(KEY.space, KEY.enter); // swarm
       expect(await s.exited).toBe(0);
     } finally {
       s.kill();
@@ -215,6 +236,8 @@ describe('stackgen init on a terminal', () => {
     expect(spec.proxy).toMatchObject({ kind: 'traefik', tls: 'self-signed' });
     expect(spec.ci).toEqual({ provider: 'gitlab', registry: 'ghcr.io/acme' });
     expect(fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8')).toContain('traefik');
+    expect(spec.targets).toEqual(['compose', 'swarm']);
+    expect(fs.existsSync(path.join(dir, 'compose.swarm.yaml'))).toBe(true);
   }, 60_000);
 
   it('Ctrl-C during the questions exits 130 and writes nothing', async () => {

@@ -41,6 +41,7 @@ async function renderCi(ci: SpecInput['ci'] = {}, extra: Partial<SpecInput> = {}
   return tree;
 }
 
+interface GlJob { stage?: string; needs?: string[]; rules?: Array<{ if: string }>; extends?: string[]; script?: Array<string | string[]>; before_script?: unknown[]; variables?: Record<string, string> }
 interface Step { name?: string; uses?: string; run?: string; if?: string; env?: Record<string, string> }
 interface Job { needs?: string | string[]; if?: string; permissions?: Record<string, string>; strategy?: { matrix: { include: Array<Record<string, string>> } }; env?: Record<string, string>; steps: Step[] }
 interface Workflow { permissions: Record<string, string>; on: Record<string, unknown>; jobs: Record<string, Job> }
@@ -179,8 +180,6 @@ describe('GitHub Actions workflow', () => {
 });
 
 describe('GitLab CI', () => {
-  interface GlJob { stage?: string; needs?: string[]; rules?: Array<{ if: string }>; extends?: string[]; script?: Array<string | string[]>; before_script?: unknown[]; variables?: Record<string, string> }
-
   it('renders .gitlab-ci.yml with a check job and a publish job per image, publishing only after verify', async () => {
     const tree = await renderCi({ provider: 'gitlab' });
     expect(tree.read('.github/workflows/docker.yml')).toBeUndefined();
@@ -210,6 +209,42 @@ describe('GitLab CI', () => {
     expect(JSON.stringify(gl['.registry-login'])).toContain('docker login \\"$LOGIN_HOST\\" --username \\"$REGISTRY_USERNAME\\"');
     expect(JSON.stringify(gl['.registry-login'])).toContain('\\"$BINFMT_IMAGE\\" --install \\"$EMULATE\\"');
     expect((gl as unknown as { variables: Record<string, string> }).variables).toMatchObject({ LOGIN_HOST: 'docker.io', BINFMT_IMAGE: 'tonistiigi/binfmt:qemu-v7.0.0-28', EMULATE: 'arm64' });
+  });
+});
+
+describe('targets: swarm', () => {
+  const swarm = { targets: ['compose', 'swarm'] } as Partial<SpecInput>;
+  const vars = ['POSTGRES_DB', 'POSTGRES_PASSWORD', 'POSTGRES_PASSWORD_VERSION', 'POSTGRES_USER', 'REGISTRY', 'TAG'];
+
+  it('GitHub: a job checks compose.swarm.yaml with docker stack config, and nothing is published unless it passes', async () => {
+    const tree = await renderCi({}, swarm);
+    const wf = workflow(tree.read('.github/workflows/docker.yml')!);
+    const job = wf.jobs.swarm!;
+    expect(job.needs).toBe('lint');
+    expect(job.permissions).toEqual({ contents: 'read' });
+    const check = job.steps.find((s) => s.run?.includes('docker stack config'))!;
+    expect(check.run).toBe('docker stack config --compose-file compose.swarm.yaml >/dev/null');
+    expect(Object.keys(check.env!)).toEqual(vars);
+    expect(wf.jobs.publish!.needs).toEqual(['image', 'verify', 'swarm']);
+    const result = await lintTree(tree, { external: true });
+    expect(result.findings.filter((f) => f.file.includes('.github'))).toEqual([]);
+  });
+
+  it('GitLab: the same check in the lint stage, and publish needs it', async () => {
+    const tree = await renderCi({ provider: 'gitlab' }, swarm);
+    const gl = parseYaml(tree.read('.gitlab-ci.yml')!) as Record<string, GlJob> & { swarm: GlJob & { image: string } };
+    expect(gl.swarm.stage).toBe('lint');
+    expect(gl.swarm.image).toMatch(/^docker:28\.5\.1-cli/);
+    expect(gl.swarm.script).toEqual(['docker stack config --compose-file compose.swarm.yaml >/dev/null']);
+    expect(Object.keys(gl.swarm.variables!)).toEqual(vars);
+    expect(gl['publish:api']!.needs).toEqual(['image:api', 'verify', 'swarm']);
+    const result = await lintTree(tree, { external: true });
+    expect(result.findings.filter((f) => f.file === '.gitlab-ci.yml')).toEqual([]);
+  });
+
+  it('no swarm job without the target', async () => {
+    expect(workflow((await renderCi()).read('.github/workflows/docker.yml')!).jobs.swarm).toBeUndefined();
+    expect((parseYaml((await renderCi({ provider: 'gitlab' })).read('.gitlab-ci.yml')!) as Record<string, unknown>).swarm).toBeUndefined();
   });
 });
 

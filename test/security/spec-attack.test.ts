@@ -112,6 +112,8 @@ function baseSpec(ci: 'github' | 'gitlab', proxy: 'traefik' | 'caddy'): SpecInpu
     $schema: './node_modules/stackgen/schemas/stackgen.schema.json',
     version: 1,
     name: 'shop',
+    // Every target, so each payload is attacked in every file a target renders.
+    targets: ['compose', 'swarm'],
     services: {
       web: {
         path: 'web',

@@ -12,7 +12,7 @@ import { StackgenError } from '../../errors.js';
 import { loadImageMap } from '../../images/image-map.js';
 import { airGappedFromSpec } from '../../generate.js';
 import { render } from '../../render/render.js';
-import { specFromTopology, type SpecFromTopologyOptions } from '../../spec/from-topology.js';
+import { normalizeTargets, specFromTopology, TARGETS, type SpecFromTopologyOptions, type Target } from '../../spec/from-topology.js';
 import { validateSpecText } from '../../spec/load.js';
 import { SCHEMA_ID, SCHEMA_RELATIVE_PATH } from '../../spec/schema.js';
 import { specErrorsToStackgenError } from '../../spec/spec-error.js';
@@ -44,6 +44,7 @@ interface InitArgs extends WriteArgs {
   email?: string;
   ci?: 'github' | 'gitlab' | 'none';
   registry?: string;
+  targets?: string[];
   prune: boolean;
   ownDockerfile: 'keep' | 'replace';
   imageMap?: string;
@@ -70,6 +71,16 @@ function kinds(flag: string, values: string[] | undefined): BackingKind[] | unde
   return list as BackingKind[];
 }
 
+/** `--targets swarm,kubernetes` (repeatable): compose is implied, it holds the builds. */
+function targetsFlag(values: string[] | undefined): Target[] | undefined {
+  if (values === undefined) return undefined;
+  const list = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  for (const t of list) {
+    if (!(TARGETS as readonly string[]).includes(t)) throw new StackgenError('E_INPUT', `--targets ${t}: not a target stackgen renders`, { hint: `Known: ${TARGETS.join(', ')}.` });
+  }
+  return normalizeTargets(list as Target[]);
+}
+
 function givenAnswers(args: InitArgs): GivenAnswers {
   const ports: Record<string, number> = {};
   for (const [k, v] of Object.entries(pairs('port', args.port))) {
@@ -90,6 +101,8 @@ function givenAnswers(args: InitArgs): GivenAnswers {
   if (args.email) g.email = args.email;
   if (args.ci) g.ci = args.ci;
   if (args.registry !== undefined) g.registry = args.registry;
+  const targets = targetsFlag(args.targets);
+  if (targets) g.targets = targets;
   // --tls or --domain without --proxy: the proxy they imply.
   if (!g.proxy && (g.tls || g.domains)) g.proxy = 'traefik';
   return g;
@@ -107,6 +120,7 @@ function defaultsFrom(g: GivenAnswers): SpecFromTopologyOptions {
   } else if (g.proxy === 'none') o.proxy = { kind: 'none' };
   if (g.ci) o.ci = g.ci;
   if (g.registry !== undefined) o.registry = g.registry || null;
+  if (g.targets) o.targets = g.targets;
   return o;
 }
 
@@ -122,6 +136,7 @@ function explicitValues(o: SpecFromTopologyOptions): Array<{ path: Segment[]; va
   if (o.proxy) for (const [k, v] of Object.entries(o.proxy)) set.push({ path: ['proxy', k], value: v });
   if (o.ci) set.push({ path: ['ci', 'provider'], value: o.ci });
   if (o.registry !== undefined) set.push({ path: ['ci', 'registry'], value: o.registry });
+  if (o.targets) set.push({ path: ['targets'], value: normalizeTargets(o.targets) });
   return set;
 }
 
@@ -149,6 +164,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
       .option('email', { type: 'string', describe: 'ACME account e-mail (with --tls acme)' })
       .option('ci', { choices: ['github', 'gitlab', 'none'] as const, describe: 'CI provider' })
       .option('registry', { type: 'string', describe: 'Registry CI pushes to, e.g. ghcr.io/acme' })
+      .option('targets', { type: 'string', array: true, describe: 'Deploy targets besides compose: swarm, kubernetes (comma-separated or repeatable)' })
       .option('own-dockerfile', { choices: ['keep', 'replace'] as const, default: 'keep' as const, describe: "A Dockerfile the repository already has: build with it (keep) or render stackgen's in its place (replace; overwriting it needs --force)" })
       .option('prune', { type: 'boolean', default: false, describe: 'Remove services from stackgen.yaml that are no longer detected' })
       .option('image-map', { type: 'string', describe: 'Image map YAML (mirror / overrides) applied to every image reference' })

@@ -2,12 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { formatReport, toJUnit } from '../../verify/report.js';
-import { verify } from '../../verify/verify.js';
+import { formatRollout, verifySwarm, type SwarmVerifyReport } from '../../verify/swarm.js';
+import { verify, type VerifyReport } from '../../verify/verify.js';
 import { note, printJson } from '../output.js';
 import { COMMAND_META } from './meta.js';
 
 interface VerifyArgs {
   dir: string;
+  target: 'compose' | 'swarm';
   spec?: string;
   timeout?: string;
   settle?: string;
@@ -26,6 +28,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
   builder: (y) =>
     y
       .positional('dir', { type: 'string', default: '.', describe: 'Repository with stackgen.yaml and the rendered stack' })
+      .option('target', { choices: ['compose', 'swarm'] as const, default: 'compose' as const, describe: 'What to verify: compose.yaml with Compose, or compose.swarm.yaml on a swarm (with a rolling update)' })
       .option('spec', { type: 'string', describe: 'Spec file (default <dir>/stackgen.yaml)' })
       .option('timeout', { type: 'string', describe: 'Bound for the stack to turn healthy, e.g. 180s (default: spec verify.timeout)' })
       .option('settle', { type: 'string', describe: 'How long apps must keep running after turning healthy, logs free of connection errors to backing services, e.g. 10s (default: spec verify.settle, 5s)' })
@@ -46,7 +49,8 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {
-      const report = await verify(args.dir, {
+      const run = args.target === 'swarm' ? verifySwarm : verify;
+      const report: VerifyReport = await run(args.dir, {
         ...(args.spec ? { spec: args.spec } : {}),
         ...(args.timeout ? { timeout: args.timeout } : {}),
         ...(args.settle ? { settle: args.settle } : {}),
@@ -64,7 +68,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       });
       if (args.junit) fs.writeFileSync(args.junit, toJUnit(report));
       if (args.json) printJson(report);
-      else process.stdout.write(`${formatReport(report)}\n`);
+      else process.stdout.write(`${formatReport(report)}\n${'target' in report && report.target === 'swarm' ? `${formatRollout(report as SwarmVerifyReport)}\n` : ''}`);
       if (!report.ok) process.exitCode = 1;
     } catch (err) {
       if (exitFor !== undefined) {

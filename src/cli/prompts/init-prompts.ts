@@ -4,7 +4,7 @@
  */
 import { checkbox, confirm, input, select } from '@inquirer/prompts';
 import { BACKING_KINDS, type BackingKind, type Topology } from '../../detect/types.js';
-import { DEFAULT_WEB_PORT, type SpecFromTopologyOptions } from '../../spec/from-topology.js';
+import { DEFAULT_WEB_PORT, type SpecFromTopologyOptions, type Target } from '../../spec/from-topology.js';
 
 /** What the flags already decided; undefined means "ask". */
 export interface GivenAnswers {
@@ -20,6 +20,7 @@ export interface GivenAnswers {
   email?: string;
   ci?: 'github' | 'gitlab' | 'none';
   registry?: string;
+  targets?: Target[];
 }
 
 function parsePort(v: string): number | string {
@@ -120,5 +121,18 @@ export async function askInitOptions(t: Topology, given: GivenAnswers): Promise<
     }));
   if (given.registry !== undefined) out.registry = given.registry || null;
   else if (out.ci !== 'none') out.registry = (await input({ message: 'Image registry (e.g. ghcr.io/acme; empty for none)', default: '' })).trim() || null;
+
+  out.targets =
+    given.targets ??
+    [
+      'compose',
+      ...(await checkbox({
+        message: 'Deploy targets besides Docker Compose',
+        choices: [
+          { name: 'Docker Swarm (stack.yaml for docker stack deploy)', value: 'swarm' as const },
+          { name: 'Kubernetes (Kustomize base and overlays)', value: 'kubernetes' as const },
+        ],
+      })),
+    ];
   return out;
 }

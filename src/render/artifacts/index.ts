@@ -8,10 +8,12 @@ import { dockerfileArtifact } from './dockerfile.js';
 import { docsArtifact } from './docs.js';
 import { envArtifact } from './env.js';
 import { observabilityArtifact } from './observability.js';
+import { swarmArtifact } from './swarm.js';
 
 export const ARTIFACTS: readonly Artifact[] = [
   dockerfileArtifact,
   composeArtifact,
+  swarmArtifact,
   envArtifact,
   observabilityArtifact,
   ciArtifact,

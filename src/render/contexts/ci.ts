@@ -11,6 +11,7 @@ import type { Spec } from '../../spec/types.generated.js';
 import { STACKGEN_VERSION } from '../../version.js';
 import { shellQuote } from '../engine.js';
 import { composeContext } from './compose.js';
+import { swarmContext } from './swarm.js';
 
 /**
  * The only actions the workflow uses, both GitHub's own, each pinned to the commit its release tag
@@ -29,6 +30,8 @@ const NATIVE_PLATFORM = 'linux/amd64';
 export interface CiImageCtx {
   /** The first compose service built this way (others, e.g. a worker, run the same image); names the matrix entry and, with several images, the image. */
   name: string;
+  /** Every compose service that runs this image. */
+  services: string[];
   context: string;
   /** The Dockerfile's path from the repository root (buildx reads `--file` from the working directory, not the context). */
   dockerfile: string;
@@ -56,6 +59,8 @@ export interface CiContext {
   /** GitHub: the registry is GitHub's own, so the job token can push (no secrets to set up). */
   githubToken: boolean;
   images: CiImageCtx[];
+  /** targets include swarm: the stack file `docker stack config` checks, and the variables a deploy takes from the shell (set to placeholders for the check). */
+  swarm: { file: string; vars: string[] } | null;
   platforms: string[];
   /** The platform built, loaded, measured and scanned on every run. */
   scanPlatform: string;
@@ -67,6 +72,12 @@ export interface CiContext {
   tools: { trivy: string; buildkit: string; binfmt: string; docker: string; dind: string; node: string };
   /** `owner/repo@sha # version`, by action. */
   actions: { checkout: string; uploadArtifact: string };
+}
+
+function swarmCheck(spec: Spec, rootDir: string, imageMap: ImageMap, images: CiImageCtx[]): CiContext['swarm'] {
+  const repositories = new Map(images.flatMap((img) => img.services.map((s) => [s, img.repository] as const)));
+  const ctx = swarmContext(spec, rootDir, imageMap, repositories);
+  return { file: ctx.file, vars: ctx.deployVars };
 }
 
 const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
@@ -92,7 +103,9 @@ export function ciContext(spec: Spec, rootDir: string, imageMap: ImageMap): CiCo
     const flags = ['--file', dockerfile, ...(s.target ? ['--target', s.target] : []), ...buildArgs.flatMap((a) => ['--build-arg', a])];
     const files = new Map(compose.buildSecretFiles.map((f) => [f.name, f.file]));
     const secrets = s.buildSecrets.map((b) => `id=${b.target},src=${files.get(b.source)!}`);
-    if (!byBuild.has(key)) byBuild.set(key, { name: s.name, context: s.context, dockerfile, target: s.target, buildArgs, secrets, buildFlags: flags.map(shellQuote).join(' '), repository: '', gitlabImage: '' });
+    const same = byBuild.get(key);
+    if (same) same.services.push(s.name);
+    else byBuild.set(key, { name: s.name, services: [s.name], context: s.context, dockerfile, target: s.target, buildArgs, secrets, buildFlags: flags.map(shellQuote).join(' '), repository: '', gitlabImage: '' });
   }
   const images = [...byBuild.values()];
   const base = spec.ci.image ?? spec.name;
@@ -115,6 +128,7 @@ export function ciContext(spec: Spec, rootDir: string, imageMap: ImageMap): CiCo
     loginHost,
     githubToken: registry === null || loginHost === 'ghcr.io',
     images,
+    swarm: spec.targets.includes('swarm') ? swarmCheck(spec, rootDir, imageMap, images) : null,
     platforms,
     scanPlatform,
     emulate,
