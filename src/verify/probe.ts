@@ -55,21 +55,28 @@ export async function probeStack(spec: Spec, reports: Map<string, ServiceReport>
   }
 }
 
+type ProbeWant = { status?: number | undefined; bodyIncludes?: string | undefined; method?: string };
+
+/** One HTTP request judged against what the probe wants (2xx unless a status is given; a body substring). */
+export async function fetchOnce(url: string, want: ProbeWant = {}, timeoutMs = 5000): Promise<ProbeResult> {
+  try {
+    const res = await fetch(url, { method: want.method ?? 'GET', signal: AbortSignal.timeout(timeoutMs) });
+    const body = await res.text();
+    const statusOk = want.status === undefined ? res.ok : res.status === want.status;
+    const bodyOk = !want.bodyIncludes || body.includes(want.bodyIncludes);
+    return { name: url, url, ok: statusOk && bodyOk, status: res.status, ...(statusOk && bodyOk ? {} : { message: !statusOk ? `status ${res.status}, expected ${want.status ?? '2xx'}` : `body does not include ${JSON.stringify(want.bodyIncludes)}` }) };
+  } catch (err) {
+    return { name: url, url, ok: false, message: (err as Error).message };
+  }
+}
+
 /** One HTTP probe with a few quick retries: a just-healthy service may still be warming up its published port. */
-export async function probe(name: string, url: string, want: { status?: number | undefined; bodyIncludes?: string | undefined; method?: string }): Promise<ProbeResult> {
+export async function probe(name: string, url: string, want: ProbeWant, signal?: AbortSignal): Promise<ProbeResult> {
   let last: ProbeResult = { name, url, ok: false, message: 'no answer' };
-  for (let i = 0; i < 5; i++) {
-    try {
-      const res = await fetch(url, { method: want.method ?? 'GET', signal: AbortSignal.timeout(5000) });
-      const body = await res.text();
-      const statusOk = want.status === undefined ? res.ok : res.status === want.status;
-      const bodyOk = !want.bodyIncludes || body.includes(want.bodyIncludes);
-      last = { name, url, ok: statusOk && bodyOk, status: res.status, ...(statusOk && bodyOk ? {} : { message: !statusOk ? `status ${res.status}, expected ${want.status ?? '2xx'}` : `body does not include ${JSON.stringify(want.bodyIncludes)}` }) };
-      if (last.ok) return last;
-    } catch (err) {
-      last = { name, url, ok: false, message: (err as Error).message };
-    }
-    await sleep(1000);
+  for (let i = 0; i < 5 && !signal?.aborted; i++) {
+    last = { ...(await fetchOnce(url, want)), name };
+    if (last.ok) return last;
+    await sleep(1000, signal);
   }
   return last;
 }

@@ -19,15 +19,14 @@ import Docker from 'dockerode';
 import { execa } from 'execa';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { StackgenError } from '../errors.js';
-import { loadImageMap, mapImage, mergeImageMaps, type ImageMap } from '../images/image-map.js';
-import { lintPaths } from '../lint/index.js';
 import { envGroups, envLines } from '../render/artifacts/env.js';
 import { contentHash, SWARM_FILE, swarmContext } from '../render/contexts/swarm.js';
-import { loadSpec } from '../spec/load.js';
+import { buildImages, buildOf, planImages } from './build.js';
 import { dockerCli } from './docker-cli.js';
-import { demuxDockerStream } from './docker-stream.js';
-import { dockerfileImages, rewriteDockerfile } from './rewrite.js';
-import type { ProbeResult, ServiceReport, VerifyOptions, VerifyReport } from './verify.js';
+import { aborted, connectEngine, containerLogs, parseDuration, sleep } from './engine.js';
+import { fetchOnce, probe } from './probe.js';
+import { lintStack, loadStack } from './stack.js';
+import type { ComposeService, ServiceReport, VerifyOptions, VerifyReport } from './types.js';
 
 const STACK_LABEL = 'com.docker.stack.namespace';
 
@@ -70,29 +69,6 @@ interface StackFile {
   configs?: Record<string, { file?: string; name?: string }>;
   secrets?: Record<string, { external?: boolean; name?: string }>;
 }
-interface ComposeBuild {
-  build?: string | { context?: string; dockerfile?: string; target?: string; args?: Record<string, string> | string[] };
-}
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const onAbort = () => (clearTimeout(t), resolve());
-    const t = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-
-function aborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new StackgenError('E_INTERRUPTED', 'verify interrupted');
-}
-
-function ms(v: string | number | undefined, fallback: number): number {
-  if (typeof v === 'number') return v;
-  const m = /^(\d+)(ms|s|m|h)?$/.exec(v ?? '');
-  if (!m) return fallback;
-  const n = Number(m[1]);
-  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : m[2] === 'h' ? n * 3_600_000 : n * 1000;
-}
-
 /** `NAME=value` lines (comments and blanks skipped, optional quotes removed), as `docker stack deploy`'s shell would have them. */
 export function parseEnvFile(text: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -102,37 +78,6 @@ export function parseEnvFile(text: string): Record<string, string> {
     out[m[1]!] = m[2]!.replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1');
   }
   return out;
-}
-
-async function logsTail(docker: Docker, id: string, lines: number): Promise<string[]> {
-  try {
-    const buf = (await docker.getContainer(id).logs({ stdout: true, stderr: true, tail: lines })) as unknown as Buffer;
-    return demuxDockerStream(buf).split('\n').filter((l) => l !== '').slice(-lines);
-  } catch {
-    return [];
-  }
-}
-
-async function fetchOnce(url: string, want: { status?: number; bodyIncludes?: string; method?: string } = {}, timeoutMs = 3000): Promise<ProbeResult> {
-  try {
-    const res = await fetch(url, { method: want.method ?? 'GET', signal: AbortSignal.timeout(timeoutMs) });
-    const body = await res.text();
-    const statusOk = want.status === undefined ? res.ok : res.status === want.status;
-    const bodyOk = !want.bodyIncludes || body.includes(want.bodyIncludes);
-    return { name: url, url, ok: statusOk && bodyOk, status: res.status, ...(statusOk && bodyOk ? {} : { message: !statusOk ? `status ${res.status}, expected ${want.status ?? '2xx'}` : `body does not include ${JSON.stringify(want.bodyIncludes)}` }) };
-  } catch (err) {
-    return { name: url, url, ok: false, message: (err as Error).message };
-  }
-}
-
-async function probe(name: string, url: string, want: { status?: number; bodyIncludes?: string; method?: string }, signal?: AbortSignal): Promise<ProbeResult> {
-  let last: ProbeResult = { name, url, ok: false, message: 'no answer' };
-  for (let i = 0; i < 5 && !signal?.aborted; i++) {
-    last = { ...(await fetchOnce(url, want, 5000)), name };
-    if (last.ok) return last;
-    await sleep(1000, signal);
-  }
-  return last;
 }
 
 /** The running tasks of a service, each with its container (on this node) when it has one. */
@@ -162,56 +107,32 @@ async function hostPorts(docker: Docker, serviceId: string, target: number): Pro
 
 export async function verifySwarm(dir: string, options: VerifyOptions = {}): Promise<SwarmVerifyReport> {
   const started = Date.now();
-  const root = path.resolve(dir);
   const progress = (message: string) => options.onProgress?.({ type: 'phase', message });
-  const specFile = path.resolve(options.spec ?? path.join(root, 'stackgen.yaml'));
-  if (!fs.existsSync(specFile)) throw new StackgenError('E_INPUT', `${specFile}: no stackgen.yaml`, { hint: 'Run `stackgen init --targets swarm` first.', locations: [{ file: specFile }] });
-  const { spec } = loadSpec(specFile);
+  if (options.keep) throw new StackgenError('E_INPUT', '--keep is for compose verify: a swarm verify always removes its stack', { hint: 'Deploy the stack yourself to keep it running: see the top of compose.swarm.yaml.' });
+  const loaded = loadStack(dir, options);
+  const { root, spec, imageMap } = loaded;
   const stackFile = path.join(root, SWARM_FILE);
-  const composeFile = path.join(root, 'compose.yaml');
-  if (!spec.targets.includes('swarm') || !fs.existsSync(stackFile) || !fs.existsSync(composeFile)) {
+  if (!spec.targets.includes('swarm') || !fs.existsSync(stackFile)) {
     throw new StackgenError('E_INPUT', `${stackFile}: no Swarm stack file to verify`, {
       hint: spec.targets.includes('swarm') ? 'Run `stackgen render` first.' : 'Add swarm to the spec (`targets: [compose, swarm]`) and run `stackgen render`.',
-      locations: [{ file: specFile, path: 'targets' }],
+      locations: [{ file: path.resolve(options.spec ?? path.join(root, 'stackgen.yaml')), path: 'targets' }],
     });
   }
+  const docker = await connectEngine();
 
-  if (options.keep) throw new StackgenError('E_INPUT', '--keep is for compose verify: a swarm verify always removes its stack', { hint: 'Deploy the stack yourself to keep it running: see the top of compose.swarm.yaml.' });
-  const docker = new Docker();
-  try {
-    await Promise.race([docker.ping(), sleep(8000).then(() => Promise.reject(new Error('no answer in 8s')))]);
-  } catch (cause) {
-    throw new StackgenError('E_UNAVAILABLE', `Docker is not reachable (${process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'})`, { hint: 'Start it, then re-run.', cause });
-  }
-
+  // Lint: compose.swarm.yaml is one of the compose files the shared stage lints, with every Dockerfile.
   progress('lint');
-  const compose = parseYaml(fs.readFileSync(composeFile, 'utf8')) as { services?: Record<string, ComposeBuild> };
-  const lintTargets = [stackFile];
-  const builds = new Map<string, { context: string; dockerfile: string; target?: string; args: string[] }>();
-  for (const [name, s] of Object.entries(compose.services ?? {})) {
-    if (!s.build || !spec.services[name]) continue;
-    const b = typeof s.build === 'string' ? { context: s.build } : s.build;
-    const args = Array.isArray(b.args) ? b.args : Object.entries(b.args ?? {}).map(([k, v]) => `${k}=${v}`);
-    builds.set(name, { context: b.context ?? '.', dockerfile: b.dockerfile ?? 'Dockerfile', ...(b.target ? { target: b.target } : {}), args });
-    lintTargets.push(path.join(root, b.context ?? '.', b.dockerfile ?? 'Dockerfile'));
-  }
-  const lint = await lintPaths(lintTargets, { external: true, airGapped: Boolean(spec.images.mirror || Object.keys(spec.images.overrides).length || options.imageMap) });
-  const errors = lint.findings.filter((f) => f.severity === 'error');
-  if (errors.length > 0) {
-    throw new StackgenError('E_CHECK_FAILED', `lint found ${errors.length} error(s) in the rendered stack`, {
-      hint: 'Fix them (or re-render) before verifying: `stackgen lint` shows them with code frames.',
-      locations: errors.map((f) => ({ file: f.file, line: f.line, column: f.column, message: `${f.rule} ${f.message}` })),
-    });
-  }
+  await lintStack(loaded, options);
 
-  const imageMap: ImageMap = mergeImageMaps({ ...(spec.images.mirror ? { mirror: spec.images.mirror } : {}), overrides: spec.images.overrides }, options.imageMap ? loadImageMap(options.imageMap) : undefined);
   const ctx = swarmContext(spec, root, imageMap);
   const runId = randomBytes(3).toString('hex');
   const stack = (options.projectName ?? `sgv-${spec.name}-${runId}`).slice(0, 40).replace(/-+$/, '');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-verify-swarm-'));
-  const stackText = fs.readFileSync(stackFile, 'utf8');
-  const file = parseYaml(stackText) as StackFile;
+  const file = parseYaml(fs.readFileSync(stackFile, 'utf8')) as StackFile;
   const services = file.services ?? {};
+  // Swarm builds nothing: app images come from compose.yaml's build sections, the rest are the stack file's images.
+  const composeServices = loaded.compose.services ?? {};
+  const builds = new Map(Object.keys(services).filter((name) => spec.services[name] && buildOf(composeServices[name] ?? {})).map((name) => [name, composeServices[name]!] as const));
   const reports = new Map<string, ServiceReport>();
   for (const [name, s] of Object.entries(services)) reports.set(name, { name, kind: builds.has(name) ? 'app' : 'backing', image: s.image ?? '', health: 'not-started', probes: [] });
   const report: SwarmVerifyReport = { ok: false, project: stack, services: [...reports.values()], checks: [], skipped: [], durationMs: 0, kept: false, probeHost: '127.0.0.1', target: 'swarm', createdSwarm: false, routingMesh: spec.swarm.routingMesh, rollout: null };
@@ -234,50 +155,29 @@ export async function verifySwarm(dir: string, options: VerifyOptions = {}): Pro
   const cli = await dockerCli();
   const caBundle = options.caBundle ?? spec.build.caBundle ?? undefined;
   try {
-    // 1. Images: backing images present (or pullable), app images built under a fresh tag.
+    // 1. Images: the same stages as compose verify (every image present, pullable or mapped; app images built under a fresh tag).
     progress('images');
-    for (const [name, s] of Object.entries(services)) {
-      if (builds.has(name) || !s.image) continue;
-      const mapped = mapImage(s.image, imageMap);
-      s.image = mapped;
-      reports.get(name)!.image = mapped;
-      const have = await docker.getImage(mapped).inspect().then(() => true, () => false);
-      if (!have && (await execa(cli, ['pull', '--quiet', mapped], { reject: false, timeout: 30_000 })).exitCode !== 0) {
-        throw new StackgenError('E_CHECK_FAILED', `image ${mapped} (needed by ${name}) can be neither found locally, pulled nor mapped`, { hint: 'Map it to an image you have (`--image-map FILE` or `images.overrides`).' });
-      }
+    const planned = Object.entries(services).map(([name, s]): [string, ComposeService] => [name, builds.get(name) ?? { ...(s.image ? { image: s.image } : {}) }]);
+    const plan = await planImages(docker, root, loaded.compose, planned, imageMap, work, options.signal);
+    for (const [name, image] of plan.images) {
+      services[name]!.image = image;
+      reports.get(name)!.image = image;
     }
-    for (const [name, b] of builds) {
-      aborted(options.signal);
-      progress(`build ${name}`);
-      const text = fs.readFileSync(path.join(root, b.context, b.dockerfile), 'utf8');
-      const rewritten = rewriteDockerfile(text, imageMap);
-      for (const ref of dockerfileImages(rewritten)) {
-        if (!(await docker.getImage(ref).inspect().then(() => true, () => false)) && (await execa(cli, ['pull', '--quiet', ref], { reject: false, timeout: 30_000 })).exitCode !== 0) {
-          throw new StackgenError('E_CHECK_FAILED', `image ${ref} (${name}'s Dockerfile FROM) can be neither found locally, pulled nor mapped`, { hint: 'Map it to an image you have (`--image-map FILE` or `images.overrides`).' });
-        }
-      }
-      const dockerfile = path.join(work, `${name}.Dockerfile`);
-      fs.writeFileSync(dockerfile, rewritten);
-      const tag = `${stack}-${name}:verify`;
-      const args = ['build', '--progress=plain', '-f', dockerfile, '-t', tag, ...(b.target ? ['--target', b.target] : []), ...b.args.flatMap((a) => ['--build-arg', a])];
-      if (caBundle) args.push('--secret', `id=ca,src=${path.resolve(root, caBundle)}`);
-      args.push(path.join(root, b.context));
-      const t0 = Date.now();
-      const r = await execa(cli, args, { env: { DOCKER_BUILDKIT: '1' }, all: true, reject: false, cancelSignal: options.signal, forceKillAfterDelay: 2000 });
-      aborted(options.signal);
-      const log = String(r.all ?? '').split('\n');
-      for (const line of log) if (line) options.onProgress?.({ type: 'build-log', service: name, line });
-      if (r.exitCode !== 0) {
-        reports.get(name)!.logsTail = log.slice(-30);
-        report.failure = `build of ${name} failed`;
-        return finish();
-      }
-      built.push(tag);
-      const info = await docker.getImage(tag).inspect();
-      const steps = new Set(log.map((l) => /^#(\d+) \[/.exec(l)?.[1]).filter(Boolean));
-      const cached = new Set(log.map((l) => /^#(\d+) CACHED/.exec(l)?.[1]).filter(Boolean));
-      Object.assign(reports.get(name)!, { image: tag, build: { ms: Date.now() - t0, image: tag, sizeBytes: info.Size, layers: info.RootFS?.Layers?.length ?? 0, cachedSteps: cached.size, totalSteps: steps.size } });
-      services[name]!.image = tag;
+    const outcome = await buildImages(docker, plan, {
+      project: stack,
+      root,
+      ...(caBundle ? { caBundle } : {}),
+      options,
+      onBuilt: (b) => {
+        built.push(b.tag);
+        services[b.service]!.image = b.tag;
+        Object.assign(reports.get(b.service)!, { image: b.tag, build: b.info });
+      },
+    });
+    if (!outcome.ok) {
+      reports.get(outcome.service)!.logsTail = outcome.logTail;
+      report.failure = `build of ${outcome.service} failed${outcome.failingStep ? ` at: ${outcome.failingStep}` : ''}`;
+      return finish();
     }
 
     // 2. A swarm: this engine's, or a single-node one made for this run.
@@ -321,7 +221,7 @@ export async function verifySwarm(dir: string, options: VerifyOptions = {}): Pro
 
     // 5. Converge: every service its replicas, each task running and healthy.
     progress('wait healthy');
-    const timeoutMs = ms(options.timeout ?? spec.verify.timeout, 180_000);
+    const timeoutMs = parseDuration(options.timeout ?? spec.verify.timeout, 180_000);
     const ids = new Map<string, string>();
     const converged = async (image?: (name: string) => string | undefined): Promise<Map<string, string>> => {
       const pending = new Map<string, string>();
@@ -368,7 +268,7 @@ export async function verifySwarm(dir: string, options: VerifyOptions = {}): Pro
         const id = ids.get(name);
         const tasks = id ? ((await docker.listTasks({ filters: { service: [id] } })) as Array<{ Status: { ContainerStatus?: { ContainerID?: string }; Timestamp?: string } }>) : [];
         const last = tasks.sort((a, b) => String(b.Status.Timestamp).localeCompare(String(a.Status.Timestamp))).find((t) => t.Status.ContainerStatus?.ContainerID);
-        if (last?.Status.ContainerStatus?.ContainerID) r.logsTail = await logsTail(docker, last.Status.ContainerStatus.ContainerID, 50);
+        if (last?.Status.ContainerStatus?.ContainerID) r.logsTail = await containerLogs(docker, last.Status.ContainerStatus.ContainerID, 50).catch(() => []);
       }
       report.failure = `not converged within ${Math.round(timeoutMs / 1000)}s: ${[...pending].map(([n, why]) => `${n} (${why})`).join('; ')}`;
       return finish();
