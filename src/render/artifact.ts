@@ -37,4 +37,6 @@ export interface Artifact {
   /** Matches the templates/<name>/ folder. */
   readonly name: string;
   files(input: RenderInput, engine: TemplateEngine): OutputFile[];
+  /** What the rendered files could not say (a lossy mapping), each naming the spec field and what was rendered instead. */
+  warnings?(input: RenderInput): string[];
 }

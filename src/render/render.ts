@@ -61,5 +61,6 @@ export async function render(spec: Spec, options: RenderOptions): Promise<Virtua
       });
     }
   }
+  for (const artifact of ARTIFACTS) for (const message of artifact.warnings?.(input) ?? []) tree.warnings.push({ message });
   return tree;
 }

@@ -7,6 +7,7 @@ import { composeArtifact } from './compose.js';
 import { dockerfileArtifact } from './dockerfile.js';
 import { docsArtifact } from './docs.js';
 import { envArtifact } from './env.js';
+import { kubernetesArtifact } from './kubernetes.js';
 import { observabilityArtifact } from './observability.js';
 
 export const ARTIFACTS: readonly Artifact[] = [
@@ -14,6 +15,7 @@ export const ARTIFACTS: readonly Artifact[] = [
   composeArtifact,
   envArtifact,
   observabilityArtifact,
+  kubernetesArtifact,
   ciArtifact,
   docsArtifact,
 ];
