@@ -110,7 +110,7 @@ export function unpinnedImage(image: string): boolean {
   return colon === -1 || last.slice(colon + 1) === 'latest';
 }
 
-type Add = (at: Path, rule: string, severity: Severity, message: string, fix: string) => void;
+type Add = (at: Path, rule: string, severity: Severity, message: string, fix: string, key?: boolean) => void;
 
 /** Pod Security "restricted" (Kubernetes' Pod Security Standards), as this pod spec states it. */
 function checkRestricted(add: Add, template: Obj, base: Path): void {
@@ -167,7 +167,7 @@ function checkPorts(add: Add, template: Obj, base: Path): void {
 }
 
 async function lintDocument(file: LintFile, d: KubeDocument, siblings: KubeDocument[], ctx: LintContext, out: Finding[]): Promise<void> {
-  const add: Add = (at, rule, severity, message, fix) => out.push({ file: file.path, ...positionOf(d.y, at), rule, severity, message, tool: 'stackgen', fix });
+  const add: Add = (at, rule, severity, message, fix, key = false) => out.push({ file: file.path, ...positionOf(d.y, at, key), rule, severity, message, tool: 'stackgen', fix });
   const obj = d.obj;
   if (obj.kind === 'Kustomization') {
     checkKustomization(file, obj, add, ctx);
@@ -175,7 +175,7 @@ async function lintDocument(file: LintFile, d: KubeDocument, siblings: KubeDocum
   }
   for (const issue of await validateKubernetesObject(obj)) {
     if (issue.kind === 'unknown-kind') add(issue.path, 'SG6003', 'warning', `${issue.message}: not checked against an API schema`, 'Check the apiVersion and kind (custom resources are not validated offline).');
-    else if (issue.kind === 'unknown-field') add(issue.path, 'SG6002', 'error', `${String(obj.kind)}: ${issue.message}; the API server drops fields it does not know`, 'Fix the field name (see kubectl explain) or remove it.');
+    else if (issue.kind === 'unknown-field') add(issue.path, 'SG6002', 'error', `${String(obj.kind)}: ${issue.message}; the API server drops fields it does not know`, 'Fix the field name (see kubectl explain) or remove it.', true);
     else add(issue.path, 'SG6001', 'error', `${String(obj.kind)} does not match the Kubernetes API schema: ${issue.message}`, 'Fix the value to the type the API expects (kubectl explain shows each field).');
   }
 

@@ -127,7 +127,10 @@ export async function validateKubernetesObject(obj: Record<string, unknown>): Pr
   }));
   // The strict pass, on an object the schema accepts (errors elsewhere would hide the probe's).
   if (issues.length > 0) return issues;
+  const unknown: string[] = [];
   for (const { at, node } of mappings(obj)) {
+    // Below an unknown field everything is unknown: one finding, at the field.
+    if (unknown.some((u) => pointer(at) === u || pointer(at).startsWith(`${u}/`))) continue;
     for (const key of Object.keys(node)) {
       const copy = structuredClone(obj) as Record<string, unknown>;
       let parent: Record<string | number, unknown> = copy;
@@ -136,6 +139,7 @@ export async function validateKubernetesObject(obj: Record<string, unknown>): Pr
       const here = pointer([...at, key]);
       if (!errorsOf(model, copy).some((e) => e.instancePath === here || e.instancePath.startsWith(`${here}/`))) {
         issues.push({ path: [...at, key], message: `${pointer(at) || '/'}: unknown field \`${key}\``, kind: 'unknown-field' });
+        unknown.push(here);
       }
     }
   }
