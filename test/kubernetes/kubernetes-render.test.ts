@@ -165,7 +165,7 @@ describe.skipIf(!hasKubectl() && process.env.CI !== 'true')('kubectl kustomize b
           expect(findings).toEqual([]);
           // The hash-suffixed generated Secret names reach the pods that use them.
           const secrets = objs.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name as string);
-          if (g.k8s.backing !== 'external') expect(secrets.every((n) => /-secrets-[a-z0-9]{10}$/.test(n))).toBe(true);
+          if ((g.k8s as { backing?: string }).backing !== 'external') expect(secrets.every((n) => /-secrets-[a-z0-9]{10}$/.test(n))).toBe(true);
           expect(built).not.toMatch(/name: [a-z-]+-secrets\n/);
           if (overlay === 'prod') expect(built).toMatch(/image: registry\.example\.com\//);
         } finally {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { formatReport, toJUnit } from '../../verify/report.js';
+import { formatKubernetesReport, verifyKubernetes } from '../../verify/kubernetes.js';
 import { verify } from '../../verify/verify.js';
 import { note, printJson } from '../output.js';
 
@@ -15,6 +16,8 @@ interface VerifyArgs {
   keep: boolean;
   'keep-images': boolean;
   junit?: string;
+  target: 'compose' | 'kubernetes';
+  overlay: string;
   json: boolean;
   verbose: boolean;
 }
@@ -32,7 +35,9 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       .option('skip-service', { type: 'string', array: true, describe: 'Leave a compose service out (repeatable); the report says so' })
       .option('keep', { type: 'boolean', default: false, describe: 'Leave the stack running and print how to stop it' })
       .option('keep-images', { type: 'boolean', default: false, describe: 'Keep the images verify built' })
-      .option('junit', { type: 'string', describe: 'Write a JUnit XML report to this file' }) as never,
+      .option('junit', { type: 'string', describe: 'Write a JUnit XML report to this file' })
+      .option('target', { choices: ['compose', 'kubernetes'], default: 'compose', describe: 'compose: the compose stack; kubernetes: build and validate the Kustomize overlay, then run each pod in Docker as its spec says (not a cluster)' })
+      .option('overlay', { type: 'string', default: 'dev', describe: 'With --target kubernetes: the overlay under kubernetes/overlays/' }) as never,
   handler: async (args) => {
     const controller = new AbortController();
     let exitFor: number | undefined;
@@ -44,6 +49,22 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {
+      if (args.target === 'kubernetes') {
+        const k = await verifyKubernetes(args.dir, {
+          ...(args.spec ? { spec: args.spec } : {}),
+          ...(args.timeout ? { timeout: args.timeout } : {}),
+          ...(args['image-map'] ? { imageMap: args['image-map'] } : {}),
+          ...(caBundleFlag(args['ca-bundle']) ? { caBundle: caBundleFlag(args['ca-bundle'])! } : {}),
+          overlay: args.overlay,
+          keepImages: args['keep-images'],
+          signal: controller.signal,
+          onProgress: (m) => note(`» ${m}`),
+        });
+        if (args.json) printJson(k);
+        else process.stdout.write(`${formatKubernetesReport(k)}\n`);
+        if (!k.ok) process.exitCode = 1;
+        return;
+      }
       const report = await verify(args.dir, {
         ...(args.spec ? { spec: args.spec } : {}),
         ...(args.timeout ? { timeout: args.timeout } : {}),

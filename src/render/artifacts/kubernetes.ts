@@ -5,7 +5,19 @@
  * on the tree.
  */
 import type { Artifact, OutputFile } from '../artifact.js';
-import { kubernetesContext, wantsKubernetes } from '../contexts/kubernetes.js';
+import type { RenderInput } from '../artifact.js';
+import { kubernetesContext, wantsKubernetes, type KubernetesContext } from '../contexts/kubernetes.js';
+
+/** One context per render input: `files` and `warnings` both need it. */
+const contexts = new WeakMap<RenderInput, KubernetesContext>();
+function contextOf(input: RenderInput): KubernetesContext {
+  let ctx = contexts.get(input);
+  if (!ctx) {
+    ctx = kubernetesContext(input.spec, input.rootDir, input.imageMap);
+    contexts.set(input, ctx);
+  }
+  return ctx;
+}
 
 export const KUBERNETES_DIR = 'kubernetes';
 export const KUBERNETES_OVERLAYS = ['dev', 'prod'] as const;
@@ -14,7 +26,7 @@ export const kubernetesArtifact: Artifact = {
   name: 'kubernetes',
   files(input, engine): OutputFile[] {
     if (!wantsKubernetes(input.spec)) return [];
-    const ctx = kubernetesContext(input.spec, input.rootDir, input.imageMap);
+    const ctx = contextOf(input);
     const base = `${KUBERNETES_DIR}/base`;
     const out: OutputFile[] = [
       { path: `${KUBERNETES_DIR}/.gitignore`, content: engine.render('kubernetes/gitignore.njk', ctx) },
@@ -33,6 +45,6 @@ export const kubernetesArtifact: Artifact = {
     return out;
   },
   warnings(input) {
-    return wantsKubernetes(input.spec) ? kubernetesContext(input.spec, input.rootDir, input.imageMap).warnings : [];
+    return wantsKubernetes(input.spec) ? contextOf(input).warnings : [];
   },
 };
