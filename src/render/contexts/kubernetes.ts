@@ -11,6 +11,9 @@ import type { Kubernetes, Spec } from '../../spec/types.generated.js';
 import { backingModels, type BackingModel } from './backing.js';
 import { ciContext } from './ci.js';
 import { serviceModels } from './service.js';
+import { wantsKubernetes } from './targets.js';
+
+export { wantsKubernetes };
 
 /** One `env:` entry of a container: a literal, or a key of a ConfigMap or Secret. */
 export interface EnvEntry {
@@ -131,12 +134,6 @@ export interface KubernetesContext {
   warnings: string[];
   /** Every base file, for kustomization.yaml's `resources:`. */
   resources: string[];
-}
-
-/** Whether the spec asks for Kubernetes output: a `kubernetes` block, or `kubernetes` in a `targets` list. */
-export function wantsKubernetes(spec: Spec): boolean {
-  const targets = (spec as { targets?: unknown }).targets;
-  return spec.kubernetes !== undefined || (Array.isArray(targets) && targets.includes('kubernetes'));
 }
 
 /** The kubernetes block with every default filled (a spec that asks for Kubernetes only through `targets` has none). */
