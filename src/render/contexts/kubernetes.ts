@@ -332,6 +332,7 @@ export function kubernetesContext(spec: Spec, rootDir: string, imageMap: ImageMa
     } else if (m.healthcheck) {
       probeSet = probes(execHandler(m.healthcheck), hc, k.liveness);
     }
+    if (m.template === null) warnings.push(`kubernetes: services.${m.name}.dockerfile.path: your own Dockerfile's user is not known, so the pod runs as services.${m.name}.user.uid (${m.uid}); set it to the image's numeric UID`);
     if (!m.readOnly) warnings.push(`kubernetes: services.${m.name}: the ${m.template ?? 'own Dockerfile'} runtime is not known to run on a read-only root filesystem, so readOnlyRootFilesystem is false for it (as compose leaves read_only off)`);
     const mounts = m.readOnly ? m.tmpfs.map((p) => ({ name: volumeName(p), mountPath: p, subPath: null, readOnly: false })) : [];
     const pod: PodCtx = {
