@@ -281,6 +281,8 @@ describe('every free string in the spec, attacked', () => {
       for (const p of all) {
         for (const loc of locations(base, p)) {
           for (const payload of PAYLOADS) {
+            // Hand the event loop back between renders: a body that holds it for minutes misses vitest's RPC heartbeats.
+            await new Promise((resolve) => setImmediate(resolve));
             const attacked = setAt(base, loc.at, loc.key, payload);
             const spec = validate(attacked);
             if (spec === null) continue;
