@@ -20,6 +20,14 @@ export function isComposeName(base: string): boolean {
   return /^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(base);
 }
 
+/**
+ * A Kubernetes manifest or kustomization: top-level `apiVersion` and a capitalised `kind` in a
+ * document (Grafana provisioning has `apiVersion` but no `kind`).
+ */
+export function isKubernetesManifest(content: string): boolean {
+  return /^apiVersion\s*:/m.test(content) && /^kind\s*:\s*["']?[A-Z]/m.test(content);
+}
+
 /** The artifact kind of a file, or undefined when no linter takes it. */
 export function detectKind(file: LintFile): ArtifactKind | undefined {
   const p = file.path.replace(/\\/g, '/');
@@ -35,6 +43,7 @@ export function detectKind(file: LintFile): ArtifactKind | undefined {
   if (!/\.ya?ml$/.test(base)) return undefined;
   // Grafana provisioning first: its datasource file is often called prometheus.yml.
   if (/(^|\/)provisioning\/(datasources|dashboards|plugins|alerting|notifiers)\//.test(p)) return 'grafana-provisioning';
+  if (isKubernetesManifest(file.content)) return 'kubernetes';
   if (/^prometheus(\.[\w-]+)?\.ya?ml$/.test(base) || /^\s*scrape_configs\s*:/m.test(file.content)) return 'prometheus-config';
   if (/^\s*groups\s*:/m.test(file.content) && /^\s*-?\s*(alert|record)\s*:/m.test(file.content)) return 'prometheus-rules';
   if (/^\s*(datasources|providers|deleteDatasources)\s*:/m.test(file.content) && /^\s*apiVersion\s*:/m.test(file.content)) return 'grafana-provisioning';

@@ -9,6 +9,7 @@ import { applyLintConfig, DEFAULT_LINT_CONFIG, failsThreshold, type LintConfig }
 import { collectFiles, detectKind } from './discover.js';
 import { createDockerfileLinter } from './dockerfile/index.js';
 import { gitlabLinter } from './gitlab.js';
+import { kubernetesLinter } from './kubernetes/index.js';
 import { grafanaLinters } from './grafana.js';
 import { createPrometheusLinters } from './prometheus.js';
 import type { ArtifactKind, Finding, LintContext, LintFile, Linter } from './types.js';
@@ -54,6 +55,7 @@ function linters(options: LintOptions): Map<ArtifactKind, Linter> {
     ...grafanaLinters,
     options.checkPins ? createWorkflowLinter({ checkPins: options.checkPins }) : workflowLinter,
     gitlabLinter,
+    kubernetesLinter,
   ];
   return new Map(all.map((l) => [l.kind, l]));
 }

@@ -35,7 +35,8 @@ export type ArtifactKind =
   | 'grafana-dashboard'
   | 'grafana-provisioning'
   | 'github-workflow'
-  | 'gitlab-ci';
+  | 'gitlab-ci'
+  | 'kubernetes';
 
 export interface LintFile {
   path: string;

@@ -187,6 +187,28 @@ export function semanticFindings(spec: Spec, options: SemanticOptions = {}): Sem
     }
   });
 
+  const k8s = spec.kubernetes;
+  if (k8s) {
+    const unknown = (segments: Segment[], name: string) => {
+      const guess = closest(name, serviceNames);
+      out.push({ segments, anchor: 'value', message: `\`${name}\` is not a service in this spec`, hint: guess ? `Did you mean \`${guess}\`?` : `Services: ${serviceNames.join(', ')}.` });
+    };
+    for (const [job, j] of Object.entries(k8s.jobs)) {
+      if (!serviceNames.includes(j.service)) unknown(['kubernetes', 'jobs', job, 'service'], j.service);
+      if (serviceNames.includes(job) || job in spec.backingServices) {
+        out.push({ segments: ['kubernetes', 'jobs', job], anchor: 'key', message: `\`${job}\` is also a service; Kubernetes needs one name per workload`, hint: `Rename the job, e.g. \`${job}-migrate\`.` });
+      }
+    }
+    for (const host of Object.keys(k8s.ingress.hosts)) {
+      if (!serviceNames.includes(host)) {
+        const guess = closest(host, serviceNames);
+        out.push({ segments: ['kubernetes', 'ingress', 'hosts', host], anchor: 'key', message: `\`${host}\` is not a service in this spec`, hint: guess ? `Did you mean \`${guess}\`?` : `Services: ${serviceNames.join(', ')}.` });
+      } else if (spec.services[host]!.publish === null) {
+        out.push({ segments: ['kubernetes', 'ingress', 'hosts', host], anchor: 'key', message: `\`${host}\` is not public (no \`publish\`), so it gets no Ingress`, hint: 'Set `publish` on the service to make it public, or remove the host.' });
+      }
+    }
+  }
+
   if (spec.proxy.kind !== 'none' && spec.proxy.tls === 'acme') {
     if (!spec.proxy.email) out.push({ segments: ['proxy', 'tls'], anchor: 'value', message: 'tls: acme needs `proxy.email` (the ACME account e-mail)', hint: 'Add `email: you@example.com` under proxy.' });
     if (spec.proxy.domains.length === 0) out.push({ segments: ['proxy', 'tls'], anchor: 'value', message: 'tls: acme needs at least one domain in `proxy.domains`', hint: 'Add `domains: [app.example.com]` under proxy (public DNS must point at this host).' });

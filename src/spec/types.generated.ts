@@ -44,6 +44,10 @@ export type RelativePath = string;
  * A registry host with an optional namespace path, e.g. ghcr.io/acme or mirror.corp.example:5000/dockerhub.
  */
 export type RegistryPrefix = string;
+/**
+ * A Kubernetes object name (DNS subdomain): lower-case letters, digits, '-' and '.'.
+ */
+export type K8SName = string;
 
 /**
  * The stackgen spec: what stackgen detected, what you decided, and what it renders. Edit it freely; `stackgen render` turns it into the stack.
@@ -83,6 +87,7 @@ export interface Spec {
   build: Build;
   verify: Verify;
   swarm: Swarm;
+  kubernetes?: Kubernetes;
 }
 export interface Service {
   /**
@@ -444,6 +449,80 @@ export interface Swarm {
    */
   routingMesh: boolean;
 }
+/**
+ * Kubernetes output (kubernetes/: a Kustomize base and dev/prod overlays). Options; `targets: [..., kubernetes]` renders it, and so does the block's presence (even as {}).
+ */
+export interface Kubernetes {
+  /**
+   * Namespace of the prod overlay (dev adds -dev); null uses the project name.
+   */
+  namespace: DnsName | null;
+  /**
+   * statefulset: each backing service runs in the cluster as a StatefulSet with a volume claim; external: bring your own (managed database), the connection variables are left to you in the app's Secret.
+   */
+  backing: 'statefulset' | 'external';
+  storage: {
+    /**
+     * Size of each backing service's volume claim.
+     */
+    size: string;
+    /**
+     * StorageClass of the claims; null takes the cluster's default.
+     */
+    className: K8SName | null;
+  };
+  /**
+   * Ingress for public web services (those with `publish`).
+   */
+  ingress: {
+    /**
+     * IngressClass, e.g. nginx; null takes the cluster's default.
+     */
+    className: K8SName | null;
+    /**
+     * Service → host name; a public service without one gets <service>.<project>.localhost.
+     */
+    hosts: {
+      [k: string]: string;
+    };
+    /**
+     * A TLS Secret (e.g. made by cert-manager) for the hosts; null serves plain HTTP.
+     */
+    tlsSecret: K8SName | null;
+  };
+  /**
+   * generate: the overlays' secretGenerator reads untracked env files (secrets/<workload>.env); existing: the workloads reference Secrets named <workload>-secrets that you create.
+   */
+  secrets: 'generate' | 'existing';
+  /**
+   * Render NetworkPolicies: deny all ingress, then allow what the spec's dependsOn and public services need.
+   */
+  networkPolicy: boolean;
+  /**
+   * Add liveness probes (a stuck process is restarted); off by default because a liveness probe that fails under load restarts healthy pods.
+   */
+  liveness: boolean;
+  /**
+   * HPA ceiling for services with replicas > 1; null is three times their replicas.
+   */
+  maxReplicas: number | null;
+  /**
+   * One-off Jobs (migrations, seeds) run from a service's image.
+   */
+  jobs: {
+    [k: string]: {
+      /**
+       * Lower-case letters, digits and '-', starting with a letter (a DNS label).
+       */
+      service: string;
+      /**
+       * One shell command line: no newlines or other control characters, and no trailing backslash (it would continue the line it is written on).
+       */
+      command: string;
+      backoffLimit: number;
+    };
+  };
+}
 
 // The spec as a person writes it: properties with defaults may be left out.
 /**
@@ -487,6 +566,10 @@ export type RelativePathInput = string;
  * A registry host with an optional namespace path, e.g. ghcr.io/acme or mirror.corp.example:5000/dockerhub.
  */
 export type RegistryPrefixInput = string;
+/**
+ * A Kubernetes object name (DNS subdomain): lower-case letters, digits, '-' and '.'.
+ */
+export type K8SNameInput = string;
 
 /**
  * The stackgen spec: what stackgen detected, what you decided, and what it renders. Edit it freely; `stackgen render` turns it into the stack.
@@ -526,6 +609,7 @@ export interface SpecInput {
   build?: BuildInput;
   verify?: VerifyInput;
   swarm?: SwarmInput;
+  kubernetes?: KubernetesInput;
 }
 export interface ServiceInput {
   /**
@@ -886,4 +970,78 @@ export interface SwarmInput {
    * true: services get a virtual IP and published ports go through Swarm's ingress routing mesh (needs the kernel's IPVS). false: DNS round robin (endpoint_mode: dnsrr) and ports published in host mode on the node that runs the task, for nodes without IPVS; a service with a published port then updates stop-first, since a task and its replacement cannot hold one host port.
    */
   routingMesh?: boolean;
+}
+/**
+ * Kubernetes output (kubernetes/: a Kustomize base and dev/prod overlays). Options; `targets: [..., kubernetes]` renders it, and so does the block's presence (even as {}).
+ */
+export interface KubernetesInput {
+  /**
+   * Namespace of the prod overlay (dev adds -dev); null uses the project name.
+   */
+  namespace?: DnsNameInput | null;
+  /**
+   * statefulset: each backing service runs in the cluster as a StatefulSet with a volume claim; external: bring your own (managed database), the connection variables are left to you in the app's Secret.
+   */
+  backing?: 'statefulset' | 'external';
+  storage?: {
+    /**
+     * Size of each backing service's volume claim.
+     */
+    size?: string;
+    /**
+     * StorageClass of the claims; null takes the cluster's default.
+     */
+    className?: K8SNameInput | null;
+  };
+  /**
+   * Ingress for public web services (those with `publish`).
+   */
+  ingress?: {
+    /**
+     * IngressClass, e.g. nginx; null takes the cluster's default.
+     */
+    className?: K8SNameInput | null;
+    /**
+     * Service → host name; a public service without one gets <service>.<project>.localhost.
+     */
+    hosts?: {
+      [k: string]: string;
+    };
+    /**
+     * A TLS Secret (e.g. made by cert-manager) for the hosts; null serves plain HTTP.
+     */
+    tlsSecret?: K8SNameInput | null;
+  };
+  /**
+   * generate: the overlays' secretGenerator reads untracked env files (secrets/<workload>.env); existing: the workloads reference Secrets named <workload>-secrets that you create.
+   */
+  secrets?: 'generate' | 'existing';
+  /**
+   * Render NetworkPolicies: deny all ingress, then allow what the spec's dependsOn and public services need.
+   */
+  networkPolicy?: boolean;
+  /**
+   * Add liveness probes (a stuck process is restarted); off by default because a liveness probe that fails under load restarts healthy pods.
+   */
+  liveness?: boolean;
+  /**
+   * HPA ceiling for services with replicas > 1; null is three times their replicas.
+   */
+  maxReplicas?: number | null;
+  /**
+   * One-off Jobs (migrations, seeds) run from a service's image.
+   */
+  jobs?: {
+    [k: string]: {
+      /**
+       * Lower-case letters, digits and '-', starting with a letter (a DNS label).
+       */
+      service: string;
+      /**
+       * One shell command line: no newlines or other control characters, and no trailing backslash (it would continue the line it is written on).
+       */
+      command: string;
+      backoffLimit?: number;
+    };
+  };
 }

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { isStackgenError } from '../../src/errors.js';
 import { render } from '../../src/render/render.js';
 import { validateSpec } from '../../src/spec/load.js';
@@ -156,6 +156,15 @@ function baseSpec(ci: 'github' | 'gitlab', proxy: 'traefik' | 'caddy'): SpecInpu
     images: { mirror: 'mirror.example.com/dockerhub', overrides: { 'redis:*': 'mirror.example.com/redis:7.4.1' } },
     build: { caBundle: 'certs/ca.pem' },
     verify: { timeout: '180s', settle: '5s', checks: [{ service: 'web', path: '/api/items', bodyIncludes: 'items' }] },
+    kubernetes: {
+      namespace: 'shop',
+      storage: { size: '2Gi', className: 'fast-ssd' },
+      ingress: { className: 'nginx', hosts: { web: 'shop.example.com' }, tlsSecret: 'shop-tls' },
+      networkPolicy: true,
+      liveness: true,
+      maxReplicas: 5,
+      jobs: { migrate: { service: 'web', command: 'node migrate.js' } },
+    },
   };
 }
 
@@ -242,7 +251,8 @@ async function shape(spec: Spec): Promise<Shape> {
     s.files.push(file);
     s.lines[file] = text.split('\n').length;
     if (/\.ya?ml$/.test(file)) {
-      const doc = parseYaml(text, { uniqueKeys: true }) as unknown;
+      // Kubernetes manifests hold several documents each.
+      const doc = (file.startsWith('kubernetes/') ? parseAllDocuments(text, { uniqueKeys: true }).map((d) => d.toJS() as unknown) : parseYaml(text, { uniqueKeys: true })) as unknown;
       s.yaml[file] = keyPaths(doc);
       if (/compose/.test(file)) s.interpolations[file] = strings(doc).flatMap((v) => v.replace(/\$\$/g, '').match(/\$\{?[A-Za-z_0-9]*/g) ?? []);
       // `${{ '${{' }}` is how a value's own `${{` is written: it evaluates to that literal text.
@@ -273,6 +283,8 @@ describe('every free string in the spec, attacked', () => {
       for (const p of all) {
         for (const loc of locations(base, p)) {
           for (const payload of PAYLOADS) {
+            // Hand the event loop back between renders: a body that holds it for minutes misses vitest's RPC heartbeats.
+            await new Promise((resolve) => setImmediate(resolve));
             const attacked = setAt(base, loc.at, loc.key, payload);
             const spec = validate(attacked);
             if (spec === null) continue;

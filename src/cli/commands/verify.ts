@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { formatReport, toJUnit } from '../../verify/report.js';
+import { formatKubernetesReport, verifyKubernetes } from '../../verify/kubernetes.js';
 import { formatRollout, verifySwarm, type SwarmVerifyReport } from '../../verify/swarm.js';
 import { verify, type VerifyReport } from '../../verify/verify.js';
 import { note, printJson } from '../output.js';
@@ -9,7 +10,7 @@ import { COMMAND_META } from './meta.js';
 
 interface VerifyArgs {
   dir: string;
-  target: 'compose' | 'swarm';
+  target: 'compose' | 'swarm' | 'kubernetes';
   spec?: string;
   timeout?: string;
   settle?: string;
@@ -19,6 +20,7 @@ interface VerifyArgs {
   keep: boolean;
   'keep-images': boolean;
   junit?: string;
+  overlay: string;
   json: boolean;
   verbose: boolean;
 }
@@ -28,7 +30,11 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
   builder: (y) =>
     y
       .positional('dir', { type: 'string', default: '.', describe: 'Repository with stackgen.yaml and the rendered stack' })
-      .option('target', { choices: ['compose', 'swarm'] as const, default: 'compose' as const, describe: 'What to verify: compose.yaml with Compose, or compose.swarm.yaml on a swarm (with a rolling update)' })
+      .option('target', {
+        choices: ['compose', 'swarm', 'kubernetes'] as const,
+        default: 'compose' as const,
+        describe: 'compose: compose.yaml with Compose; swarm: compose.swarm.yaml on a swarm, with a rolling update; kubernetes: build and validate the Kustomize overlay, then run each pod in Docker as its spec says (not a cluster)',
+      })
       .option('spec', { type: 'string', describe: 'Spec file (default <dir>/stackgen.yaml)' })
       .option('timeout', { type: 'string', describe: 'Bound for the stack to turn healthy, e.g. 180s (default: spec verify.timeout)' })
       .option('settle', { type: 'string', describe: 'How long apps must keep running after turning healthy, logs free of connection errors to backing services, e.g. 10s (default: spec verify.settle, 5s)' })
@@ -37,7 +43,8 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       .option('skip-service', { type: 'string', array: true, describe: 'Leave a compose service out (repeatable); the report says so' })
       .option('keep', { type: 'boolean', default: false, describe: 'Leave the stack running and print how to stop it' })
       .option('keep-images', { type: 'boolean', default: false, describe: 'Keep the images verify built' })
-      .option('junit', { type: 'string', describe: 'Write a JUnit XML report to this file' }) as never,
+      .option('junit', { type: 'string', describe: 'Write a JUnit XML report to this file' })
+      .option('overlay', { type: 'string', default: 'dev', describe: 'With --target kubernetes: the overlay under kubernetes/overlays/' }) as never,
   handler: async (args) => {
     const controller = new AbortController();
     let exitFor: number | undefined;
@@ -49,6 +56,22 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {
+      if (args.target === 'kubernetes') {
+        const k = await verifyKubernetes(args.dir, {
+          ...(args.spec ? { spec: args.spec } : {}),
+          ...(args.timeout ? { timeout: args.timeout } : {}),
+          ...(args['image-map'] ? { imageMap: args['image-map'] } : {}),
+          ...(caBundleFlag(args['ca-bundle']) ? { caBundle: caBundleFlag(args['ca-bundle'])! } : {}),
+          overlay: args.overlay,
+          keepImages: args['keep-images'],
+          signal: controller.signal,
+          onProgress: (m) => note(`» ${m}`),
+        });
+        if (args.json) printJson(k);
+        else process.stdout.write(`${formatKubernetesReport(k)}\n`);
+        if (!k.ok) process.exitCode = 1;
+        return;
+      }
       const run = args.target === 'swarm' ? verifySwarm : verify;
       const report: VerifyReport = await run(args.dir, {
         ...(args.spec ? { spec: args.spec } : {}),

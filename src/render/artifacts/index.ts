@@ -7,6 +7,7 @@ import { composeArtifact } from './compose.js';
 import { dockerfileArtifact } from './dockerfile.js';
 import { docsArtifact } from './docs.js';
 import { envArtifact } from './env.js';
+import { kubernetesArtifact } from './kubernetes.js';
 import { observabilityArtifact } from './observability.js';
 import { swarmArtifact } from './swarm.js';
 
@@ -16,6 +17,7 @@ export const ARTIFACTS: readonly Artifact[] = [
   swarmArtifact,
   envArtifact,
   observabilityArtifact,
+  kubernetesArtifact,
   ciArtifact,
   docsArtifact,
 ];

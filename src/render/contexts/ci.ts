@@ -12,6 +12,7 @@ import { STACKGEN_VERSION } from '../../version.js';
 import { shellQuote } from '../engine.js';
 import { composeContext } from './compose.js';
 import { swarmContext } from './swarm.js';
+import { wantsKubernetes } from './targets.js';
 
 /**
  * The only actions the workflow uses, both GitHub's own, each pinned to the commit its release tag
@@ -49,6 +50,8 @@ export interface CiImageCtx {
 
 export interface CiContext {
   project: string;
+  /** The Kubernetes overlays' jobs (kubernetes/ is rendered): one build per image, tagged as the dev overlay names each service's image. */
+  kubernetes: { namespace: string; builds: Array<{ name: string; context: string; dockerfile: string; target: string; buildArgs: string; tags: string }> } | null;
   /** What the pipeline runs `npx` on: the spec's ci.stackgenPackage, else stackgen@<this version>. */
   stackgenPackage: string;
   branch: string;
@@ -108,6 +111,18 @@ export function ciContext(spec: Spec, rootDir: string, imageMap: ImageMap): CiCo
     else byBuild.set(key, { name: s.name, services: [s.name], context: s.context, dockerfile, target: s.target, buildArgs, secrets, buildFlags: flags.map(shellQuote).join(' '), repository: '', gitlabImage: '' });
   }
   const images = [...byBuild.values()];
+  const kubeTags = new Map<string, string[]>();
+  for (const s of compose.services) {
+    const buildArgs = Object.entries(spec.services[s.name]?.buildArgs ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`);
+    const key = JSON.stringify([s.context, path.posix.normalize(path.posix.join(s.context, s.dockerfile)), s.target, buildArgs]);
+    kubeTags.set(key, [...(kubeTags.get(key) ?? []), `${spec.name}-${s.name}:local`]);
+  }
+  const kubernetes: CiContext['kubernetes'] = wantsKubernetes(spec)
+    ? {
+        namespace: `${spec.kubernetes?.namespace ?? spec.name}-dev`,
+        builds: [...byBuild.entries()].map(([key, img]) => ({ name: img.name, context: img.context, dockerfile: img.dockerfile, target: img.target ?? '', buildArgs: img.buildArgs.join('\n'), tags: kubeTags.get(key)!.join('\n') })),
+      }
+    : null;
   const base = spec.ci.image ?? spec.name;
   for (const img of images) img.repository = images.length === 1 || img.name === base ? base : `${base}-${img.name}`;
   const registry = spec.ci.registry ? spec.ci.registry.replace(/\/+$/, '') : null;
@@ -122,6 +137,7 @@ export function ciContext(spec: Spec, rootDir: string, imageMap: ImageMap): CiCo
 
   return {
     project: spec.name,
+    kubernetes,
     stackgenPackage: spec.ci.stackgenPackage ?? `stackgen@${STACKGEN_VERSION}`,
     branch: spec.ci.branch,
     registry,
