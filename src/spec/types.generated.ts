@@ -17,6 +17,10 @@ export type Folder = string;
 export type Command = string;
 export type Port = number;
 /**
+ * An environment variable name.
+ */
+export type EnvName = string;
+/**
  * An HTTP path starting with /: URL path and query characters only (percent-encode anything else).
  */
 export type UrlPath = string;
@@ -24,10 +28,6 @@ export type UrlPath = string;
  * Free text on one line: no control characters (newlines included), no bidirectional overrides or zero-width characters.
  */
 export type Text = string;
-/**
- * An environment variable name.
- */
-export type EnvName = string;
 /**
  * Lower-case letters, digits and '-', starting with a letter (a DNS label).
  */
@@ -183,9 +183,9 @@ export interface Service {
     | 'cabal'
     | null;
   /**
-   * web listens on a port; static is built files served by a web server; worker listens on none.
+   * web listens on a port; static is built files served by a web server; worker keeps running and listens on none (restarted when it stops); job runs to completion (never restarted; compose runs it on demand in the `jobs` profile, verify passes it when it exits 0).
    */
-  role: 'web' | 'static' | 'worker';
+  role: 'web' | 'static' | 'worker' | 'job';
   /**
    * For role static: the build output folder relative to the service path.
    */
@@ -212,6 +212,10 @@ export interface Service {
    * Port the app listens on inside its container.
    */
   port: Port | null;
+  /**
+   * A variable the app reads its port from besides PORT (e.g. GRPC_PORT); the container sets it to `port`.
+   */
+  portEnv: EnvName | null;
   /**
    * Host port to publish on 127.0.0.1; null publishes none (reach it through the proxy).
    */
@@ -416,6 +420,10 @@ export interface Verify {
    * A duration such as 500ms, 10s, 2m, 1h.
    */
   timeout: string;
+  /**
+   * How long a worker must stay up, with no restart, to count as healthy (after its healthcheck passes, when it has one).
+   */
+  settle: string;
   checks: {
     service: DnsName;
     path: UrlPath;
@@ -440,6 +448,10 @@ export type FolderInput = string;
 export type CommandInput = string;
 export type PortInput = number;
 /**
+ * An environment variable name.
+ */
+export type EnvNameInput = string;
+/**
  * An HTTP path starting with /: URL path and query characters only (percent-encode anything else).
  */
 export type UrlPathInput = string;
@@ -447,10 +459,6 @@ export type UrlPathInput = string;
  * Free text on one line: no control characters (newlines included), no bidirectional overrides or zero-width characters.
  */
 export type TextInput = string;
-/**
- * An environment variable name.
- */
-export type EnvNameInput = string;
 /**
  * Lower-case letters, digits and '-', starting with a letter (a DNS label).
  */
@@ -606,9 +614,9 @@ export interface ServiceInput {
     | 'cabal'
     | null;
   /**
-   * web listens on a port; static is built files served by a web server; worker listens on none.
+   * web listens on a port; static is built files served by a web server; worker keeps running and listens on none (restarted when it stops); job runs to completion (never restarted; compose runs it on demand in the `jobs` profile, verify passes it when it exits 0).
    */
-  role?: 'web' | 'static' | 'worker';
+  role?: 'web' | 'static' | 'worker' | 'job';
   /**
    * For role static: the build output folder relative to the service path.
    */
@@ -635,6 +643,10 @@ export interface ServiceInput {
    * Port the app listens on inside its container.
    */
   port?: PortInput | null;
+  /**
+   * A variable the app reads its port from besides PORT (e.g. GRPC_PORT); the container sets it to `port`.
+   */
+  portEnv?: EnvNameInput | null;
   /**
    * Host port to publish on 127.0.0.1; null publishes none (reach it through the proxy).
    */
@@ -839,6 +851,10 @@ export interface VerifyInput {
    * A duration such as 500ms, 10s, 2m, 1h.
    */
   timeout?: string;
+  /**
+   * How long a worker must stay up, with no restart, to count as healthy (after its healthcheck passes, when it has one).
+   */
+  settle?: string;
   checks?: {
     service: DnsNameInput;
     path: UrlPathInput;

@@ -120,6 +120,7 @@ function baseSpec(ci: 'github' | 'gitlab', proxy: 'traefik' | 'caddy'): SpecInpu
         packageManager: 'npm',
         framework: 'express',
         port: 3000,
+        portEnv: 'HTTP_PORT',
         publish: 3001,
         commands: { install: 'npm ci', build: 'npm run build', start: 'node server.js', test: 'npm test' },
         healthcheck: { path: '/health?full=1', interval: '10s', timeout: '3s', startPeriod: '15s' },
@@ -135,6 +136,7 @@ function baseSpec(ci: 'github' | 'gitlab', proxy: 'traefik' | 'caddy'): SpecInpu
       site: { path: 'site', language: 'static', role: 'static', staticDir: 'dist', port: 8080, publish: 8081, commands: { build: 'npm run build' } },
       custom: { path: 'custom', language: 'go', port: 9000, dockerfile: { path: 'custom/Dockerfile', target: 'runtime' } },
       jobs: { path: 'jobs', language: 'python', role: 'worker', commands: { start: 'python worker.py' } },
+      report: { path: 'report', language: 'python', role: 'job', commands: { start: 'python report.py' } },
     },
     backingServices: {
       postgres: { kind: 'postgres', version: '16', image: 'postgres:16.4-bookworm', initScripts: ['db/init.sql'] },
@@ -153,7 +155,7 @@ function baseSpec(ci: 'github' | 'gitlab', proxy: 'traefik' | 'caddy'): SpecInpu
     },
     images: { mirror: 'mirror.example.com/dockerhub', overrides: { 'redis:*': 'mirror.example.com/redis:7.4.1' } },
     build: { caBundle: 'certs/ca.pem' },
-    verify: { timeout: '180s', checks: [{ service: 'web', path: '/api/items', bodyIncludes: 'items' }] },
+    verify: { timeout: '180s', settle: '5s', checks: [{ service: 'web', path: '/api/items', bodyIncludes: 'items' }] },
   };
 }
 
@@ -170,6 +172,8 @@ beforeAll(() => {
     'custom/go.mod': 'module custom\n',
     'jobs/requirements.txt': '',
     'jobs/worker.py': '',
+    'report/requirements.txt': '',
+    'report/report.py': '',
     'db/init.sql': 'select 1;\n',
     'certs/ca.pem': '',
   };

@@ -123,6 +123,20 @@ export const goProvider: Provider = {
       const nested = mods.filter((m) => m !== dir && (dir === '.' || m.startsWith(`${dir}/`)));
       out.push(describe(source, dir, nested, workOf.get(dir)));
     }
+    // A `package main` with no go.mod above it (a single-file program, a gist): built without a module.
+    const inModule = (f: string) => mods.some((m) => m === '.' || f.startsWith(`${m}/`));
+    const loose = new Set<string>();
+    for (const f of source.files) {
+      if (!f.endsWith('.go') || f.endsWith('_test.go') || inModule(f) || SKIP.test(f) || f.split('/').length > 3) continue;
+      if (/(^|\/)(vendor|node_modules)\//.test(f)) continue;
+      loose.add(path.posix.dirname(f));
+    }
+    for (const dir of [...loose].sort()) {
+      if ([...loose].some((o) => o !== dir && (o === '.' || dir.startsWith(`${o}/`)))) continue;
+      const c = describe(source, dir, [...loose].filter((o) => o !== dir && (dir === '.' || o.startsWith(`${dir}/`))), undefined, true);
+      // Without a module, only a runnable program is worth a service: loose library files are left alone.
+      if (c.role !== 'library') out.push(c);
+    }
     return out;
   },
 };
@@ -179,13 +193,16 @@ interface MainPkg {
   framework?: { fw: Framework; file: string; line: number; importPath: string; defaultPort: number };
 }
 
+/** A program that keeps running without listening: a loop, a ticker, a subscription, a wait for a signal. */
+const KEEPS_RUNNING = /^\s*for\s*\{|\bselect\s*\{\s*\}|time\.NewTicker\(|time\.Tick\(|\.Subscribe\(|\.Consume\(|\.QueueSubscribe\(|signal\.Notify(Context)?\(|\.ReadMessage\(|\.FetchMessage\(/;
+
 const SERVE = /\b(?:http\.ListenAndServe(?:TLS)?|http\.Serve|\.ListenAndServe(?:TLS)?\(|&?http\.Server\s*\{|gin\.(?:Default|New)\(|echo\.New\(|fiber\.New\(|chi\.NewRouter\(|mux\.NewRouter\(|net\.Listen\(\s*"tcp|grpc\.NewServer\(|\.Run\(\s*"?[^)]*:\d+|\.Listen\(\s*"[^"]*:\d+)/;
 
-function describe(source: SourceView, dir: string, nested: string[], work: { file: string; go?: { version: string; line: number } } | undefined): Candidate {
+function describe(source: SourceView, dir: string, nested: string[], work: { file: string; go?: { version: string; line: number } } | undefined, moduleless = false): Candidate {
   const modFile = inDir(dir, 'go.mod');
-  const mod = parseGoMod(source.readText(modFile) ?? '');
-  const facts: Fact[] = [{ file: modFile, signal: mod.module ? `go.mod module ${mod.module}` : 'go.mod', kind: 'manifest' }];
-  const c = candidate({ path: dir, language: 'go', packageManager: 'go-modules', facts });
+  const mod = parseGoMod(moduleless ? '' : (source.readText(modFile) ?? ''));
+  const facts: Fact[] = moduleless ? [] : [{ file: modFile, signal: mod.module ? `go.mod module ${mod.module}` : 'go.mod', kind: 'manifest' }];
+  const c = candidate({ path: dir, language: 'go', packageManager: moduleless ? null : 'go-modules', facts });
   if (mod.module) {
     const parts = mod.module.split('/');
     const last = parts[parts.length - 1] ?? '';
@@ -215,9 +232,10 @@ function describe(source: SourceView, dir: string, nested: string[], work: { fil
 
   const direct = mod.requires.filter((r) => !r.indirect);
   c.backing = backingOf(direct, modFile);
-  c.commands.install = 'go mod download';
+  c.commands.install = moduleless ? null : 'go mod download';
 
-  const files = goFiles(source, dir, nested);
+  // Without a module a program is the one folder: its files cannot import sibling packages.
+  const files = goFiles(source, dir, nested).filter((f) => !moduleless || f.dir === dir);
   const byDir = new Map<string, GoFile[]>();
   for (const f of files) byDir.set(f.dir, [...(byDir.get(f.dir) ?? []), f]);
   const mains: MainPkg[] = [];
@@ -264,6 +282,7 @@ function describe(source: SourceView, dir: string, nested: string[], work: { fil
   for (const other of mains.slice(1)) {
     facts.push({ file: (other.files.find((f) => f.hasMain) ?? other.files[0]!).file, signal: `also a main package: ${relTo(dir, other.dir)}${other.serves ? ' (serves too; not built)' : ' (not a server; not built)'}`, kind: 'heuristic' });
   }
+  if (moduleless) facts.push({ file: mainFile.file, signal: 'package main without go.mod: built without a module (standard library only)', kind: 'manifest' });
   const pkgArg = chosen.dir === dir ? '.' : `./${relTo(dir, chosen.dir)}`;
   c.commands.build = `go build -trimpath -ldflags="-s -w" -o app ${pkgArg}`;
   c.commands.start = './app';
@@ -286,10 +305,12 @@ function describe(source: SourceView, dir: string, nested: string[], work: { fil
     }
   }
   if (!chosen.serves) {
-    // A program that neither serves nor keeps running is a command-line tool, not a service.
-    const loop = chosen.closure.map((f) => ({ f, l: lineOpt(f.text, /^\s*for\s*\{|\bselect\s*\{\s*\}|time\.NewTicker\(|\.Subscribe\(|\.Consume\(|signal\.Notify(Context)?\(/) })).find((x) => x.l.line !== undefined);
-    if (loop) facts.push({ file: loop.f.file, ...loop.l, signal: 'runs until stopped', kind: 'heuristic' });
-    c.role = loop || c.backing.length > 0 ? 'worker' : 'library';
+    // A program that does not listen: a worker when it keeps running (a loop, a ticker, a
+    // subscription, waiting for a signal), else a job that runs to completion (a CLI, a batch).
+    const loop = chosen.closure.map((f) => ({ f, l: lineOpt(f.text, KEEPS_RUNNING) })).find((x) => x.l.line !== undefined);
+    if (loop) facts.push({ file: loop.f.file, ...loop.l, signal: 'runs until stopped: a worker', kind: 'usage' });
+    else facts.push({ file: mainFile.file, ...lineOpt(mainFile.text, /^func\s+main\s*\(/), signal: 'no listener and no loop: a job that runs to completion', kind: 'heuristic' });
+    c.role = loop ? 'worker' : 'job';
     return c;
   }
   facts.push({ file: chosen.serves.file, line: chosen.serves.line, signal: `\`${clip(chosen.serves.text)}\``, kind: 'usage' });

@@ -132,7 +132,7 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
       // versions; download exactly the third-party requirements instead.
       const downloads = m.workspace ? goWorkspaceDownloads(rootDir, m.workspace) : [];
       base.dev = ['go', 'run', fromContext === '.' ? '.' : `./${fromContext}`];
-      base.x = { goSum: exists(rootDir, join(dir, 'go.sum')), pkg: fromContext === '.' ? '.' : `./${fromContext}`, vendor: !m.workspace && exists(rootDir, join(dir, 'vendor/modules.txt')), downloads };
+      base.x = { noModule: !m.workspace && !exists(rootDir, join(dir, 'go.mod')), goSum: exists(rootDir, join(dir, 'go.sum')), pkg: fromContext === '.' ? '.' : `./${fromContext}`, vendor: !m.workspace && exists(rootDir, join(dir, 'vendor/modules.txt')), downloads };
       return base;
     }
     case 'rust': {

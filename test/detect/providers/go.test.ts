@@ -66,9 +66,27 @@ describe('main packages', () => {
     expect(lib.services).toEqual([]);
   });
 
-  it('leaves a command-line tool (no server, no loop, no backing service) out', async () => {
+  it('a command-line tool (no server, no loop) is a job that runs to completion, with the evidence', async () => {
     const t = await detectFiles({ 'go.mod': 'module example.com/cli\n\ngo 1.22\n', 'main.go': 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n' });
-    expect(t.services).toEqual([]);
+    expect(t.services).toHaveLength(1);
+    expect(t.services[0]).toMatchObject({ name: 'cli', role: 'job', port: null, commands: { start: './app' } });
+    expect(t.services[0]!.evidence).toContainEqual({ file: 'main.go', line: 5, signal: 'no listener and no loop: a job that runs to completion' });
+  });
+
+  it('a program that keeps running without listening (ticker, subscription, signal wait) is a worker', async () => {
+    const t = await detectFiles({ 'go.mod': 'module example.com/consumer\n\ngo 1.22\n', 'main.go': 'package main\n\nimport "time"\n\nfunc main() {\n\tfor range time.Tick(time.Second) {\n\t}\n}\n' });
+    expect(t.services[0]).toMatchObject({ name: 'consumer', role: 'worker', port: null });
+  });
+
+  it('package main without go.mod: a program built without a module; loose library files are not', async () => {
+    const t = await detectFiles({
+      'tool/main.go': 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n',
+      'server.go': 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":7070", nil) }\n',
+      'lib/strings.go': 'package lib\n\nfunc Up(s string) string { return s }\n',
+    });
+    const root = t.services.find((s) => s.path === '.');
+    expect(root).toMatchObject({ language: 'go', packageManager: null, port: 7070, commands: { install: null, start: './app' } });
+    expect(t.services.map((s) => s.path)).toEqual(['.']);
   });
 
   it('ignores _test.go files and build-ignored programs', async () => {
