@@ -318,6 +318,7 @@ function describe(source: SourceView, dir: string, nested: string[], work: { fil
   const port = portOf(chosen.closure);
   if (port) {
     c.port = port.port;
+    if (port.env) c.portEnv = port.env;
     facts.push({ file: port.file, line: port.line, signal: `\`${clip(port.text)}\``, kind: 'port' });
   } else {
     c.port = chosen.framework?.defaultPort ?? 8080;
@@ -373,30 +374,90 @@ const PORT_PATTERNS: Array<[RegExp, number]> = [
   [/"(?:0\.0\.0\.0|localhost|127\.0\.0\.1)?:(\d{4,5})"/, 3],
 ];
 
-function portOf(files: GoFile[]): { port: number; file: string; line: number; text: string } | undefined {
-  let best: { port: number; file: string; line: number; text: string; rank: number } | undefined;
+function portOf(files: GoFile[]): { port: number; file: string; line: number; text: string; env?: string } | undefined {
+  const literal = literalPortOf(files);
+  if (literal && literal.rank <= 1) return literal;
+  return resolvedPortOf(files) ?? literal;
+}
+
+/**
+ * A listen address built from a named value — `fmt.Sprintf(":%s", listenPort)`, `":" + port`,
+ * `net.JoinHostPort("", port)` — resolved through its constant or variable (`listenPort = "5050"`),
+ * also when it is the fallback of an environment variable (`if port == "" { port = defaultPort }`).
+ */
+function resolvedPortOf(files: GoFile[]): { port: number; file: string; line: number; text: string; env?: string } | undefined {
+  const USE = /(?:Sprintf\(\s*"[^"]*:%[sdv]"\s*,\s*\*?([A-Za-z_]\w*)\s*\)|"[^"]*:"\s*\+\s*\*?([A-Za-z_]\w*)\b|JoinHostPort\([^,]*,\s*\*?([A-Za-z_]\w*)\s*\))/;
   for (const f of files) {
     const lines = f.text.split('\n');
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i] ?? '';
       if (/^\s*\/\//.test(l)) continue;
-      const hits: Array<[number, number, number]> = [];
+      const m = USE.exec(l);
+      const id = m?.[1] ?? m?.[2] ?? m?.[3];
+      if (!id) continue;
+      const hit = resolveIdent(files, id, 0);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
+
+function resolveIdent(files: GoFile[], id: string, depth: number): { port: number; file: string; line: number; text: string; env?: string } | undefined {
+  if (depth > 2) return undefined;
+  const esc = id.replace(/[$]/g, '\\$&');
+  const LIT = new RegExp(`^\\s*(?:(?:const|var)\\s+)?${esc}\\s*(?:string|int)?\\s*:?=\\s*"?[^"\\d\\s]*:?(\\d{2,5})"?\\s*(?://.*)?$`);
+  const ENV = new RegExp(`^\\s*(?:(?:var)\\s+)?${esc}\\s*:?=\\s*os\\.Getenv\\(\\s*"([A-Za-z_][A-Za-z0-9_]*)"\\s*\\)`);
+  const FROM = new RegExp(`^\\s*${esc}\\s*=\\s*([A-Za-z_]\\w*)\\s*$`);
+  for (const f of files) {
+    const lines = f.text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i] ?? '';
+      const lit = LIT.exec(l);
+      const n = Number(lit?.[1]);
+      if (lit && n > 0 && n < 65536) return { port: n, file: f.file, line: i + 1, text: l.trim() };
+      const env = ENV.exec(l);
+      if (env?.[1] && /PORT/i.test(env[1])) {
+        // The fallback on the next lines: a literal or another named value.
+        for (let j = i + 1; j < Math.min(lines.length, i + 6); j++) {
+          const lj = lines[j] ?? '';
+          const litJ = new RegExp(`^\\s*${esc}\\s*=\\s*"[^"\\d]*:?(\\d{2,5})"`).exec(lj);
+          if (litJ?.[1]) return { port: Number(litJ[1]), file: f.file, line: j + 1, text: lj.trim(), env: env[1] };
+          const from = FROM.exec(lj);
+          const inner = from?.[1] ? resolveIdent(files, from[1], depth + 1) : undefined;
+          if (inner) return { ...inner, env: env[1] };
+        }
+      }
+    }
+    // const ( … listenPort = "5050" … ) blocks are matched line by line above.
+  }
+  return undefined;
+}
+
+function literalPortOf(files: GoFile[]): { port: number; file: string; line: number; text: string; rank: number; env?: string } | undefined {
+  let best: { port: number; file: string; line: number; text: string; rank: number; env?: string } | undefined;
+  for (const f of files) {
+    const lines = f.text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i] ?? '';
+      if (/^\s*\/\//.test(l)) continue;
+      const hits: Array<[number, number, number, string?]> = [];
       for (const [re, rank] of PORT_PATTERNS) {
         const n = Number(re.exec(l)?.[1]);
         if (Number.isInteger(n) && n > 0 && n < 65536) hits.push([n, rank, i]);
       }
       // `port := os.Getenv("PORT")` with the fallback on one of the next lines.
-      if (/Getenv\(\s*"(?:PORT|HTTP_PORT|APP_PORT|SERVER_PORT)"\s*\)/.test(l)) {
+      const envName = /Getenv\(\s*"([A-Z0-9_]*PORT)"\s*\)/.exec(l)?.[1];
+      if (envName) {
         for (let j = i; j < Math.min(lines.length, i + 6); j++) {
           const m = /(?:=|return)\s*"[^"\d]*:?(\d{2,5})"/.exec(lines[j] ?? '') ?? (j === i ? /,\s*"[^"\d]*:?(\d{2,5})"/.exec(l) : null);
           const n = Number(m?.[1]);
           if (Number.isInteger(n) && n > 0 && n < 65536) {
-            hits.push([n, 0, j]);
+            hits.push([n, 0, j, envName]);
             break;
           }
         }
       }
-      for (const [port, rank, at] of hits) if (!best || rank < best.rank) best = { port, file: f.file, line: at + 1, text: (lines[at] ?? '').trim(), rank };
+      for (const [port, rank, at, env] of hits) if (!best || rank < best.rank) best = { port, file: f.file, line: at + 1, text: (lines[at] ?? '').trim(), rank, ...(env ? { env } : {}) };
     }
     if (best?.rank === 0) break;
   }

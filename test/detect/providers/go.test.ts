@@ -78,6 +78,16 @@ describe('main packages', () => {
     expect(t.services[0]).toMatchObject({ name: 'consumer', role: 'worker', port: null });
   });
 
+  it('ports through named values: a constant in fmt.Sprintf, and an env variable whose fallback is a constant', async () => {
+    const c = await detectFiles({ 'go.mod': 'module example.com/api\n\ngo 1.22\n', 'main.go': 'package main\n\nimport (\n\t"fmt"\n\t"net/http"\n)\n\nconst (\n\tname       = "api"\n\tlistenPort = "5050"\n)\n\nfunc main() {\n\thttp.ListenAndServe(fmt.Sprintf(":%s", listenPort), nil)\n}\n' });
+    expect(c.services[0]).toMatchObject({ port: 5050 });
+    expect(c.services[0]!.evidence).toContainEqual({ file: 'main.go', line: 10, signal: '`listenPort = "5050"`' });
+    const e = await detectFiles({ 'go.mod': 'module example.com/api\n\ngo 1.22\n', 'main.go': 'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nconst defaultPort = "7070"\n\nfunc main() {\n\tport := os.Getenv("API_PORT")\n\tif port == "" {\n\t\tport = defaultPort\n\t}\n\thttp.ListenAndServe(":"+port, nil)\n}\n' });
+    expect(e.services[0]).toMatchObject({ port: 7070, portEnv: 'API_PORT' });
+    const grpc = await detectFiles({ 'go.mod': 'module example.com/greeter\n\ngo 1.22\n', 'main.go': 'package main\n\nimport (\n\t"flag"\n\t"fmt"\n\t"net"\n\t"google.golang.org/grpc"\n)\n\nvar port = flag.Int("port", 50051, "The server port")\n\nfunc main() {\n\tlis, _ := net.Listen("tcp", fmt.Sprintf(":%d", *port))\n\ts := grpc.NewServer()\n\ts.Serve(lis)\n}\n' });
+    expect(grpc.services[0]).toMatchObject({ port: 50051 });
+  });
+
   it('package main without go.mod: a program built without a module; loose library files are not', async () => {
     const t = await detectFiles({
       'tool/main.go': 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n',
