@@ -196,6 +196,9 @@ interface MainPkg {
 /** A program that keeps running without listening: a loop, a ticker, a subscription, a wait for a signal. */
 const KEEPS_RUNNING = /^\s*for\s*\{|\bselect\s*\{\s*\}|time\.NewTicker\(|time\.Tick\(|\.Subscribe\(|\.Consume\(|\.QueueSubscribe\(|signal\.Notify(Context)?\(|\.ReadMessage\(|\.FetchMessage\(/;
 
+/** Queue and job-processing libraries: a program built on one consumes until stopped. */
+const QUEUE_LIBS = /^github\.com\/(?:rabbitmq\/amqp091-go|streadway\/amqp|segmentio\/kafka-go|confluentinc\/confluent-kafka-go|Shopify\/sarama|IBM\/sarama|nats-io\/nats\.go|benmanns\/goworker|BranchIntl\/goworker2|hibiken\/asynq|RichardKnop\/machinery|gocraft\/work|jrallison\/go-workers|riverqueue\/river|ThreeDotsLabs\/watermill)|^cloud\.google\.com\/go\/pubsub|^go\.temporal\.io\/sdk/;
+
 const SERVE = /\b(?:http\.ListenAndServe(?:TLS)?|http\.Serve|\.ListenAndServe(?:TLS)?\(|&?http\.Server\s*\{|gin\.(?:Default|New)\(|echo\.New\(|fiber\.New\(|chi\.NewRouter\(|mux\.NewRouter\(|net\.Listen\(\s*"tcp|grpc\.NewServer\(|\.Run\(\s*"?[^)]*:\d+|\.Listen\(\s*"[^"]*:\d+)/;
 
 function describe(source: SourceView, dir: string, nested: string[], work: { file: string; go?: { version: string; line: number } } | undefined, moduleless = false): Candidate {
@@ -308,9 +311,11 @@ function describe(source: SourceView, dir: string, nested: string[], work: { fil
     // A program that does not listen: a worker when it keeps running (a loop, a ticker, a
     // subscription, waiting for a signal), else a job that runs to completion (a CLI, a batch).
     const loop = chosen.closure.map((f) => ({ f, l: lineOpt(f.text, KEEPS_RUNNING) })).find((x) => x.l.line !== undefined);
+    const queue = loop ? undefined : direct.find((r) => QUEUE_LIBS.test(r.path) && chosen.closure.some((f) => f.imports.some((i) => i.path.startsWith(r.path))));
     if (loop) facts.push({ file: loop.f.file, ...loop.l, signal: 'runs until stopped: a worker', kind: 'usage' });
+    else if (queue) facts.push({ file: modFile, line: queue.line, signal: `require ${queue.path}: a queue consumer keeps running, a worker`, kind: 'usage' });
     else facts.push({ file: mainFile.file, ...lineOpt(mainFile.text, /^func\s+main\s*\(/), signal: 'no listener and no loop: a job that runs to completion', kind: 'heuristic' });
-    c.role = loop ? 'worker' : 'job';
+    c.role = loop || queue ? 'worker' : 'job';
     return c;
   }
   facts.push({ file: chosen.serves.file, line: chosen.serves.line, signal: `\`${clip(chosen.serves.text)}\``, kind: 'usage' });

@@ -88,6 +88,12 @@ describe('main packages', () => {
     expect(grpc.services[0]).toMatchObject({ port: 50051 });
   });
 
+  it('a program built on a queue library (no loop in sight) is a worker', async () => {
+    const t = await detectFiles({ 'go.mod': 'module example.com/mailer\n\ngo 1.22\n\nrequire github.com/hibiken/asynq v0.24.1\n', 'main.go': 'package main\n\nimport "github.com/hibiken/asynq"\n\nfunc main() {\n\tsrv := asynq.NewServer(asynq.RedisClientOpt{Addr: "redis:6379"}, asynq.Config{})\n\tsrv.Run(asynq.NewServeMux())\n}\n' });
+    expect(t.services[0]).toMatchObject({ role: 'worker', port: null });
+    expect(t.services[0]!.evidence).toContainEqual({ file: 'go.mod', line: 5, signal: 'require github.com/hibiken/asynq: a queue consumer keeps running, a worker' });
+  });
+
   it('package main without go.mod: a program built without a module; loose library files are not', async () => {
     const t = await detectFiles({
       'tool/main.go': 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n',
