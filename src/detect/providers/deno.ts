@@ -83,6 +83,22 @@ function importFact(source: SourceView, manifest: string, s: { spec: string; fil
   return { file: s.file || manifest, ...(line ? { line } : {}), signal: `${what} import \`${clip(s.spec, 60)}\``, kind: 'framework' };
 }
 
+/** The standard library's HTTP server module (`serve(handler)` listens on 8000 by default). */
+const STD_HTTP = /["'](?:https:\/\/deno\.land\/std(?:@[^/"']+)?\/http\/|jsr:@std\/http|@std\/http)/;
+
+/** An entry file and the relative modules it imports, transitively (bounded). */
+function localImports(source: SourceView, entry: string): string[] {
+  const out = [entry];
+  for (let i = 0; i < out.length && out.length < 50; i++) {
+    const text = source.readText(out[i]!) ?? '';
+    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+      const f = path.posix.normalize(path.posix.join(path.posix.dirname(out[i]!), m[1]!));
+      if (source.has(f) && !out.includes(f)) out.push(f);
+    }
+  }
+  return out;
+}
+
 const DENO_KEEPS_RUNNING = /\bsetInterval\(|\bDeno\.cron\(|\.listenQueue\(|\bfor\s+await\s*\(|\bDeno\.addSignalListener\(|\.subscribe\(|\.consume\(/;
 const DENO_IMPORT = /^\s*(?:import|export)\b[^"']*["'](?:npm:|jsr:|https:\/\/)[^"']+["']/;
 const DENO_API = /\bDeno\.(?:serve|readTextFile|writeTextFile|env|args|exit|cron|openKv|listen|Command)\b/;
@@ -150,7 +166,8 @@ function describeDeno(source: SourceView, file: string, json: DenoJson, ctx: Den
     const f = inDir(dir, e);
     if (source.has(f) && !entries.includes(f)) entries.push(f);
   }
-  const files = ownSources(source, dir, ctx.others, entries);
+  // A program without deno.json is its entry file and the local modules it imports, not every script beside it.
+  const files = ctx.program ? localImports(source, ctx.program.file) : ownSources(source, dir, ctx.others, entries);
   const specs = specifiers(source, json, files);
 
   let framework: Framework | null = null;
@@ -185,7 +202,8 @@ function describeDeno(source: SourceView, file: string, json: DenoJson, ctx: Den
       facts.push({ file: main, signal: `entry point ${rel}: a program`, kind: 'entrypoint' });
     }
   }
-  const serverCall = findInFiles(source, files, [SERVER_CALL, /\bdeno\s+serve\b/], 150) ?? (start && /\bdeno\s+serve\b/.test(start) ? { file, line: 1, text: start } : undefined);
+  const stdServe = files.some((f) => STD_HTTP.test(source.readText(f) ?? '')) ? findInFiles(source, files, [/\b(?:serve|listenAndServe)\(/], 150) : undefined;
+  const serverCall = findInFiles(source, files, [SERVER_CALL, /\bdeno\s+serve\b/], 150) ?? stdServe ?? (start && /\bdeno\s+serve\b/.test(start) ? { file, line: 1, text: start } : undefined);
   let role: Role = start !== null && (serverCall || framework) ? 'web' : start !== null ? 'worker' : 'library';
   if (role === 'worker') {
     // Not listening: a worker when something keeps it running, else a job that runs to completion.

@@ -194,7 +194,8 @@ interface MainPkg {
 }
 
 /** A program that keeps running without listening: a loop, a ticker, a subscription, a wait for a signal. */
-const KEEPS_RUNNING = /^\s*for\s*\{|\bselect\s*\{\s*\}|time\.NewTicker\(|time\.Tick\(|\.Subscribe\(|\.Consume\(|\.QueueSubscribe\(|signal\.Notify(Context)?\(|\.ReadMessage\(|\.FetchMessage\(/;
+// Not signal.Notify alone: command-line tools catch Ctrl-C too (rakyll/hey does, and ends).
+const KEEPS_RUNNING = /^\s*for\s*\{|\bselect\s*\{\s*\}|time\.NewTicker\(|range\s+time\.Tick\(|\.Subscribe\(|\.Consume\(|\.QueueSubscribe\(|\.ReadMessage\(|\.FetchMessage\(/;
 
 /** Queue and job-processing libraries: a program built on one consumes until stopped. */
 const QUEUE_LIBS = /^github\.com\/(?:rabbitmq\/amqp091-go|streadway\/amqp|segmentio\/kafka-go|confluentinc\/confluent-kafka-go|Shopify\/sarama|IBM\/sarama|nats-io\/nats\.go|benmanns\/goworker|BranchIntl\/goworker2|hibiken\/asynq|RichardKnop\/machinery|gocraft\/work|jrallison\/go-workers|riverqueue\/river|ThreeDotsLabs\/watermill)|^cloud\.google\.com\/go\/pubsub|^go\.temporal\.io\/sdk/;

@@ -79,6 +79,9 @@ describe('deno', () => {
     expect(worker.services[0]).toMatchObject({ role: 'worker', commands: { start: 'deno run -A main.ts' } });
     const web = await detectFiles({ 'server.ts': 'import { Hono } from "jsr:@hono/hono";\nconst app = new Hono();\nDeno.serve({ port: 8787 }, app.fetch);\n' });
     expect(web.services[0]).toMatchObject({ framework: 'hono', port: 8787, commands: { start: 'deno run -A server.ts' } });
+    // The standard library's serve(handler) listens (on 8000); a sibling script's port is not this program's.
+    const std = await detectFiles({ 'server.ts': 'import { serve } from "https://deno.land/std/http/server.ts";\nserve((req) => new Response("hi"));\n', 'tcp.ts': 'const port = 8080;\nconst l = Deno.listen({ port });\n' });
+    expect(std.services[0]).toMatchObject({ port: 8000, commands: { start: 'deno run -A server.ts' } });
     // A web page importing from a CDN is a site, and a Node package's files are Node's.
     const site = await detectFiles({ 'index.html': '<script type="module" src="app.js"></script>\n', 'app.js': 'import { h } from "https://esm.sh/preact";\n' });
     expect(site.services.every((s) => s.language !== 'deno')).toBe(true);
