@@ -20,6 +20,8 @@ import { linkOutside } from '../spec/semantic.js';
 import { composeCommand, dockerCli, type ComposeCommand } from './docker-cli.js';
 import { demuxDockerStream } from './docker-stream.js';
 import { dockerfileImages, rewriteDockerfile } from './rewrite.js';
+import { failureText, judge, passed, type VerifyRole } from './roles.js';
+import { JOBS_PROFILE } from '../render/contexts/compose.js';
 
 export interface VerifyOptions {
   /** Spec file; default `<dir>/stackgen.yaml`. */
@@ -46,7 +48,8 @@ export interface VerifyOptions {
 export type VerifyEvent =
   | { type: 'phase'; message: string }
   | { type: 'build-log'; service: string; line: string }
-  | { type: 'healthy'; service: string; afterMs: number };
+  /** `as`: how it passed, when not simply healthy — `completed` (a job), `running` (no healthcheck). */
+  | { type: 'healthy'; service: string; afterMs: number; as?: 'healthy' | 'running' | 'completed' };
 
 export interface ProbeResult {
   name: string;
@@ -70,7 +73,13 @@ export interface ServiceReport {
   kind: 'app' | 'backing' | 'observability' | 'proxy';
   image: string;
   build?: BuildInfo;
-  health: 'healthy' | 'unhealthy' | 'running' | 'exited' | 'skipped' | 'not-started' | 'starting';
+  /** `completed`: a job that exited 0. A worker is `healthy` once it stayed up its settle time. */
+  health: 'healthy' | 'unhealthy' | 'running' | 'exited' | 'completed' | 'skipped' | 'not-started' | 'starting';
+  /** An app service's role in the spec (web, static, worker, job). */
+  role?: 'web' | 'static' | 'worker' | 'job';
+  /** How a job or a worker ended when it did not pass: its exit code, or how often it was restarted. */
+  exitCode?: number;
+  restarts?: number;
   healthyAfterMs?: number;
   probes: ProbeResult[];
   healthOutput?: string;
@@ -220,12 +229,15 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
   for (const s of skip) {
     if (!services[s]) throw new StackgenError('E_INPUT', `--skip-service ${s}: no such service in compose.yaml`, { hint: `Services: ${Object.keys(services).join(', ')}` });
   }
-  const profiles = [...(spec.observability.prometheus || spec.observability.grafana ? ['observability'] : []), ...(spec.proxy.kind !== 'none' ? ['proxy'] : [])];
+  // Jobs sit in the `jobs` profile (compose.yaml): verify runs them and waits for them to finish.
+  const hasJobs = Object.values(spec.services).some((s) => s.role === 'job');
+  const profiles = [...(spec.observability.prometheus || spec.observability.grafana ? ['observability'] : []), ...(spec.proxy.kind !== 'none' ? ['proxy'] : []), ...(hasJobs ? [JOBS_PROFILE] : [])];
   const active = Object.entries(services).filter(([, s]) => !s.profiles || s.profiles.some((p) => profiles.includes(p)));
   const reports = new Map<string, ServiceReport>();
   for (const [name, s] of active) {
     const kind: ServiceReport['kind'] = buildOf(s) ? 'app' : name === 'prometheus' || name === 'grafana' ? 'observability' : s.profiles?.includes('proxy') ? 'proxy' : 'backing';
-    reports.set(name, { name, kind, image: s.image ?? '', health: skip.has(name) ? 'skipped' : 'not-started', probes: [], ...(skip.has(name) ? { skippedReason: name === 'grafana' ? 'skipped on request: Grafana image unavailable offline; its provisioning was checked statically by lint' : 'skipped on request (--skip-service)' } : {}) });
+    const role = spec.services[name]?.role;
+    reports.set(name, { name, kind, ...(kind === 'app' && role ? { role } : {}), image: s.image ?? '', health: skip.has(name) ? 'skipped' : 'not-started', probes: [], ...(skip.has(name) ? { skippedReason: name === 'grafana' ? 'skipped on request: Grafana image unavailable offline; its provisioning was checked statically by lint' : 'skipped on request (--skip-service)' } : {}) });
   }
   const report: VerifyReport = { ok: false, project, services: [...reports.values()], checks: [], skipped: [...reports.values()].filter((r) => r.health === 'skipped').map((r) => ({ name: r.name, reason: r.skippedReason! })), durationMs: 0, kept: false, probeHost: address.probeHost, ...(generatedEnv.length ? { generatedEnv } : {}) };
   const builtImages: string[] = [];
@@ -335,38 +347,53 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
     const upResult = await up;
     aborted(options.signal);
 
-    // 6. Wait for every healthcheck, recording time to healthy.
+    // 6. Wait until every service has passed for its role (roles.ts): healthy; a worker up for its
+    // settle time without a restart; a job exited 0. Time to pass is recorded.
     progress('wait healthy');
+    const settleMs = parseDuration(spec.verify.settle, 5000);
+    const roleOf = (name: string): VerifyRole => (reports.get(name)!.kind === 'app' ? (spec.services[name]?.role ?? 'web') : 'backing');
+    const upSince = new Map<string, number>();
+    const done = new Set<string>();
     let allDone = false;
     while (!allDone) {
       aborted(options.signal);
       const containers = await docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`] } });
       allDone = true;
       for (const name of toStart) {
+        if (done.has(name)) continue;
         const svc = reports.get(name)!;
-        if (svc.health === 'healthy' || svc.health === 'unhealthy' || svc.health === 'exited') continue;
         const c = containers.find((x) => x.Labels[SERVICE_LABEL] === name);
         if (!c) {
           allDone = false;
           continue;
         }
-        const st = (await docker.getContainer(c.Id).inspect()).State;
-        const health = st.Health?.Status;
-        if (!st.Running) svc.health = 'exited';
-        else if (health === 'healthy' || (health === undefined && st.Running)) {
-          svc.health = health === 'healthy' ? 'healthy' : 'running';
-          svc.healthyAfterMs = Date.now() - startAt;
-          options.onProgress?.({ type: 'healthy', service: name, afterMs: svc.healthyAfterMs });
-        } else if (health === 'unhealthy') svc.health = 'unhealthy';
-        else {
+        const info = await docker.getContainer(c.Id).inspect();
+        const st = info.State;
+        const j = judge(roleOf(name), { running: st.Running, exitCode: st.ExitCode, restartCount: info.RestartCount ?? 0, ...(st.Health?.Status ? { health: st.Health.Status } : {}) }, Date.now(), settleMs, upSince.get(name));
+        if (j.state === 'pending') {
           svc.health = 'starting';
+          if (j.upSince !== undefined) upSince.set(name, j.upSince);
+          else upSince.delete(name);
           allDone = false;
+          continue;
         }
+        done.add(name);
+        if (passed(j)) {
+          svc.health = j.state as 'healthy' | 'running' | 'completed';
+          svc.healthyAfterMs = Date.now() - startAt;
+          options.onProgress?.({ type: 'healthy', service: name, afterMs: svc.healthyAfterMs, as: svc.health as 'healthy' | 'running' | 'completed' });
+        } else if (j.state === 'exited') {
+          svc.health = 'exited';
+          svc.exitCode = j.exitCode;
+        } else if (j.state === 'restarted') {
+          svc.health = 'exited';
+          svc.restarts = j.restarts;
+        } else svc.health = 'unhealthy';
       }
       if (!allDone && Date.now() > deadline) break;
       if (!allDone) await sleep(500, options.signal);
     }
-    const bad = toStart.filter((n) => !['healthy', 'running'].includes(reports.get(n)!.health));
+    const bad = toStart.filter((n) => !['healthy', 'running', 'completed'].includes(reports.get(n)!.health));
     if (bad.length > 0) {
       const containers = await docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`] } });
       for (const name of bad) {
@@ -379,7 +406,15 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
         if (last) svc.healthOutput = `exit ${last.ExitCode}: ${last.Output.trim()}`.slice(0, 2000);
         svc.logsTail = await logsTail(docker, c.Id, 50);
       }
-      report.failure = `not healthy within ${Math.round(timeoutMs / 1000)}s: ${bad.join(', ')}${upResult.exitCode !== 0 ? ` (compose up: ${String(upResult.all ?? '').split('\n').filter(Boolean).at(-1) ?? ''})` : ''}`;
+      // A job or worker says how it failed (its exit code, its restarts); other services keep the plain form.
+      const why = bad.map((n) => {
+        const r = reports.get(n)!;
+        const role = roleOf(n);
+        if (role !== 'job' && role !== 'worker') return n;
+        const j = r.restarts ? { state: 'restarted' as const, restarts: r.restarts } : r.exitCode !== undefined ? { state: 'exited' as const, exitCode: r.exitCode } : r.health === 'unhealthy' && done.has(n) ? { state: 'unhealthy' as const } : { state: 'pending' as const };
+        return `${n} (${failureText(role, j, Math.round(timeoutMs / 1000))})`;
+      });
+      report.failure = `not healthy within ${Math.round(timeoutMs / 1000)}s: ${why.join(', ')}${upResult.exitCode !== 0 ? ` (compose up: ${String(upResult.all ?? '').split('\n').filter(Boolean).at(-1) ?? ''})` : ''}`;
       return finish(report, started);
     }
 
@@ -392,7 +427,7 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
     };
     for (const [name, s] of Object.entries(spec.services)) {
       const svc = reports.get(name);
-      if (!svc || svc.health === 'skipped' || s.role === 'worker') continue;
+      if (!svc || svc.health === 'skipped' || s.role === 'worker' || s.role === 'job') continue;
       const port = s.role === 'static' ? 8080 : s.port;
       const hp = port ? hostPort(name, port) : undefined;
       const healthPath = s.healthcheck.path ?? (s.role === 'static' ? '/healthz' : null);
