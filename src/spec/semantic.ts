@@ -114,7 +114,7 @@ export function semanticFindings(spec: Spec, options: SemanticOptions = {}): Sem
       out.push({ segments: at('role'), anchor: 'key', message: 'a web service needs a `port` (the port the app listens on in its container)', hint: 'Add `port: 8080` (your app\'s port), or set `role: worker` (keeps running) or `role: job` (runs to completion) if it serves no HTTP.' });
     }
     if (s.publish !== null) {
-      if (s.port === null && s.role !== 'static') {
+      if (s.port === null && s.role !== 'static' && s.role !== 'job') {
         out.push({ segments: at('publish'), anchor: 'value', message: 'publishes a host port but the service has no `port` to publish', hint: 'Set `port`, or remove `publish`.' });
       }
       const other = publishedBy.get(s.publish);
