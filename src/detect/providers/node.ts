@@ -166,9 +166,12 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
     else {
       // Not listening: a worker when something keeps it running (a consumer, a bot, a timer), else a job.
       const keeps = worker || findInFiles(source, files, [KEEPS_RUNNING], 150);
-      role = keeps ? 'worker' : 'job';
+      // A queue or scheduler library (amqplib, kafkajs, bullmq, node-cron, …) consumes until stopped.
+      const queueDep = keeps ? undefined : Object.keys(deps).find((d) => QUEUE_DEPS.test(d));
+      role = keeps || queueDep ? 'worker' : 'job';
       if (keeps && !worker) facts.push({ file: keeps.file, line: keeps.line, signal: `\`${clip(keeps.text)}\` keeps it running: a worker`, kind: 'usage' });
-      if (!keeps) facts.push({ file, signal: 'no listener, no consumer, no timer: a job that runs to completion', kind: 'heuristic' });
+      if (queueDep) facts.push({ file, ...keyLine(source, file, queueDep), signal: `dependency \`${queueDep}\`: a queue consumer keeps running, a worker`, kind: 'usage' });
+      if (!keeps && !queueDep) facts.push({ file, signal: 'no listener, no consumer, no timer: a job that runs to completion', kind: 'heuristic' });
     }
   } else role = 'library';
   if (ctx.root && role !== 'web' && !(role === 'static' && !delegates(source, dir, scripts[buildScript ?? 'build'] ?? ''))) role = 'workspace';

@@ -271,9 +271,11 @@ describe('ports, health, metrics and backing services', () => {
     expect(grpc.services[0]!.role).toBeUndefined();
   });
 
-  it('a start script that neither listens nor keeps running is a job', async () => {
+  it('a start script that neither listens nor keeps running is a job; with a queue library it is a worker', async () => {
     const t = await detectFiles({ 'package.json': { name: 'seed', scripts: { start: 'node seed.js' } }, 'seed.js': "console.log('seeded');\n" });
     expect(t.services[0]).toMatchObject({ role: 'job', port: null, commands: { start: 'node seed.js' } });
+    const q = await detectFiles({ 'package.json': { name: 'orders', scripts: { start: 'node consume.js' }, dependencies: { amqplib: '^0.10' } }, 'consume.js': "const amqp = require('amqplib');\nrun(amqp);\n" });
+    expect(q.services[0]).toMatchObject({ role: 'worker', port: null, backingServices: ['rabbitmq'] });
   });
 
   it('a queue consumer with no server is a worker', async () => {
