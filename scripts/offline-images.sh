@@ -32,6 +32,8 @@ STANDINS=(
   "python             python:3.11               python:*-slim-bookworm"
   "golang             golang:1.23               golang:*-bookworm"
   "distroless-static  distroless-static:nonroot gcr.io/distroless/static-debian12:nonroot"
+  "distroless-cc      distroless-cc:nonroot     gcr.io/distroless/cc-debian12:nonroot"
+  "rust               rust:1.63                 rust:*-slim-bookworm"
   "nginx-unprivileged nginx-unprivileged:1      nginxinc/nginx-unprivileged:*-alpine"
   "postgres           postgres:15               postgres:*"
   "redis              redis:7                   redis:*"

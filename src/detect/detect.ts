@@ -12,6 +12,7 @@ import { confidenceOf } from './confidence.js';
 import { scanEnvFiles } from './env-files.js';
 import { scanSecretFallbacks } from './secret-fallbacks.js';
 import { parseProcfile } from './procfile.js';
+import { portEnvIn } from './port-env.js';
 import { inDir, type Candidate, type Fact, type Provider, type Role } from './provider.js';
 import { PROVIDERS, KNOWN_MANIFESTS } from './registry.js';
 import { dropUnsafeFacts, safeVersion } from './safe-facts.js';
@@ -50,7 +51,7 @@ export async function detectWithReport(dir: string, options: DetectOptions = {})
   return assemble(source, found);
 }
 
-const ROLE_RANK: Record<Role, number> = { web: 0, static: 1, worker: 2, library: 3, workspace: 4 };
+const ROLE_RANK: Record<Role, number> = { web: 0, static: 1, worker: 2, job: 3, library: 4, workspace: 5 };
 
 interface Chosen {
   provider: string;
@@ -78,7 +79,7 @@ function assemble(source: SourceView, found: Array<{ provider: string; candidate
     const c = structuredClone(best.candidate);
     for (const s of supplements) if (s.candidate !== best.candidate) fillFrom(c, s.candidate);
     const env = scanEnvFiles(source, dir);
-    if (c.port === null && env.port !== null && env.portFact && c.role !== 'static' && c.role !== 'library') {
+    if (c.port === null && env.port !== null && env.portFact && c.role === 'web') {
       c.port = env.port;
       c.facts.push(env.portFact);
     }
@@ -207,14 +208,19 @@ function toService(c: Candidate, name: string): Service {
     packageManager: c.packageManager,
     runtimeVersion: c.runtimeVersion,
     commands: { ...c.commands },
-    port: c.role === 'worker' ? null : c.port,
-    healthPath: c.role === 'worker' ? null : c.healthPath,
+    port: c.role === 'worker' || c.role === 'job' ? null : c.port,
+    healthPath: c.role === 'worker' || c.role === 'job' ? null : c.healthPath,
     backingServices: [],
     dependsOn: [],
     confidence: confidenceOf(c.facts),
     evidence: dedupeEvidence(evidence),
   };
-  if (c.role !== 'web') svc.role = c.role as 'static' | 'worker';
+  if (c.role !== 'web') svc.role = c.role as 'static' | 'worker' | 'job';
+  if (c.role === 'web' && c.port !== null) {
+    // The provider's own finding, else the line that gave the port when it reads a variable.
+    const portEnv = c.portEnv ?? c.facts.filter((f) => f.kind === 'port').map((f) => portEnvIn(f.signal, c.port!)).find(Boolean);
+    if (portEnv) svc.portEnv = portEnv;
+  }
   if (c.staticDir) svc.staticDir = c.staticDir;
   if (c.metricsPath) svc.metricsPath = c.metricsPath;
   return svc;

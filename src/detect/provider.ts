@@ -58,10 +58,11 @@ export interface LinkHint {
  * - `web`: a long-running server that listens on a port.
  * - `static`: a build that outputs static files (SPA, static site) served by a web server.
  * - `worker`: runs continuously but listens on no port.
+ * - `job`: a program that runs to completion (a CLI, a batch, a one-off script).
  * - `library`: shared code, not a service.
  * - `workspace`: a monorepo root that only holds members.
  */
-export type Role = 'web' | 'static' | 'worker' | 'library' | 'workspace';
+export type Role = 'web' | 'static' | 'worker' | 'job' | 'library' | 'workspace';
 
 export interface Candidate {
   /** Posix path of the project folder relative to the root; "." for the root. */
@@ -74,6 +75,8 @@ export interface Candidate {
   runtimeVersion: string | null;
   commands: Commands;
   port: number | null;
+  /** The environment variable the code reads `port` from (it falls back to `port` when unset). */
+  portEnv?: string | null;
   healthPath: string | null;
   /** Where a metrics endpoint is served when a metrics client library is used (e.g. "/metrics"). */
   metricsPath?: string | null;

@@ -18,7 +18,7 @@ function matcher(def: string): (value: string) => boolean {
   return (value) => re.test(value) && (maxLength === undefined || value.length <= maxLength);
 }
 
-const IS = { command: matcher('command'), folder: matcher('folder'), urlPath: matcher('urlPath'), version: matcher('version') };
+const IS = { command: matcher('command'), folder: matcher('folder'), urlPath: matcher('urlPath'), version: matcher('version'), envName: matcher('envName') };
 
 /** The fact behind a value: the one of the expected kind that quotes it, else the first of that kind. */
 function sourceOf(facts: readonly Fact[], kinds: readonly Fact['kind'][], value: string): Fact | undefined {
@@ -52,6 +52,10 @@ export function dropUnsafeFacts(service: Service, facts: readonly Fact[], warnin
   if (service.metricsPath !== undefined && !IS.urlPath(service.metricsPath.startsWith('/') ? service.metricsPath : `/${service.metricsPath}`)) {
     drop('the metrics path', service.metricsPath, ['usage', 'framework'], 'a metrics path is made of URL characters only');
     delete service.metricsPath;
+  }
+  if (service.portEnv !== undefined && !IS.envName(service.portEnv)) {
+    drop('the port variable', service.portEnv, ['port'], 'an environment variable name is letters, digits and _ only');
+    delete service.portEnv;
   }
   if (service.runtimeVersion !== null && !IS.version(service.runtimeVersion)) {
     drop('the runtime version', service.runtimeVersion, ['version'], 'a version is letters, digits and ._+- only');

@@ -66,8 +66,13 @@ export interface Service {
   /** 0–1, computed from the evidence (see confidence.ts). */
   confidence: number;
   evidence: Evidence[];
-  /** Absent for a web server; `static` for built static files (SPA/static site); `worker` for no port. */
-  role?: 'static' | 'worker';
+  /**
+   * Absent for a web server (listens on a port); `static` for built static files (SPA/static site);
+   * `worker` keeps running and listens on no port; `job` runs to completion.
+   */
+  role?: 'static' | 'worker' | 'job';
+  /** The environment variable the app reads `port` from (the code's own fallback is `port`). */
+  portEnv?: string;
   /** For `static`: the build output folder relative to `path`. */
   staticDir?: string;
   /** Path of a metrics endpoint, when a metrics client library is used. */

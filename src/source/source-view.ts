@@ -228,6 +228,19 @@ export class SourceView {
     return this.fileSet.has(norm(file));
   }
 
+  /** Whether a listed file has an execute bit (a link is not followed and never counts). */
+  isExecutable(file: string): boolean {
+    const f = norm(file);
+    if (!this.fileSet.has(f)) return false;
+    this.looked.add(f);
+    try {
+      const st = fs.lstatSync(path.join(this.root, f));
+      return st.isFile() && (st.mode & 0o111) !== 0;
+    } catch {
+      return false;
+    }
+  }
+
   isDir(dir: string): boolean {
     return this.dirSet.has(norm(dir));
   }

@@ -101,7 +101,9 @@ function toService(s: DetectedService, options: SpecFromTopologyOptions, backing
   const start = options.start?.[s.name] ?? s.commands.start;
   if (start) commands.start = start;
   if (Object.keys(commands).length > 0) out.commands = commands;
-  if (s.healthPath && role !== 'worker') out.healthcheck = { path: s.healthPath.startsWith('/') ? s.healthPath : `/${s.healthPath}` };
+  // The code reads its port from this variable (PORT is always set): the container sets it to the port.
+  if (s.portEnv && s.portEnv !== 'PORT' && out.port !== undefined && role === 'web') out.portEnv = s.portEnv;
+  if (s.healthPath && role === 'web') out.healthcheck = { path: s.healthPath.startsWith('/') ? s.healthPath : `/${s.healthPath}` };
   if (s.metricsPath) out.metrics = { path: s.metricsPath.startsWith('/') ? s.metricsPath : `/${s.metricsPath}` };
   const deps = [...s.dependsOn, ...s.backingServices.filter((b) => backing.has(b))];
   if (role !== 'static') for (const b of options.with ?? []) deps.push(b);
@@ -145,7 +147,8 @@ export function specFromTopology(topology: Topology, options: SpecFromTopologyOp
     if (fallbacks.length > 0 && svc.role !== 'static') svc.secrets = [...new Set(fallbacks.map((f) => f.name))].sort();
     // Keep dependencies only on what is in this spec.
     if (svc.dependsOn) {
-      svc.dependsOn = svc.dependsOn.filter((d) => chosenNames.has(d) || backingKinds.has(d));
+      // A job runs on demand (the jobs profile): nothing waits for it at start.
+      svc.dependsOn = svc.dependsOn.filter((d) => (chosenNames.has(d) && chosen.find((c) => c.name === d)?.role !== 'job') || backingKinds.has(d));
       if (svc.dependsOn.length === 0) delete svc.dependsOn;
     }
     if (svc.role === 'web' || svc.role === 'static') {

@@ -101,6 +101,9 @@ export function semanticFindings(spec: Spec, options: SemanticOptions = {}): Sem
 
     s.dependsOn.forEach((dep, i) => {
       if (dep === name) out.push({ segments: at('dependsOn', i), anchor: 'value', message: `\`${name}\` cannot depend on itself` });
+      else if (spec.services[dep]?.role === 'job') {
+        out.push({ segments: at('dependsOn', i), anchor: 'value', message: `\`${dep}\` is a job: it runs on demand (\`docker compose run --rm ${dep}\`), so nothing can wait for it at start`, hint: `Remove \`${dep}\` from dependsOn, or make it a worker.` });
+      }
       else if (!known.includes(dep)) {
         const guess = closest(dep, known);
         out.push({
@@ -113,10 +116,10 @@ export function semanticFindings(spec: Spec, options: SemanticOptions = {}): Sem
     });
 
     if (s.role === 'web' && s.port === null) {
-      out.push({ segments: at('role'), anchor: 'key', message: 'a web service needs a `port` (the port the app listens on in its container)', hint: 'Add `port: 8080` (your app\'s port), or set `role: worker` if it serves no HTTP.' });
+      out.push({ segments: at('role'), anchor: 'key', message: 'a web service needs a `port` (the port the app listens on in its container)', hint: 'Add `port: 8080` (your app\'s port), or set `role: worker` (keeps running) or `role: job` (runs to completion) if it serves no HTTP.' });
     }
     if (s.publish !== null) {
-      if (s.port === null && s.role !== 'static') {
+      if (s.port === null && s.role !== 'static' && s.role !== 'job') {
         out.push({ segments: at('publish'), anchor: 'value', message: 'publishes a host port but the service has no `port` to publish', hint: 'Set `port`, or remove `publish`.' });
       }
       const other = publishedBy.get(s.publish);
@@ -135,8 +138,13 @@ export function semanticFindings(spec: Spec, options: SemanticOptions = {}): Sem
     if (hp !== null && !hp.startsWith('/')) {
       out.push({ segments: at('healthcheck', 'path'), anchor: 'value', message: `a health check path starts with '/' (got ${JSON.stringify(hp)})`, hint: `Write \`/${hp.replace(/^\/*/, '')}\`.` });
     }
-    if (hp !== null && s.role === 'worker') {
-      out.push({ segments: at('healthcheck', 'path'), anchor: 'value', message: 'a worker listens on no port, so an HTTP health check cannot reach it', hint: 'Remove `healthcheck.path`, or make the service a web service with a port.' });
+    if (hp !== null && s.role === 'worker' && s.port === null) {
+      out.push({ segments: at('healthcheck', 'path'), anchor: 'value', message: 'a worker listens on no port, so an HTTP health check cannot reach it', hint: 'Remove `healthcheck.path`, or give the worker the `port` its health endpoint listens on.' });
+    }
+    if (s.role === 'job') {
+      if (hp !== null) out.push({ segments: at('healthcheck', 'path'), anchor: 'value', message: 'a job runs to completion: its exit code is its result, not a health check', hint: 'Remove `healthcheck.path`, or make the service a web service.' });
+      if (s.publish !== null) out.push({ segments: at('publish'), anchor: 'value', message: 'a job runs to completion, so there is nothing to publish', hint: 'Remove `publish`, or make the service a web service.' });
+      if (s.replicas > 1) out.push({ segments: at('replicas'), anchor: 'value', message: 'a job runs once; replicas would run it several times at once', hint: 'Remove `replicas`, or make the service a worker.' });
     }
 
     for (const [k, v] of Object.entries(s.env)) {

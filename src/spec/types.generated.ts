@@ -17,6 +17,10 @@ export type Folder = string;
 export type Command = string;
 export type Port = number;
 /**
+ * An environment variable name.
+ */
+export type EnvName = string;
+/**
  * An HTTP path starting with /: URL path and query characters only (percent-encode anything else).
  */
 export type UrlPath = string;
@@ -24,10 +28,6 @@ export type UrlPath = string;
  * Free text on one line: no control characters (newlines included), no bidirectional overrides or zero-width characters.
  */
 export type Text = string;
-/**
- * An environment variable name.
- */
-export type EnvName = string;
 /**
  * Lower-case letters, digits and '-', starting with a letter (a DNS label).
  */
@@ -195,9 +195,9 @@ export interface Service {
     | 'cabal'
     | null;
   /**
-   * web listens on a port; static is built files served by a web server; worker listens on none.
+   * web listens on a port; static is built files served by a web server; worker keeps running and listens on none (restarted when it stops); job runs to completion (never restarted; compose runs it on demand in the `jobs` profile, verify passes it when it exits 0).
    */
-  role: 'web' | 'static' | 'worker';
+  role: 'web' | 'static' | 'worker' | 'job';
   /**
    * For role static: the build output folder relative to the service path.
    */
@@ -224,6 +224,10 @@ export interface Service {
    * Port the app listens on inside its container.
    */
   port: Port | null;
+  /**
+   * A variable the app reads its port from besides PORT (e.g. GRPC_PORT); the container sets it to `port`.
+   */
+  portEnv: EnvName | null;
   /**
    * Host port to publish on 127.0.0.1; null publishes none (reach it through the proxy).
    */
@@ -429,7 +433,7 @@ export interface Verify {
    */
   timeout: string;
   /**
-   * How long every app must keep running after the stack turns healthy, with no log line showing it failing to reach a backing service; 0s skips the wait.
+   * How long every app must keep running after the stack turns healthy, with no restart and no log line showing it failing to reach a backing service; a worker (no port) counts as healthy only after staying up this long (after its healthcheck passes, when it has one). 0s skips the wait.
    */
   settle: string;
   checks: {
@@ -539,6 +543,10 @@ export type FolderInput = string;
 export type CommandInput = string;
 export type PortInput = number;
 /**
+ * An environment variable name.
+ */
+export type EnvNameInput = string;
+/**
  * An HTTP path starting with /: URL path and query characters only (percent-encode anything else).
  */
 export type UrlPathInput = string;
@@ -546,10 +554,6 @@ export type UrlPathInput = string;
  * Free text on one line: no control characters (newlines included), no bidirectional overrides or zero-width characters.
  */
 export type TextInput = string;
-/**
- * An environment variable name.
- */
-export type EnvNameInput = string;
 /**
  * Lower-case letters, digits and '-', starting with a letter (a DNS label).
  */
@@ -717,9 +721,9 @@ export interface ServiceInput {
     | 'cabal'
     | null;
   /**
-   * web listens on a port; static is built files served by a web server; worker listens on none.
+   * web listens on a port; static is built files served by a web server; worker keeps running and listens on none (restarted when it stops); job runs to completion (never restarted; compose runs it on demand in the `jobs` profile, verify passes it when it exits 0).
    */
-  role?: 'web' | 'static' | 'worker';
+  role?: 'web' | 'static' | 'worker' | 'job';
   /**
    * For role static: the build output folder relative to the service path.
    */
@@ -746,6 +750,10 @@ export interface ServiceInput {
    * Port the app listens on inside its container.
    */
   port?: PortInput | null;
+  /**
+   * A variable the app reads its port from besides PORT (e.g. GRPC_PORT); the container sets it to `port`.
+   */
+  portEnv?: EnvNameInput | null;
   /**
    * Host port to publish on 127.0.0.1; null publishes none (reach it through the proxy).
    */
@@ -951,7 +959,7 @@ export interface VerifyInput {
    */
   timeout?: string;
   /**
-   * How long every app must keep running after the stack turns healthy, with no log line showing it failing to reach a backing service; 0s skips the wait.
+   * How long every app must keep running after the stack turns healthy, with no restart and no log line showing it failing to reach a backing service; a worker (no port) counts as healthy only after staying up this long (after its healthcheck passes, when it has one). 0s skips the wait.
    */
   settle?: string;
   checks?: {

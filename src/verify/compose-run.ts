@@ -8,6 +8,7 @@ import type Docker from 'dockerode';
 import { execa } from 'execa';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { connectionErrorLine, type BackingEndpoint } from './connection-errors.js';
+import { failureText, judge, passed, type Judgement, type VerifyRole } from './roles.js';
 import type { ComposeCommand } from './docker-cli.js';
 import { aborted, containerLogs, ephemeralPort, PROJECT_LABEL, SERVICE_LABEL, sleep } from './engine.js';
 import type { ComposeService, ServiceReport, VerifyOptions } from './types.js';
@@ -53,54 +54,81 @@ export async function upStack(p: ComposeProject, services: string[], timeoutMs: 
 const projectContainers = (docker: Docker, project: string, all = true) => docker.listContainers({ all, filters: { label: [`${PROJECT_LABEL}=${project}`] } });
 
 /**
- * Poll every started service until it is healthy (or running, without a healthcheck), exited or
- * unhealthy, or the deadline passes; records the time each took. Returns the services that did not
- * make it, with their last healthcheck output and logs in their reports.
+ * Poll every started service until it has passed for its role (`roles.ts`: healthy, or running
+ * without a healthcheck; a worker up for the settle time without a restart; a job exited 0), or
+ * has failed, or the deadline passes; records the time each took. Returns the services that did not
+ * make it, each with why (a job's exit code, a worker's restarts) and their last healthcheck output
+ * and logs in their reports.
  */
-export async function waitHealthy(docker: Docker, project: string, services: string[], reports: Map<string, ServiceReport>, deadline: number, options: VerifyOptions): Promise<string[]> {
+export async function waitHealthy(
+  docker: Docker,
+  project: string,
+  services: string[],
+  reports: Map<string, ServiceReport>,
+  deadline: number,
+  opts: { roleOf: (service: string) => VerifyRole; settleMs: number; options: VerifyOptions },
+): Promise<Array<{ name: string; why?: string }>> {
   const startAt = Date.now();
+  const upSince = new Map<string, number>();
+  const verdicts = new Map<string, Judgement>();
   let allDone = false;
   while (!allDone) {
-    aborted(options.signal);
+    aborted(opts.options.signal);
     const containers = await projectContainers(docker, project);
     allDone = true;
     for (const name of services) {
+      if (verdicts.has(name)) continue;
       const svc = reports.get(name)!;
-      if (svc.health === 'healthy' || svc.health === 'unhealthy' || svc.health === 'exited') continue;
       const c = containers.find((x) => x.Labels[SERVICE_LABEL] === name);
       if (!c) {
         allDone = false;
         continue;
       }
-      const st = (await docker.getContainer(c.Id).inspect()).State;
-      const health = st.Health?.Status;
-      if (!st.Running) svc.health = 'exited';
-      else if (health === 'healthy' || (health === undefined && st.Running)) {
-        svc.health = health === 'healthy' ? 'healthy' : 'running';
-        svc.healthyAfterMs = Date.now() - startAt;
-        options.onProgress?.({ type: 'healthy', service: name, afterMs: svc.healthyAfterMs });
-      } else if (health === 'unhealthy') svc.health = 'unhealthy';
-      else {
+      const info = await docker.getContainer(c.Id).inspect();
+      const st = info.State;
+      const j = judge(opts.roleOf(name), { running: st.Running, exitCode: st.ExitCode, restartCount: info.RestartCount ?? 0, ...(st.Health?.Status ? { health: st.Health.Status } : {}) }, Date.now(), opts.settleMs, upSince.get(name));
+      if (j.state === 'pending') {
         svc.health = 'starting';
+        if (j.upSince !== undefined) upSince.set(name, j.upSince);
+        else upSince.delete(name);
         allDone = false;
+        continue;
       }
+      verdicts.set(name, j);
+      if (j.state === 'healthy' || j.state === 'running' || j.state === 'completed') {
+        svc.health = j.state;
+        svc.healthyAfterMs = Date.now() - startAt;
+        opts.options.onProgress?.({ type: 'healthy', service: name, afterMs: svc.healthyAfterMs, as: j.state });
+      } else if (j.state === 'exited') {
+        svc.health = 'exited';
+        svc.exitCode = j.exitCode;
+      } else if (j.state === 'restarted') {
+        svc.health = 'exited';
+        svc.restarts = j.restarts;
+      } else svc.health = 'unhealthy';
     }
     if (!allDone && Date.now() > deadline) break;
-    if (!allDone) await sleep(500, options.signal);
+    if (!allDone) await sleep(500, opts.options.signal);
   }
-  const bad = services.filter((n) => !['healthy', 'running'].includes(reports.get(n)!.health));
-  if (bad.length === 0) return bad;
+  const bad = services.filter((n) => !passed(verdicts.get(n) ?? { state: 'pending' }));
+  if (bad.length === 0) return [];
   const containers = await projectContainers(docker, project);
+  const timeoutS = Math.round((deadline - startAt) / 1000);
+  const out: Array<{ name: string; why?: string }> = [];
   for (const name of bad) {
     const svc = reports.get(name)!;
     if (svc.health === 'starting') svc.health = 'unhealthy';
+    // A job or worker says how it failed (its exit code, its restarts); other services keep the plain form.
+    const role = opts.roleOf(name);
+    const why = role === 'job' || role === 'worker' ? failureText(role, verdicts.get(name) ?? { state: 'pending' }, timeoutS) : undefined;
+    out.push({ name, ...(why ? { why } : {}) });
     const c = containers.find((x) => x.Labels[SERVICE_LABEL] === name);
     if (!c) continue;
     const last = (await docker.getContainer(c.Id).inspect()).State.Health?.Log?.at(-1);
     if (last) svc.healthOutput = `exit ${last.ExitCode}: ${last.Output.trim()}`.slice(0, 2000);
     svc.logsTail = await containerLogs(docker, c.Id, 50);
   }
-  return bad;
+  return out;
 }
 
 /**

@@ -25,7 +25,7 @@ export const containerPort = (s: Spec['services'][string]) => (s.role === 'stati
 export async function probeStack(spec: Spec, reports: Map<string, ServiceReport>, report: VerifyReport, hostPort: HostPortOf, probeHost: string, deadline: number, signal?: AbortSignal): Promise<void> {
   for (const [name, s] of Object.entries(spec.services)) {
     const svc = reports.get(name);
-    if (!svc || svc.health === 'skipped' || s.role === 'worker') continue;
+    if (!svc || svc.health === 'skipped' || s.role === 'worker' || s.role === 'job') continue;
     const port = containerPort(s);
     const hp = port ? hostPort(name, port) : undefined;
     const healthPath = s.healthcheck.path ?? (s.role === 'static' ? '/healthz' : null);

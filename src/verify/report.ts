@@ -8,7 +8,9 @@ export function formatReport(r: VerifyReport): string {
   const rows = [['service', 'kind', 'build', 'size', 'layers', 'cached', 'healthy after', 'status', 'probes']];
   for (const s of r.services) {
     const probes = s.probes.length ? s.probes.map((p) => `${p.ok ? 'ok' : 'FAIL'} ${p.name}${p.status ? ` ${p.status}` : ''}`).join('; ') : '—';
-    rows.push([s.name, s.kind, secs(s.build?.ms), mb(s.build?.sizeBytes), s.build ? String(s.build.layers) : '—', s.build ? `${s.build.cachedSteps}/${s.build.totalSteps}` : '—', secs(s.healthyAfterMs), s.health, probes]);
+    // A job's or worker's role shows with its status: "completed (job)", "exited 3 (job)", "healthy (worker)".
+    const status = `${s.health}${s.exitCode !== undefined ? ` ${s.exitCode}` : ''}${s.restarts ? `, restarted ${s.restarts}×` : ''}${s.role === 'job' || s.role === 'worker' ? ` (${s.role})` : ''}`;
+    rows.push([s.name, s.kind, secs(s.build?.ms), mb(s.build?.sizeBytes), s.build ? String(s.build.layers) : '—', s.build ? `${s.build.cachedSteps}/${s.build.totalSteps}` : '—', secs(s.healthyAfterMs), status, probes]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   const lines = rows.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));
@@ -50,7 +52,7 @@ export function toJUnit(r: VerifyReport): string {
       continue;
     }
     if (s.build) tc(`${s.name} build`, s.build.ms);
-    const healthy = s.health === 'healthy' || s.health === 'running';
+    const healthy = s.health === 'healthy' || s.health === 'running' || s.health === 'completed';
     tc(`${s.name} healthy`, s.healthyAfterMs, healthy ? undefined : `${s.name} is ${s.health}`, [s.healthOutput, ...(s.logsTail ?? [])].filter(Boolean).join('\n'));
     if (s.connectionError) tc(`${s.name} reaches its backing services`, 0, `${s.name} cannot reach a backing service`, s.connectionError);
     for (const p of s.probes) tc(p.name, 0, p.ok ? undefined : p.message ?? 'failed', p.url);

@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { StackgenError } from '../errors.js';
 import { loadImageMap, mergeImageMaps, type ImageMap } from '../images/image-map.js';
 import { lintPaths } from '../lint/index.js';
+import { JOBS_PROFILE } from '../render/contexts/compose.js';
 import { loadSpec } from '../spec/load.js';
 import type { Spec } from '../spec/types.generated.js';
 import { buildOf } from './build.js';
@@ -48,7 +49,9 @@ export function loadStack(dir: string, options: VerifyOptions): LoadedStack {
     { ...(spec.images.mirror ? { mirror: spec.images.mirror } : {}), overrides: spec.images.overrides },
     options.imageMap ? loadImageMap(options.imageMap) : undefined,
   );
-  const profiles = [...(spec.observability.prometheus || spec.observability.grafana ? ['observability'] : []), ...(spec.proxy.kind !== 'none' ? ['proxy'] : [])];
+  // Jobs sit in the `jobs` profile (compose.yaml): verify runs them and waits for them to finish.
+  const hasJobs = Object.values(spec.services).some((s) => s.role === 'job');
+  const profiles = [...(spec.observability.prometheus || spec.observability.grafana ? ['observability'] : []), ...(spec.proxy.kind !== 'none' ? ['proxy'] : []), ...(hasJobs ? [JOBS_PROFILE] : [])];
   const active = Object.entries(services).filter(([, s]) => !s.profiles || s.profiles.some((p) => profiles.includes(p)));
   return { root, spec, composeFile, compose, imageMap, profiles, active, skip };
 }
@@ -79,9 +82,11 @@ export function serviceReports(stack: LoadedStack): Map<string, ServiceReport> {
   for (const [name, s] of stack.active) {
     const kind: ServiceReport['kind'] = buildOf(s) ? 'app' : name === 'prometheus' || name === 'grafana' ? 'observability' : s.profiles?.includes('proxy') ? 'proxy' : 'backing';
     const skipped = stack.skip.has(name);
+    const role = stack.spec.services[name]?.role;
     reports.set(name, {
       name,
       kind,
+      ...(kind === 'app' && role ? { role } : {}),
       image: s.image ?? '',
       health: skipped ? 'skipped' : 'not-started',
       probes: [],

@@ -229,6 +229,12 @@ export async function verifySwarm(dir: string, options: VerifyOptions = {}): Pro
         const name = (s.Spec?.Name ?? '').slice(stack.length + 1);
         ids.set(name, s.ID!);
         const want = s.Spec?.Mode?.Replicated?.Replicas ?? 1;
+        if (spec.services[name]?.role === 'job') {
+          // A job has converged when a task completed (exit 0); restarts on failure are the stack file's.
+          const all = (await docker.listTasks({ filters: { service: [s.ID!] } })) as Array<{ Status: { State: string; Err?: string } }>;
+          if (!all.some((t) => t.Status.State === 'complete')) pending.set(name, all.map((t) => `${t.Status.State}${t.Status.Err ? ` (${t.Status.Err})` : ''}`).join(', ') || 'no task yet');
+          continue;
+        }
         const tasks = await runningTasks(docker, s.ID!);
         const wantImage = image?.(name);
         const good = [];
@@ -258,7 +264,7 @@ export async function verifySwarm(dir: string, options: VerifyOptions = {}): Pro
       await sleep(1000, options.signal);
     }
     for (const [name, r] of reports) {
-      if (healthyAt.has(name)) Object.assign(r, { health: services[name]?.healthcheck ? 'healthy' : 'running', healthyAfterMs: healthyAt.get(name) });
+      if (healthyAt.has(name)) Object.assign(r, { health: spec.services[name]?.role === 'job' ? 'completed' : services[name]?.healthcheck ? 'healthy' : 'running', healthyAfterMs: healthyAt.get(name) });
       else r.health = 'unhealthy';
     }
     if (pending.size > 0) {
@@ -276,7 +282,7 @@ export async function verifySwarm(dir: string, options: VerifyOptions = {}): Pro
 
     // 6. Probes: health paths and the spec's checks, on loopback through the published ports.
     progress('probe');
-    const webs = Object.entries(spec.services).filter(([name, s]) => s.role !== 'worker' && services[name]?.ports?.length);
+    const webs = Object.entries(spec.services).filter(([name, s]) => s.role !== 'worker' && s.role !== 'job' && services[name]?.ports?.length);
     const healthPath = (s: (typeof spec.services)[string]) => s.healthcheck.path ?? (s.role === 'static' ? '/healthz' : null);
     const targetPort = (s: (typeof spec.services)[string]) => (s.role === 'static' ? 8080 : s.port!);
     for (const [name, s] of webs) {
@@ -305,7 +311,8 @@ export async function verifySwarm(dir: string, options: VerifyOptions = {}): Pro
     // 7. Rolling update: a changed image for every app service, deployed again, probed throughout.
     progress('rolling update');
     const next = new Map<string, string>();
-    for (const [name] of builds) {
+    // Jobs have finished: a rolling update is for services that keep running.
+    for (const [name] of [...builds].filter(([n]) => spec.services[n]?.role !== 'job')) {
       const tag = `${stack}-${name}:rollout`;
       const r = await execa(cli, ['build', '-t', tag, '-'], { input: `FROM ${services[name]!.image}\nLABEL dev.stackgen.verify.rollout="${runId}"\n`, env: { DOCKER_BUILDKIT: '1' }, all: true, reject: false, cancelSignal: options.signal });
       if (r.exitCode !== 0) throw new StackgenError('E_CHECK_FAILED', `could not derive the changed image for ${name}: ${String(r.all).split('\n').slice(-3).join(' ')}`);

@@ -28,7 +28,8 @@ export interface VerifyOptions {
 export type VerifyEvent =
   | { type: 'phase'; message: string }
   | { type: 'build-log'; service: string; line: string }
-  | { type: 'healthy'; service: string; afterMs: number };
+  /** `as`: how it passed, when not simply healthy — `completed` (a job), `running` (no healthcheck). */
+  | { type: 'healthy'; service: string; afterMs: number; as?: 'healthy' | 'running' | 'completed' };
 
 export interface ProbeResult {
   name: string;
@@ -52,7 +53,13 @@ export interface ServiceReport {
   kind: 'app' | 'backing' | 'observability' | 'proxy';
   image: string;
   build?: BuildInfo;
-  health: 'healthy' | 'unhealthy' | 'running' | 'exited' | 'skipped' | 'not-started' | 'starting';
+  /** `completed`: a job that exited 0. A worker is `healthy` once it stayed up its settle time. */
+  health: 'healthy' | 'unhealthy' | 'running' | 'exited' | 'completed' | 'skipped' | 'not-started' | 'starting';
+  /** An app service's role in the spec (web, static, worker, job). */
+  role?: 'web' | 'static' | 'worker' | 'job';
+  /** How a job or a worker ended when it did not pass: its exit code, or how often it was restarted. */
+  exitCode?: number;
+  restarts?: number;
   healthyAfterMs?: number;
   probes: ProbeResult[];
   healthOutput?: string;

@@ -16,6 +16,7 @@ import { composeCommand } from './docker-cli.js';
 import { aborted, connectEngine, engineAddress, parseDuration } from './engine.js';
 import { probeStack, publishedPorts } from './probe.js';
 import { lintStack, loadStack, serviceReports, type LoadedStack } from './stack.js';
+import type { VerifyRole } from './roles.js';
 import type { VerifyOptions, VerifyReport } from './types.js';
 
 export type { BuildInfo, ProbeResult, ServiceReport, VerifyEvent, VerifyOptions, VerifyReport } from './types.js';
@@ -89,13 +90,15 @@ export async function verify(dir: string, options: VerifyOptions = {}): Promise<
 
     // wait: every healthcheck, recording time to healthy.
     progress('wait healthy');
-    const bad = await waitHealthy(docker, project, toStart, reports, deadline, options);
-    if (bad.length > 0) return fail(`not healthy within ${Math.round(timeoutMs / 1000)}s: ${bad.join(', ')}${up.exitCode !== 0 ? ` (compose up: ${up.lastLine})` : ''}`);
-
-    // settle: healthy is not enough when the app cannot reach its database; its logs say so.
-    const apps = toStart.filter((n) => reports.get(n)!.kind === 'app');
-    const backing = Object.keys(spec.backingServices).filter((n) => toStart.includes(n)).map((n) => ({ name: n, port: backingModel(spec, n, stack.imageMap).port }));
     const settleMs = parseDuration(options.settle ?? spec.verify.settle, 5_000);
+    const roleOf = (name: string): VerifyRole => (reports.get(name)!.kind === 'app' ? (spec.services[name]?.role ?? 'web') : 'backing');
+    const bad = await waitHealthy(docker, project, toStart, reports, deadline, { roleOf, settleMs, options });
+    if (bad.length > 0) return fail(`not healthy within ${Math.round(timeoutMs / 1000)}s: ${bad.map((b) => (b.why ? `${b.name} (${b.why})` : b.name)).join(', ')}${up.exitCode !== 0 ? ` (compose up: ${up.lastLine})` : ''}`);
+
+    // settle: healthy is not enough when the app cannot reach its database; its logs say so. Jobs
+    // have finished by now; their logs were theirs to read while they ran.
+    const apps = toStart.filter((n) => reports.get(n)!.kind === 'app' && roleOf(n) !== 'job');
+    const backing = Object.keys(spec.backingServices).filter((n) => toStart.includes(n)).map((n) => ({ name: n, port: backingModel(spec, n, stack.imageMap).port }));
     if (apps.length > 0 && settleMs > 0) progress(`settle ${Math.round(settleMs / 1000)}s`);
     const unsettled = await settleAndReadLogs(docker, project, apps, backing, reports, settleMs, options.signal);
     if (unsettled.length > 0) {

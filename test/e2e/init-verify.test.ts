@@ -75,14 +75,16 @@ describeDocker('init → verify on real Docker', () => {
       expect(apps.map((s) => s.name).sort()).toEqual(fx.expected.detect.services.map((s) => s.name).sort());
       for (const s of report.services) {
         if (s.health === 'skipped') continue;
-        expect(['healthy', 'running'], `${s.name} is ${s.health}`).toContain(s.health);
+        expect(['healthy', 'running', 'completed'], `${s.name} is ${s.health}`).toContain(s.health);
         expect(s.healthyAfterMs).toBeGreaterThan(0);
         for (const p of s.probes) expect(p.ok, `${p.name}: ${p.message ?? ''}`).toBe(true);
       }
       for (const s of apps) {
         expect(s.build!.sizeBytes).toBeGreaterThan(0);
         expect(s.build!.layers).toBeGreaterThan(0);
-        expect(s.health).toBe('healthy');
+        // A job passes by exiting 0; web services and workers (after their settle time) are healthy.
+        const role = fx.expected.detect.services.find((d) => d.name === s.name)?.role;
+        expect(s.health, s.name).toBe(role === 'job' ? 'completed' : 'healthy');
       }
       expect(report.checks.map((c) => c.ok)).toEqual((e2e.probes ?? []).map(() => true));
       if (fx.name === 'node-express-pg-redis') {
@@ -112,6 +114,31 @@ describeDocker('init → verify on real Docker', () => {
     expect(human).toMatch(/FAILED: not healthy within 60s: e2e-unhealthy/);
     const junit = toJUnit(report);
     expect(junit).toMatch(/<testcase [^>]*name="e2e-unhealthy healthy"[^>]*><failure message="e2e-unhealthy is unhealthy">/);
+  }, 600_000);
+
+  it('a job that exits non-zero and a worker that crashes fail verify with the exit code, the restarts and the log tail', async () => {
+    const job = copyFixture('python-job');
+    fs.writeFileSync(path.join(job, 'rollup.py'), 'import sys\n\nif __name__ == "__main__":\n    print("rollup failed: no orders table")\n    sys.exit(3)\n');
+    expect((await cli(['init', job, '--yes', '--no-observability'])).status).toBe(0);
+    const jr = reportOf(await cli(['verify', job, '--json', '--timeout', '90s', ...verifyFlags]));
+    expect(jr.ok).toBe(false);
+    const js = jr.services.find((s) => s.kind === 'app')!;
+    expect(js).toMatchObject({ role: 'job', health: 'exited', exitCode: 3 });
+    expect(js.logsTail!.join('\n')).toContain('rollup failed: no orders table');
+    expect(jr.failure).toContain('python-job (the job exited with code 3)');
+    expect(await leftovers(jr.project)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+
+    const worker = copyFixture('node-worker');
+    fs.writeFileSync(path.join(worker, 'index.js'), "'use strict';\nconst t = setInterval(() => {}, 1000);\nsetTimeout(() => { console.log('worker lost its connection'); process.exit(1); }, 1500);\n");
+    expect((await cli(['init', worker, '--yes', '--no-observability'])).status).toBe(0);
+    const wr = reportOf(await cli(['verify', worker, '--json', '--timeout', '90s', ...verifyFlags]));
+    expect(wr.ok).toBe(false);
+    const ws = wr.services.find((s) => s.kind === 'app')!;
+    expect(ws.role).toBe('worker');
+    expect(ws.health).toBe('exited');
+    expect(wr.failure).toMatch(/node-worker \((the worker stopped and was restarted \d+ times?|exited with code 1)\)/);
+    expect(ws.logsTail!.join('\n')).toContain('worker lost its connection');
+    expect(await leftovers(wr.project)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   }, 600_000);
 
   it('a fresh checkout without .env (as in CI): throwaway secrets for the run, databases start, the checkout stays untouched', async () => {

@@ -138,7 +138,7 @@ describe('offline image map', () => {
     const script = fs.readFileSync(path.join(REPO_ROOT, 'scripts/offline-images.sh'), 'utf8');
     const built = new Set([...script.matchAll(/^\s+"[\w-]+\s+([\w.-]+:[\w.-]+)\s/gm)].map((m) => `stackgen.local/${m[1]}`));
     built.add('stackgen.local/debian:bookworm');
-    const refs = [IMAGES.node().ref, IMAGES.node('20').ref, IMAGES.python().ref, IMAGES.golang().ref, IMAGES.distrolessStatic.ref, IMAGES.debian.ref, IMAGES.staticServer.ref, IMAGES.postgres.ref, IMAGES.redis.ref, IMAGES.prometheus.ref, IMAGES.bun.ref, IMAGES.deno.ref];
+    const refs = [IMAGES.node().ref, IMAGES.node('20').ref, IMAGES.python().ref, IMAGES.golang().ref, IMAGES.distrolessStatic.ref, IMAGES.distrolessCc.ref, IMAGES.rust.ref, IMAGES.debian.ref, IMAGES.staticServer.ref, IMAGES.postgres.ref, IMAGES.redis.ref, IMAGES.prometheus.ref, IMAGES.bun.ref, IMAGES.deno.ref];
     for (const ref of refs) {
       expect(built, `${ref} → ${standIn(ref)}`).toContain(standIn(ref));
     }
@@ -195,6 +195,25 @@ describeDocker('offline stand-in images', () => {
     expect(r.out).toContain('/go\n');
     expect(r.out).toContain('hello from go');
   }, 120_000);
+
+  it('rust: cargo and rustc with CARGO_HOME=/usr/local/cargo build and run a std-only crate offline', async () => {
+    const r = await run(standIn(IMAGES.rust.ref), ['sh', '-c', 'echo $CARGO_HOME && cd /tmp && cargo new --bin --quiet hello && cd hello && cargo build --release --quiet && ./target/release/hello']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain('/usr/local/cargo\n');
+    expect(r.out).toContain('Hello, world!');
+  }, 120_000);
+
+  it('distroless-cc: user 65532, glibc and libgcc for a dynamically linked binary, and no shell', async () => {
+    const image = standIn(IMAGES.distrolessCc.ref);
+    const info = await engine.getImage(image).inspect();
+    expect(info.Config.User).toBe('65532:65532');
+    const c = await engine.createContainer({ Image: image, Cmd: ['/nothing'], Labels: LABEL });
+    started.push(c);
+    expect(await readFile(c, '/etc/passwd')).toMatch(/^nonroot:x:65532:65532:/m);
+    expect(await readFile(c, '/usr/lib/x86_64-linux-gnu/libgcc_s.so.1')).toBeTruthy();
+    expect(await readFile(c, '/lib64/ld-linux-x86-64.so.2')).toBeTruthy();
+    await expect(run(image, ['/bin/sh', '-c', 'true'])).rejects.toThrow(/no such file/);
+  });
 
   it('distroless-static: user 65532, nonroot in /etc/passwd, CA bundle and zoneinfo, and no shell', async () => {
     const image = standIn(IMAGES.distrolessStatic.ref);

@@ -131,6 +131,35 @@ describe('kubernetes tree', () => {
     expect(messages.some((m) => m.startsWith('kubernetes: services.node-express-pg-redis.publish: 3001'))).toBe(true);
   });
 
+  it('a job service is a Job (no Service, probes or autoscaler) and a worker a Deployment without a Service; both build and validate', async () => {
+    for (const [fixture, kind] of [['python-job', 'Job'], ['go-worker', 'Deployment']] as const) {
+      const tree = await renderK8s(fixture, {}, (s) => {
+        for (const svc of Object.values(s.services)) svc.replicas = 2;
+      });
+      const name = Object.keys((await k8sSpec(fixture)).spec.services)[0]!;
+      const file = `kubernetes/base/${name}.yaml`;
+      const workload = find(tree, file, kind, name);
+      expect(workload, `${fixture}: ${kind}`).toBeDefined();
+      expect(find(tree, file, 'Service', name), `${fixture}: no Service`).toBeUndefined();
+      const container = (kind === 'Job' ? workload!.spec.template.spec : workload!.spec.template.spec).containers[0];
+      if (kind === 'Job') {
+        expect(workload!.spec.template.spec.restartPolicy).toBe('Never');
+        expect(workload!.spec.backoffLimit).toBe(1);
+        expect(container.readinessProbe ?? container.startupProbe).toBeUndefined();
+        expect(find(tree, file, 'HorizontalPodAutoscaler')).toBeUndefined();
+        expect(find(tree, file, 'PodDisruptionBudget')).toBeUndefined();
+      }
+      expect(container.securityContext.runAsNonRoot).toBe(true);
+      if (!hasKubectl()) continue;
+      const dir = writeKubernetes(tree);
+      try {
+        for (const o of objects(kustomize(path.join(dir, 'kubernetes/overlays/dev')))) expect(await validateKubernetesObject(o), `${o.kind}/${o.metadata.name}`).toEqual([]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
   it('converts compose units to Kubernetes quantities', () => {
     expect(cpuQuantity('0.5')).toBe('500m');
     expect(cpuQuantity('1.0')).toBe('1');

@@ -133,6 +133,18 @@ describe('the stack file Swarm accepts as is', () => {
     }
   });
 
+  it('a job is restarted only when it fails, once, and publishes nothing; a worker restarts always', async () => {
+    const job = await fixtureSpec('python-job');
+    const name = Object.keys(job.spec.services)[0]!;
+    expect(job.spec.services[name]!.role).toBe('job');
+    const j = (await stackOf(job.root, job.spec)).stack.services[name]!;
+    expect(j.deploy.restart_policy).toEqual({ condition: 'on-failure', delay: '5s', max_attempts: 1 });
+    expect(j.ports).toBeUndefined();
+    const worker = await fixtureSpec('go-worker');
+    const w = (await stackOf(worker.root, worker.spec)).stack.services[Object.keys(worker.spec.services)[0]!]!;
+    expect(w.deploy.restart_policy.condition).toBe('any');
+  });
+
   it('routingMesh: false → DNS round robin, host-mode ports, stop-first only where a host port is held', async () => {
     const { root, spec } = await fixtureSpec('python-django-postgres-celery', (s) => (s.swarm = { routingMesh: false }));
     const { stack } = await stackOf(root, spec);

@@ -122,6 +122,7 @@ function baseSpec(ci: 'github' | 'gitlab', proxy: 'traefik' | 'caddy'): SpecInpu
         packageManager: 'npm',
         framework: 'express',
         port: 3000,
+        portEnv: 'HTTP_PORT',
         publish: 3001,
         commands: { install: 'npm ci', build: 'npm run build', start: 'node server.js', test: 'npm test' },
         healthcheck: { path: '/health?full=1', interval: '10s', timeout: '3s', startPeriod: '15s' },
@@ -137,6 +138,7 @@ function baseSpec(ci: 'github' | 'gitlab', proxy: 'traefik' | 'caddy'): SpecInpu
       site: { path: 'site', language: 'static', role: 'static', staticDir: 'dist', port: 8080, publish: 8081, commands: { build: 'npm run build' } },
       custom: { path: 'custom', language: 'go', port: 9000, dockerfile: { path: 'custom/Dockerfile', target: 'runtime' } },
       jobs: { path: 'jobs', language: 'python', role: 'worker', commands: { start: 'python worker.py' } },
+      report: { path: 'report', language: 'python', role: 'job', commands: { start: 'python report.py' } },
     },
     backingServices: {
       postgres: { kind: 'postgres', version: '16', image: 'postgres:16.4-bookworm', initScripts: ['db/init.sql'] },
@@ -181,6 +183,8 @@ beforeAll(() => {
     'custom/go.mod': 'module custom\n',
     'jobs/requirements.txt': '',
     'jobs/worker.py': '',
+    'report/requirements.txt': '',
+    'report/report.py': '',
     'db/init.sql': 'select 1;\n',
     'certs/ca.pem': '',
   };

@@ -232,12 +232,12 @@ export const initCommand: CommandModule<object, InitArgs> = {
         findings: lint.findings,
         warnings,
       });
-    } else printResult(flushed, diff, merge);
+    } else printResult(flushed, diff, merge, Object.entries(result.spec.services).filter(([, s]) => s.role === 'job').map(([n]) => n));
     if (flushed.conflicts.length > 0) throw conflictError(rootDir, flushed.conflicts, 'init');
   },
 };
 
-function printResult(f: FlushedTree, diff: string, merge: MergeResult | null): void {
+function printResult(f: FlushedTree, diff: string, merge: MergeResult | null, jobs: string[]): void {
   info();
   if (merge) {
     if (merge.addedServices.length) info(`${style.green('+')} services added to ${SPEC_FILE}: ${merge.addedServices.join(', ')}`);
@@ -248,5 +248,8 @@ function printResult(f: FlushedTree, diff: string, merge: MergeResult | null): v
   }
   printChanges(f, diff, { listUnchanged: true });
   const changed = f.changes.filter((c) => c.kind !== 'unchanged' && c.kind !== 'skip');
-  if (!f.dryRun && changed.length > 0) info(`\nNext: ${style.bold('docker compose up --build')}`);
+  if (f.dryRun || changed.length === 0) return;
+  info(`\nNext: ${style.bold('docker compose up --build')}`);
+  // Jobs sit in the compose `jobs` profile: `up` leaves them alone, `run` runs one to completion.
+  for (const j of jobs) info(`      ${style.bold(`docker compose run --rm --build ${j}`)}   (a job: runs to completion)`);
 }

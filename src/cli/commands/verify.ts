@@ -85,7 +85,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
         signal: controller.signal,
         onProgress: (e) => {
           if (e.type === 'phase') note(`» ${e.message}`);
-          else if (e.type === 'healthy') note(`  ${e.service} healthy after ${(e.afterMs / 1000).toFixed(1)}s`);
+          else if (e.type === 'healthy') note(`  ${e.service} ${e.as === 'completed' ? 'completed (exit 0)' : 'healthy'} after ${(e.afterMs / 1000).toFixed(1)}s`);
           else if (args.verbose) note(`  [${e.service}] ${e.line}`);
         },
       });

@@ -11,7 +11,7 @@ import { scanEnvFiles } from '../env-files.js';
 import { candidate, inDir, type BackingUse, type Candidate, type Fact, type Provider, type Role } from '../provider.js';
 import type { BackingKind, Framework } from '../types.js';
 import { versionFilePin } from '../readers.js';
-import { clip, findInFiles, runtimePin } from './others-util.js';
+import { clip, ecosystemManifestAbove, findInFiles, runtimePin } from './others-util.js';
 import { keyLine, stripJsonc } from './node/package-json.js';
 import { SERVER_CALL, ownedBy, entryFiles, healthPath, ownSources, scriptPort, sourcePort } from './node/source-scan.js';
 
@@ -20,6 +20,7 @@ interface DenoJson {
   tasks?: unknown;
   imports?: unknown;
   workspace?: unknown;
+  exports?: unknown;
   nodeModulesDir?: unknown;
 }
 
@@ -82,26 +83,91 @@ function importFact(source: SourceView, manifest: string, s: { spec: string; fil
   return { file: s.file || manifest, ...(line ? { line } : {}), signal: `${what} import \`${clip(s.spec, 60)}\``, kind: 'framework' };
 }
 
+/** The standard library's HTTP server module (`serve(handler)` listens on 8000 by default). */
+const STD_HTTP = /["'](?:https:\/\/deno\.land\/std(?:@[^/"']+)?\/http\/|jsr:@std\/http|@std\/http)/;
+
+/** An entry file and the relative modules it imports, transitively (bounded). */
+function localImports(source: SourceView, entry: string): string[] {
+  const out = [entry];
+  for (let i = 0; i < out.length && out.length < 50; i++) {
+    const text = source.readText(out[i]!) ?? '';
+    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+      const f = path.posix.normalize(path.posix.join(path.posix.dirname(out[i]!), m[1]!));
+      if (source.has(f) && !out.includes(f)) out.push(f);
+    }
+  }
+  return out;
+}
+
+const DENO_KEEPS_RUNNING = /\bsetInterval\(|\bDeno\.cron\(|\.listenQueue\(|\bfor\s+await\s*\(|\bDeno\.addSignalListener\(|\.subscribe\(|\.consume\(/;
+const DENO_IMPORT = /^\s*(?:import|export)\b[^"']*["'](?:npm:|jsr:|https:\/\/)[^"']+["']/;
+const DENO_API = /\bDeno\.(?:serve|readTextFile|writeTextFile|env|args|exit|cron|openKv|listen|Command)\b/;
+
+/**
+ * Folders (up to two levels deep) that no manifest claims, holding a TypeScript/JavaScript file
+ * that imports through `npm:`, `jsr:` or `https://` specifiers or calls the `Deno` namespace: Deno
+ * programs without deno.json. The entry is main.ts/mod.ts/… when present, else the one such file.
+ */
+function manifestlessPrograms(source: SourceView, claimed: string[]): Array<{ file: string; fact: Fact }> {
+  const byDir = new Map<string, string[]>();
+  for (const f of source.files) {
+    if (!/\.(?:ts|tsx|js|mjs)$/.test(f) || /\.d\.ts$|(^|\/)(node_modules|vendor|dist|build|test|tests)\//.test(f) || f.split('/').length > 3) continue;
+    const d = path.posix.dirname(f);
+    byDir.set(d, [...(byDir.get(d) ?? []), f]);
+  }
+  const out: Array<{ file: string; fact: Fact }> = [];
+  for (const [dir, files] of [...byDir.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    if (claimed.some((c) => c === '.' || c === dir || dir.startsWith(`${c}/`)) || ecosystemManifestAbove(source, dir)) continue;
+    // Browser modules import from URLs too: a folder with a web page is a site, not a Deno program.
+    if (source.has(inDir(dir, 'index.html')) || (dir !== '.' && source.has('index.html'))) continue;
+    if (out.some((o) => { const od = path.posix.dirname(o.file); return od === '.' || dir.startsWith(`${od}/`); })) continue;
+    const hits = files
+      .map((file) => {
+        const lines = (source.readText(file) ?? '').split('\n');
+        let i = lines.findIndex((l) => DENO_IMPORT.test(l));
+        if (i < 0) i = lines.findIndex((l) => !/^\s*\/\//.test(l) && DENO_API.test(l));
+        return i >= 0 ? { file, line: i + 1, text: lines[i]!.trim() } : undefined;
+      })
+      .filter((h): h is { file: string; line: number; text: string } => h !== undefined);
+    if (hits.length === 0) continue;
+    const named = ['main.ts', 'main.tsx', 'mod.ts', 'server.ts', 'app.ts', 'index.ts', 'main.js'].map((n) => inDir(dir, n)).find((f) => hits.some((h) => h.file === f));
+    const hit = hits.find((h) => h.file === named) ?? (hits.length === 1 ? hits[0] : undefined);
+    if (!hit) continue;
+    out.push({ file: hit.file, fact: { file: hit.file, line: hit.line, signal: `\`${clip(hit.text, 80)}\`: a Deno program without deno.json`, kind: 'manifest' } });
+  }
+  return out;
+}
+
 function npmName(spec: string): string | undefined {
   const m = /npm:(@[\w.-]+\/[\w.-]+|[\w.-]+)/.exec(spec);
   return m?.[1];
 }
 
-function describeDeno(source: SourceView, file: string, json: DenoJson, ctx: { others: string[]; memberOf?: string; isRoot: boolean }): Candidate {
+interface DenoCtx {
+  others: string[];
+  memberOf?: string;
+  isRoot: boolean;
+  /** A program without deno.json: its entry file (`file` is then that file too). */
+  program?: { file: string; fact: Fact };
+}
+
+function describeDeno(source: SourceView, file: string, json: DenoJson, ctx: DenoCtx): Candidate {
   const dir = path.posix.dirname(file);
   const tasks = tasksOf(json);
-  const facts: Fact[] = [{ file, signal: path.posix.basename(file), kind: 'manifest' }];
+  const facts: Fact[] = ctx.program ? [ctx.program.fact] : [{ file, signal: path.posix.basename(file), kind: 'manifest' }];
   const lock = [inDir(dir, 'deno.lock'), ...(ctx.memberOf ? [inDir(ctx.memberOf, 'deno.lock')] : [])].find((f) => source.has(f));
   if (lock) facts.push({ file: lock, signal: 'lockfile deno.lock', kind: 'lockfile' });
 
   // Fresh 1's `start` task is a dev server; `preview` runs main.ts as production does.
   const startTask = ['start', 'preview', 'serve', 'prod'].find((k) => tasks[k] && !DEV_TASK.test(tasks[k]!));
   const entries = entryFiles(source, dir, [startTask ? tasks[startTask] : undefined, tasks.dev, tasks.start], undefined).filter(ownedBy(dir, ctx.others));
+  if (ctx.program && !entries.includes(ctx.program.file)) entries.unshift(ctx.program.file);
   for (const e of ['main.ts', 'main.tsx', 'server.ts', 'src/main.ts', 'mod.ts', 'app.ts', 'src/index.ts', '_fresh/server.js']) {
     const f = inDir(dir, e);
     if (source.has(f) && !entries.includes(f)) entries.push(f);
   }
-  const files = ownSources(source, dir, ctx.others, entries);
+  // A program without deno.json is its entry file and the local modules it imports, not every script beside it.
+  const files = ctx.program ? localImports(source, ctx.program.file) : ownSources(source, dir, ctx.others, entries);
   const specs = specifiers(source, json, files);
 
   let framework: Framework | null = null;
@@ -127,8 +193,27 @@ function describeDeno(source: SourceView, file: string, json: DenoJson, ctx: { o
       facts.push({ file: entry, signal: `entry point ${rel} starts a server`, kind: 'entrypoint' });
     }
   }
-  const serverCall = findInFiles(source, files, [SERVER_CALL, /\bdeno\s+serve\b/], 150) ?? (start && /\bdeno\s+serve\b/.test(start) ? { file, line: 1, text: start } : undefined);
+  // No task and no server: the program itself (main.ts, or the entry of a folder without deno.json), unless it is a published module (`exports`).
+  if (start === null && !ctx.isRoot && json.exports === undefined) {
+    const main = ctx.program?.file ?? entries.find((f) => /(^|\/)main\.[jt]sx?$/.test(f));
+    if (main) {
+      const rel = dir === '.' ? main : main.slice(dir.length + 1);
+      start = `deno run -A ${rel}`;
+      facts.push({ file: main, signal: `entry point ${rel}: a program`, kind: 'entrypoint' });
+    }
+  }
+  const stdServe = files.some((f) => STD_HTTP.test(source.readText(f) ?? '')) ? findInFiles(source, files, [/\b(?:serve|listenAndServe)\(/], 150) : undefined;
+  const serverCall = findInFiles(source, files, [SERVER_CALL, /\bdeno\s+serve\b/], 150) ?? stdServe ?? (start && /\bdeno\s+serve\b/.test(start) ? { file, line: 1, text: start } : undefined);
   let role: Role = start !== null && (serverCall || framework) ? 'web' : start !== null ? 'worker' : 'library';
+  if (role === 'worker') {
+    // Not listening: a worker when something keeps it running, else a job that runs to completion.
+    const keeps = findInFiles(source, files, [DENO_KEEPS_RUNNING], 150);
+    if (keeps) facts.push({ file: keeps.file, line: keeps.line, signal: `\`${clip(keeps.text)}\` keeps it running: a worker`, kind: 'usage' });
+    else {
+      role = 'job';
+      facts.push({ file: entries[0] ?? file, signal: 'no listener and no loop: a job that runs to completion', kind: 'heuristic' });
+    }
+  }
   if (ctx.isRoot && role !== 'web') role = 'workspace';
 
   const c = candidate({ path: dir, language: 'deno', packageManager: 'deno', role, framework, facts });
@@ -144,7 +229,7 @@ function describeDeno(source: SourceView, file: string, json: DenoJson, ctx: { o
   c.commands = {
     install: relMain ? `deno cache ${relMain}` : null,
     build: tasks.build ? 'deno task build' : null,
-    start: role === 'web' || role === 'worker' ? start : null,
+    start: role === 'web' || role === 'worker' || role === 'job' ? start : null,
   };
 
   if (role === 'web') {
@@ -208,11 +293,16 @@ export const denoProvider: Provider = {
       }
     }
     const others = [...parsed.map((p) => p.dir), ...source.manifests('package.json').map((f) => path.posix.dirname(f))];
-    return parsed.map((p) => {
-      const ctx: { others: string[]; memberOf?: string; isRoot: boolean } = { others, isRoot: roots.has(p.dir) };
+    const out = parsed.map((p) => {
+      const ctx: DenoCtx = { others, isRoot: roots.has(p.dir) };
       const root = memberOf.get(p.dir);
       if (root !== undefined) ctx.memberOf = root;
       return describeDeno(source, p.file, p.json, ctx);
     });
+    // A Deno program without deno.json, known by its `npm:`, `jsr:` or URL imports (or `Deno.` calls).
+    for (const program of manifestlessPrograms(source, others)) {
+      out.push(describeDeno(source, program.file, {}, { others, isRoot: false, program }));
+    }
+    return out;
   },
 };

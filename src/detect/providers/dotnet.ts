@@ -222,7 +222,7 @@ function csSources(source: SourceView, dir: string): Array<{ file: string; text:
 const URL_PORT = /https?:\/\/(?:\*|\+|0\.0\.0\.0|localhost|\[::\]|[\w.-]+):(\d{2,5})/;
 
 function codePort(sources: Array<{ file: string; text: string }>): { port: number; fact: Fact } | undefined {
-  const res = [/UseUrls\(\s*"([^"]+)"/, /Urls\.Add\(\s*"([^"]+)"/, /\bapp\.Run\(\s*"([^"]+)"/, /Listen(?:Any|Local)?IP\w*\(\s*(?:IPAddress\.\w+\s*,\s*)?(\d{2,5})/];
+  const res = [/UseUrls\(\s*"([^"]+)"/, /Urls\.Add\(\s*"([^"]+)"/, /\bapp\.Run\(\s*"([^"]+)"/, /Listen(?:Any|Local)?IP\w*\(\s*(?:IPAddress\.\w+\s*,\s*)?(\d{2,5})/, /\.ListenLocalhost\(\s*(\d{2,5})/, /new\s+ServerPort\(\s*"[^"]*"\s*,\s*(\d{2,5})/];
   for (const { file, text: t } of sources) {
     const lines = t.split('\n');
     for (let i = 0; i < lines.length; i++) {

@@ -124,6 +124,20 @@ export const goProvider: Provider = {
       const nested = mods.filter((m) => m !== dir && (dir === '.' || m.startsWith(`${dir}/`)));
       out.push(describe(source, dir, nested, workOf.get(dir)));
     }
+    // A `package main` with no go.mod above it (a single-file program, a gist): built without a module.
+    const inModule = (f: string) => mods.some((m) => m === '.' || f.startsWith(`${m}/`));
+    const loose = new Set<string>();
+    for (const f of source.files) {
+      if (!f.endsWith('.go') || f.endsWith('_test.go') || inModule(f) || SKIP.test(f) || f.split('/').length > 3) continue;
+      if (/(^|\/)(vendor|node_modules)\//.test(f)) continue;
+      loose.add(path.posix.dirname(f));
+    }
+    for (const dir of [...loose].sort()) {
+      if ([...loose].some((o) => o !== dir && (o === '.' || dir.startsWith(`${o}/`)))) continue;
+      const c = describe(source, dir, [...loose].filter((o) => o !== dir && (dir === '.' || o.startsWith(`${dir}/`))), undefined, true);
+      // Without a module, only a runnable program is worth a service: loose library files are left alone.
+      if (c.role !== 'library') out.push(c);
+    }
     return out;
   },
 };
@@ -180,13 +194,20 @@ interface MainPkg {
   framework?: { fw: Framework; file: string; line: number; importPath: string; defaultPort: number };
 }
 
+/** A program that keeps running without listening: a loop, a ticker, a subscription, a wait for a signal. */
+// Not signal.Notify alone: command-line tools catch Ctrl-C too (rakyll/hey does, and ends).
+const KEEPS_RUNNING = /^\s*for\s*\{|\bselect\s*\{\s*\}|time\.NewTicker\(|range\s+time\.Tick\(|\.Subscribe\(|\.Consume\(|\.QueueSubscribe\(|\.ReadMessage\(|\.FetchMessage\(/;
+
+/** Queue and job-processing libraries: a program built on one consumes until stopped. */
+const QUEUE_LIBS = /^github\.com\/(?:rabbitmq\/amqp091-go|streadway\/amqp|segmentio\/kafka-go|confluentinc\/confluent-kafka-go|Shopify\/sarama|IBM\/sarama|nats-io\/nats\.go|benmanns\/goworker|BranchIntl\/goworker2|hibiken\/asynq|RichardKnop\/machinery|gocraft\/work|jrallison\/go-workers|riverqueue\/river|ThreeDotsLabs\/watermill)|^cloud\.google\.com\/go\/pubsub|^go\.temporal\.io\/sdk/;
+
 const SERVE = /\b(?:http\.ListenAndServe(?:TLS)?|http\.Serve|\.ListenAndServe(?:TLS)?\(|&?http\.Server\s*\{|gin\.(?:Default|New)\(|echo\.New\(|fiber\.New\(|chi\.NewRouter\(|mux\.NewRouter\(|net\.Listen\(\s*"tcp|grpc\.NewServer\(|\.Run\(\s*"?[^)]*:\d+|\.Listen\(\s*"[^"]*:\d+)/;
 
-function describe(source: SourceView, dir: string, nested: string[], work: { file: string; go?: { version: string; line: number } } | undefined): Candidate {
+function describe(source: SourceView, dir: string, nested: string[], work: { file: string; go?: { version: string; line: number } } | undefined, moduleless = false): Candidate {
   const modFile = inDir(dir, 'go.mod');
-  const mod = parseGoMod(source.readText(modFile) ?? '');
-  const facts: Fact[] = [{ file: modFile, signal: mod.module ? `go.mod module ${mod.module}` : 'go.mod', kind: 'manifest' }];
-  const c = candidate({ path: dir, language: 'go', packageManager: 'go-modules', facts });
+  const mod = parseGoMod(moduleless ? '' : (source.readText(modFile) ?? ''));
+  const facts: Fact[] = moduleless ? [] : [{ file: modFile, signal: mod.module ? `go.mod module ${mod.module}` : 'go.mod', kind: 'manifest' }];
+  const c = candidate({ path: dir, language: 'go', packageManager: moduleless ? null : 'go-modules', facts });
   if (mod.module) {
     const parts = mod.module.split('/');
     const last = parts[parts.length - 1] ?? '';
@@ -216,9 +237,10 @@ function describe(source: SourceView, dir: string, nested: string[], work: { fil
 
   const direct = mod.requires.filter((r) => !r.indirect);
   c.backing = backingOf(direct, modFile);
-  c.commands.install = 'go mod download';
+  c.commands.install = moduleless ? null : 'go mod download';
 
-  const files = goFiles(source, dir, nested);
+  // Without a module a program is the one folder: its files cannot import sibling packages.
+  const files = goFiles(source, dir, nested).filter((f) => !moduleless || f.dir === dir);
   const byDir = new Map<string, GoFile[]>();
   for (const f of files) byDir.set(f.dir, [...(byDir.get(f.dir) ?? []), f]);
   const mains: MainPkg[] = [];
@@ -265,6 +287,7 @@ function describe(source: SourceView, dir: string, nested: string[], work: { fil
   for (const other of mains.slice(1)) {
     facts.push({ file: (other.files.find((f) => f.hasMain) ?? other.files[0]!).file, signal: `also a main package: ${relTo(dir, other.dir)}${other.serves ? ' (serves too; not built)' : ' (not a server; not built)'}`, kind: 'heuristic' });
   }
+  if (moduleless) facts.push({ file: mainFile.file, signal: 'package main without go.mod: built without a module (standard library only)', kind: 'manifest' });
   const pkgArg = chosen.dir === dir ? '.' : `./${relTo(dir, chosen.dir)}`;
   c.commands.build = `go build -trimpath -ldflags="-s -w" -o app ${pkgArg}`;
   c.commands.start = './app';
@@ -287,10 +310,14 @@ function describe(source: SourceView, dir: string, nested: string[], work: { fil
     }
   }
   if (!chosen.serves) {
-    // A program that neither serves nor keeps running is a command-line tool, not a service.
-    const loop = chosen.closure.map((f) => ({ f, l: lineOpt(f.text, /^\s*for\s*\{|\bselect\s*\{\s*\}|time\.NewTicker\(|\.Subscribe\(|\.Consume\(|signal\.Notify(Context)?\(/) })).find((x) => x.l.line !== undefined);
-    if (loop) facts.push({ file: loop.f.file, ...loop.l, signal: 'runs until stopped', kind: 'heuristic' });
-    c.role = loop || c.backing.length > 0 ? 'worker' : 'library';
+    // A program that does not listen: a worker when it keeps running (a loop, a ticker, a
+    // subscription, waiting for a signal), else a job that runs to completion (a CLI, a batch).
+    const loop = chosen.closure.map((f) => ({ f, l: lineOpt(f.text, KEEPS_RUNNING) })).find((x) => x.l.line !== undefined);
+    const queue = loop ? undefined : direct.find((r) => QUEUE_LIBS.test(r.path) && chosen.closure.some((f) => f.imports.some((i) => i.path.startsWith(r.path))));
+    if (loop) facts.push({ file: loop.f.file, ...loop.l, signal: 'runs until stopped: a worker', kind: 'usage' });
+    else if (queue) facts.push({ file: modFile, line: queue.line, signal: `require ${queue.path}: a queue consumer keeps running, a worker`, kind: 'usage' });
+    else facts.push({ file: mainFile.file, ...lineOpt(mainFile.text, /^func\s+main\s*\(/), signal: 'no listener and no loop: a job that runs to completion', kind: 'heuristic' });
+    c.role = loop || queue ? 'worker' : 'job';
     return c;
   }
   facts.push({ file: chosen.serves.file, line: chosen.serves.line, signal: `\`${clip(chosen.serves.text)}\``, kind: 'usage' });
@@ -298,6 +325,7 @@ function describe(source: SourceView, dir: string, nested: string[], work: { fil
   const port = portOf(chosen.closure);
   if (port) {
     c.port = port.port;
+    if (port.env) c.portEnv = port.env;
     facts.push({ file: port.file, line: port.line, signal: `\`${clip(port.text)}\``, kind: 'port' });
   } else {
     c.port = chosen.framework?.defaultPort ?? 8080;
@@ -353,22 +381,82 @@ const PORT_PATTERNS: Array<[RegExp, number]> = [
   [/"(?:0\.0\.0\.0|localhost|127\.0\.0\.1)?:(\d{4,5})"/, 3],
 ];
 
-/** `port := os.Getenv("PORT")` with the fallback on one of the next lines. */
-function getenvFallback(lines: string[], i: number): Array<{ port: number; rank: number; line: number }> {
+/** `port := os.Getenv("PORT")` (or `GRPC_PORT`, …) with the fallback on one of the next lines; the variable is kept for `portEnv`. */
+function getenvFallback(lines: string[], i: number): Array<{ port: number; rank: number; line: number; env: string }> {
   const l = lines[i] ?? '';
-  if (!/Getenv\(\s*"(?:PORT|HTTP_PORT|APP_PORT|SERVER_PORT)"\s*\)/.test(l)) return [];
+  const env = /Getenv\(\s*"([A-Z0-9_]*PORT)"\s*\)/.exec(l)?.[1];
+  if (!env) return [];
   for (let j = i; j < Math.min(lines.length, i + 6); j++) {
     const port = portOfMatch(/(?:=|return)\s*"[^"\d]*:?(\d{2,5})"/.exec(lines[j] ?? '') ?? (j === i ? /,\s*"[^"\d]*:?(\d{2,5})"/.exec(l) : null));
-    if (port !== undefined) return [{ port, rank: 0, line: j }];
+    if (port !== undefined) return [{ port, rank: 0, line: j, env }];
   }
   return [];
 }
 
 const GO_COMMENT = /^\s*\/\//;
 
-function portOf(files: GoFile[]): { port: number; file: string; line: number; text: string } | undefined {
-  return bestPort(files, { patterns: PORT_PATTERNS, comment: GO_COMMENT, extra: getenvFallback });
+type PortHit = { port: number; file: string; line: number; text: string; env?: string };
+
+/** An explicit listen literal wins; otherwise a listen address built from a named value, resolved; otherwise the weaker literal. */
+function portOf(files: GoFile[]): PortHit | undefined {
+  const literal = bestPort(files, { patterns: PORT_PATTERNS, comment: GO_COMMENT, extra: getenvFallback });
+  if (literal && literal.rank <= 1) return literal;
+  return resolvedPortOf(files) ?? literal;
 }
+
+/**
+ * A listen address built from a named value — `fmt.Sprintf(":%s", listenPort)`, `":" + port`,
+ * `net.JoinHostPort("", port)` — resolved through its constant or variable (`listenPort = "5050"`),
+ * also when it is the fallback of an environment variable (`if port == "" { port = defaultPort }`).
+ */
+function resolvedPortOf(files: GoFile[]): PortHit | undefined {
+  const USE = /(?:Sprintf\(\s*"[^"]*:%[sdv]"\s*,\s*\*?([A-Za-z_]\w*)\s*\)|"[^"]*:"\s*\+\s*\*?([A-Za-z_]\w*)\b|JoinHostPort\([^,]*,\s*\*?([A-Za-z_]\w*)\s*\))/;
+  for (const f of files) {
+    const lines = f.text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i] ?? '';
+      if (/^\s*\/\//.test(l)) continue;
+      const m = USE.exec(l);
+      const id = m?.[1] ?? m?.[2] ?? m?.[3];
+      if (!id) continue;
+      const hit = resolveIdent(files, id, 0);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
+
+function resolveIdent(files: GoFile[], id: string, depth: number): PortHit | undefined {
+  if (depth > 2) return undefined;
+  const esc = id.replace(/[$]/g, '\\$&');
+  const LIT = new RegExp(`^\\s*(?:(?:const|var)\\s+)?${esc}\\s*(?:string|int)?\\s*:?=\\s*"?[^"\\d\\s]*:?(\\d{2,5})"?\\s*(?://.*)?$`);
+  const ENV = new RegExp(`^\\s*(?:(?:var)\\s+)?${esc}\\s*:?=\\s*os\\.Getenv\\(\\s*"([A-Za-z_][A-Za-z0-9_]*)"\\s*\\)`);
+  const FROM = new RegExp(`^\\s*${esc}\\s*=\\s*([A-Za-z_]\\w*)\\s*$`);
+  for (const f of files) {
+    const lines = f.text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i] ?? '';
+      const lit = LIT.exec(l);
+      const n = Number(lit?.[1]);
+      if (lit && n > 0 && n < 65536) return { port: n, file: f.file, line: i + 1, text: l.trim() };
+      const env = ENV.exec(l);
+      if (env?.[1] && /PORT/i.test(env[1])) {
+        // The fallback on the next lines: a literal or another named value.
+        for (let j = i + 1; j < Math.min(lines.length, i + 6); j++) {
+          const lj = lines[j] ?? '';
+          const litJ = new RegExp(`^\\s*${esc}\\s*=\\s*"[^"\\d]*:?(\\d{2,5})"`).exec(lj);
+          if (litJ?.[1]) return { port: Number(litJ[1]), file: f.file, line: j + 1, text: lj.trim(), env: env[1] };
+          const from = FROM.exec(lj);
+          const inner = from?.[1] ? resolveIdent(files, from[1], depth + 1) : undefined;
+          if (inner) return { ...inner, env: env[1] };
+        }
+      }
+    }
+    // const ( … listenPort = "5050" … ) blocks are matched line by line above.
+  }
+  return undefined;
+}
+
 
 function healthOf(files: GoFile[]): { path: string; file: string; line: number; text: string } | undefined {
   return bestHealthRoute(

@@ -83,12 +83,12 @@ export interface PortScan {
   /** The text rank-0 patterns read at line `i` (e.g. the line joined with the next ones, for a fallback on a later line). */
   rankZeroText?: (lines: string[], i: number) => string;
   /** Extra hits a line yields that one regexp cannot see (a fallback a few lines below); `line` is the 0-based line of the hit. */
-  extra?: (lines: string[], i: number) => Array<{ port: number; rank: number; line: number }>;
+  extra?: (lines: string[], i: number) => Array<{ port: number; rank: number; line: number; env?: string }>;
 }
 
 /** The best-ranked port in `files` (rank 0 is best; among equal ranks the first found wins). */
-export function bestPort(files: ReadonlyArray<{ file: string; text: string }>, scan: PortScan): (LineHit & { port: number; rank: number }) | undefined {
-  let best: (LineHit & { port: number; rank: number }) | undefined;
+export function bestPort(files: ReadonlyArray<{ file: string; text: string }>, scan: PortScan): (LineHit & { port: number; rank: number; env?: string }) | undefined {
+  let best: (LineHit & { port: number; rank: number; env?: string }) | undefined;
   const zero = scan.patterns.filter(([, rank]) => rank === 0);
   const rest = scan.patterns.filter(([, rank]) => rank !== 0);
   for (const f of files) {
@@ -97,9 +97,9 @@ export function bestPort(files: ReadonlyArray<{ file: string; text: string }>, s
       const l = lines[i] ?? '';
       if (scan.comment.test(l)) continue;
       const zeroText = scan.rankZeroText ? scan.rankZeroText(lines, i) : l;
-      const hits = [...portsIn(zeroText, zero), ...portsIn(l, rest)].map((h) => ({ ...h, line: i }));
+      const hits: Array<{ port: number; rank: number; line: number; env?: string }> = [...portsIn(zeroText, zero), ...portsIn(l, rest)].map((h) => ({ ...h, line: i }));
       if (scan.extra) hits.push(...scan.extra(lines, i));
-      for (const h of hits) if (!best || h.rank < best.rank) best = { port: h.port, rank: h.rank, file: f.file, line: h.line + 1, text: (lines[h.line] ?? '').trim() };
+      for (const h of hits) if (!best || h.rank < best.rank) best = { port: h.port, rank: h.rank, file: f.file, line: h.line + 1, text: (lines[h.line] ?? '').trim(), ...(h.env ? { env: h.env } : {}) };
     }
     if (best?.rank === 0) break;
   }

@@ -134,8 +134,12 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
   } else if (framework && framework.kind !== 'spa') {
     start = frameworkStart(source, dir, framework.id, every, scripts);
   }
-  if (start === null && !ctx.root) {
-    const entry = entries.find((f) => SERVER_CALL.test(source.readText(f) ?? ''));
+  if (start === null && !ctx.root && framework?.kind !== 'spa' && framework?.kind !== 'meta') {
+    const server = entries.find((f) => SERVER_CALL.test(source.readText(f) ?? ''));
+    // No script and no server: the package's own program (`main` or `bin` that runs rather than exports).
+    const program = server ? undefined : programEntry(source, dir, json, entries);
+    const entry = server ?? program?.file;
+    if (program) facts.push(program.fact);
     if (entry) {
       const rel = dir === '.' ? entry : entry.slice(dir.length + 1);
       // `main` pointing into build output (dist/index.js built from src/index.ts) is what runs.
@@ -144,7 +148,7 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
         // TypeScript without a build to run: tsx runs it as is.
         start = `npx tsx ${target}`;
       } else start = `${runner} ${target}`;
-      facts.push({ file: entry, signal: `entry point ${rel} starts a server`, kind: 'entrypoint' });
+      if (server) facts.push({ file: entry, signal: `entry point ${rel} starts a server`, kind: 'entrypoint' });
     }
   }
 
@@ -158,7 +162,17 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
   else if (start !== null) {
     // Something started that never listens (a queue consumer, a bot, a scheduler) is a worker.
     const listens = serverCall || usedServer || scriptPort(start) !== undefined || framework?.kind === 'server';
-    role = listens && !(worker && !serverCall && !usedServer) ? 'web' : 'worker';
+    if (listens && !(worker && !serverCall && !usedServer)) role = 'web';
+    else {
+      // Not listening: a worker when something keeps it running (a consumer, a bot, a timer), else a job.
+      const keeps = worker || findInFiles(source, files, [KEEPS_RUNNING], 150);
+      // A queue or scheduler library (amqplib, kafkajs, bullmq, node-cron, …) consumes until stopped.
+      const queueDep = keeps ? undefined : Object.keys(deps).find((d) => QUEUE_DEPS.test(d));
+      role = keeps || queueDep ? 'worker' : 'job';
+      if (keeps && !worker) facts.push({ file: keeps.file, line: keeps.line, signal: `\`${clip(keeps.text)}\` keeps it running: a worker`, kind: 'usage' });
+      if (queueDep) facts.push({ file, ...keyLine(source, file, queueDep), signal: `dependency \`${queueDep}\`: a queue consumer keeps running, a worker`, kind: 'usage' });
+      if (!keeps && !queueDep) facts.push({ file, signal: 'no listener, no consumer, no timer: a job that runs to completion', kind: 'heuristic' });
+    }
   } else role = 'library';
   if (ctx.root && role !== 'web' && !(role === 'static' && !delegates(source, dir, scripts[buildScript ?? 'build'] ?? ''))) role = 'workspace';
   if (worker && role === 'worker') facts.push({ file: worker.file, line: worker.line, signal: `queue consumer \`${clip(worker.text)}\` (no server)`, kind: 'usage' });
@@ -224,6 +238,36 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
   c.backing = backingOf(source, pkg, deps);
   c.links = proxyLinks(source, pkg);
   return c;
+}
+
+/** What keeps a process alive without a listener: timers, bots, subscriptions, consumers, stdin. */
+const KEEPS_RUNNING = /\bsetInterval\(|\.login\(|\.launch\(|\bbot\.start\(|\.on\(\s*["'](?:message|messageCreate|data)["']|\bcron\.schedule\(|new\s+CronJob\(|\bscheduleJob\(|new\s+Worker\s*\(|\.consume\(|\.subscribe\(|\beachMessage\b|\.process\(\s*(?:["'`]|async|\()|process\.stdin\.resume\(|\bfor\s+await\s*\(/;
+
+/** Library code exports; a program runs. */
+const EXPORTS = /\bmodule\.exports\b|^\s*exports\.\w+\s*=|^\s*export\s+(?:default|const|function|class|async|\{|\*|let|var|type|interface)/m;
+
+/**
+ * The package's program when it has no start script: its `bin` (a CLI), or its `main` / index file
+ * when that file runs rather than exports (a shebang, `require.main === module`, or no export at all).
+ * A package with `types` or `exports` is a library unless its entry says it runs.
+ */
+function programEntry(source: SourceView, dir: string, json: PackageJson, entries: string[]): { file: string; fact: Fact } | undefined {
+  const pkgFile = inDir(dir, 'package.json');
+  const bin = typeof json.bin === 'string' ? json.bin : json.bin && typeof json.bin === 'object' && Object.keys(json.bin).length === 1 ? Object.values(json.bin as Record<string, unknown>)[0] : undefined;
+  if (typeof bin === 'string') {
+    const f = inDir(dir, path.posix.normalize(bin.replace(/^\.\//, '')));
+    if (source.has(f) && /\.[cm]?js$|^[^.]*$/.test(f)) return { file: f, fact: { file: pkgFile, ...keyLine(source, pkgFile, 'bin'), signal: `bin ${clip(bin, 60)}: a command-line program`, kind: 'entrypoint' } };
+  }
+  const main = str(json.main);
+  const candidates = main ? entries.filter((f) => f.startsWith(inDir(dir, main.replace(/^\.\//, '').replace(/\.[cm]?[jt]s$/, '')))) : entries.filter((f) => /(^|\/)index\.[cm]?js$/.test(f) && path.posix.dirname(f) === dir);
+  const file = candidates[0];
+  if (!file) return undefined;
+  const text = source.readText(file) ?? '';
+  const runs = /^#!/.test(text) || /\brequire\.main\s*===\s*module\b|\bimport\.meta\.main\b/.test(text);
+  const library = json.types !== undefined || json.typings !== undefined || json.exports !== undefined;
+  if (!runs && (library || EXPORTS.test(text))) return undefined;
+  const rel = dir === '.' ? file : file.slice(dir.length + 1);
+  return { file, fact: { file: main ? pkgFile : file, ...(main ? keyLine(source, pkgFile, 'main') : {}), signal: `${main ? `main ${clip(main, 60)}` : rel} runs (${runs ? 'an entry guard or shebang' : 'exports nothing'}): a program`, kind: 'entrypoint' } };
 }
 
 /** A Vite app has an index.html entry (project root, or `root:` in its config); a Laravel/Rails asset pipeline has none. */

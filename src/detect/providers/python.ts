@@ -140,15 +140,16 @@ function describe(source: SourceView, dir: string, project: Project, nested: str
     c.commands.start = web?.command ?? plan.start;
     c.commands.build = plan.build ?? null;
     const procPort = web ? portInCommand(web.command) : undefined;
-    c.port = plan.role === 'worker' ? null : (procPort ?? plan.port);
+    c.port = plan.role !== 'web' ? null : (procPort ?? plan.port);
+    if (plan.portEnv && c.port === plan.port) c.portEnv = plan.portEnv;
     if (web) facts.push({ file: web.file, line: web.line, signal: `Procfile web: ${web.command}`, kind: 'start' });
     else if (plan.startFrom) facts.push({ file: plan.startFrom.file, line: plan.startFrom.line, signal: '`if __name__ == "__main__":` starts the server', kind: 'start' });
-    if (plan.role !== 'worker' && scan.celery && ctx.has('celery')) {
+    if (plan.role === 'web' && scan.celery && ctx.has('celery')) {
       // The web app's code also defines a Celery app: its worker runs from the same image.
       const mod = moduleOf(source, dir, scan.celery.file);
       c.companions = [{ type: 'worker', start: `celery -A ${mod.module} worker --loglevel=info`, fact: { file: scan.celery.file, line: scan.celery.line, signal: `\`${scan.celery.text}\`: a Celery worker beside the web app`, kind: 'usage' } }];
     }
-    if (plan.role !== 'worker') {
+    if (plan.role === 'web') {
       const h = [...scan.health].sort((a, b) => a.rank - b.rank)[0];
       if (plan.healthPath) c.healthPath = plan.healthPath;
       else if (h) {
@@ -333,12 +334,14 @@ export function portInCommand(cmd: string): number | undefined {
 
 interface Plan {
   framework: Framework | null;
-  role: 'web' | 'worker';
+  role: 'web' | 'worker' | 'job';
   start: string | null;
   startFrom?: Located;
   build?: string;
   port: number | null;
   healthPath?: string;
+  /** The environment variable the code reads the port from. */
+  portEnv?: string;
 }
 
 type PortPick = { port: number; fact: Fact } | undefined;
@@ -441,13 +444,14 @@ function servePlan(ctx: Ctx, scan: PyScan, project: Project, envPort: PortPick):
       if (servers.gunicorn) {
         serverFact('gunicorn');
         const bind = gconf ? scan.ports.find((p) => p.file === gconf) : undefined;
-        const port = bind ? portFact({ port: bind.port, fact: { file: bind.file, line: bind.line, signal: `\`${bind.text}\``, kind: 'port' } }, 8000) : portFact(envPort, 8000);
+        // The app's own port (`app.run(port=80)`) beats the server's default: it is what the app documents.
+        const port = bind ? portFact({ port: bind.port, fact: { file: bind.file, line: bind.line, signal: `\`${bind.text}\``, kind: 'port' } }, 8000) : portFact(code ?? envPort, 8000);
         const chdir = target.root !== '.' ? ` --chdir ${target.root}` : '';
         return { framework: 'flask', role: 'web', start: gconf ? `gunicorn -c ${relTo(dir, gconf)}${chdir} ${spec}` : `gunicorn --bind 0.0.0.0:${port}${chdir} ${spec}`, port };
       }
       if (servers.waitress) {
         serverFact('waitress');
-        const port = portFact(envPort, 8080);
+        const port = portFact(code ?? envPort, 8080);
         return { framework: 'flask', role: 'web', start: `waitress-serve --listen=0.0.0.0:${port} ${spec}`, port };
       }
       const text = file ? (source.readText(file) ?? '') : '';
@@ -455,7 +459,7 @@ function servePlan(ctx: Ctx, scan: PyScan, project: Project, envPort: PortPick):
         const port = portFact(code ?? envPort, 5000);
         return { framework: 'flask', role: 'web', start: `python ${fileRel}`, startFrom: main, port };
       }
-      const port = portFact(envPort ?? code, 5000);
+      const port = portFact(code ?? envPort, 5000);
       const appArg = target.root === '.' ? spec : `${fileRel}:${app?.attr ?? 'app'}`;
       return { framework: 'flask', role: 'web', start: `flask --app ${appArg} run --host 0.0.0.0 --port ${port}`, port };
     }
@@ -502,15 +506,72 @@ function servePlan(ctx: Ctx, scan: PyScan, project: Project, envPort: PortPick):
     facts.push({ file: scan.celery.file, line: scan.celery.line, signal: `\`${scan.celery.text}\``, kind: 'usage' });
     return { framework: null, role: 'worker', start: `celery -A ${mod.module} worker --loglevel=info`, port: null };
   }
-  if (entry && (scan.mains.some((m) => m.file === entry) || /(^|\/)(main|app|run|bot|worker|server|__main__)\.py$/.test(entry))) {
-    // A script that neither serves nor keeps running (a loop, a bot, a consumer) is a tool, not a service.
+  const entryOrLone = entry ?? loneScript(source, dir, scan);
+  // A gRPC server listens too: on the port it adds, else gRPC's conventional 50051.
+  const grpcServer = scan.imports.has('grpc') || has('grpcio') ? grpcServerOf(source, scan.files) : undefined;
+  if (grpcServer && entry) {
+    facts.push({ file: grpcServer.file, line: grpcServer.line, signal: `\`${grpcServer.text}\`: a gRPC server`, kind: 'usage' });
+    const lit = grpcPortOf(source, scan.files);
+    const code = lit ? { port: lit.port, fact: { file: lit.file, line: lit.line, signal: `\`${lit.text}\``, kind: 'port' as const } } : codePort(scan, grpcServer.file);
+    const port = portFact(code ?? envPort, 50051);
+    const file = scan.mains.find((m) => m.file === grpcServer.file)?.file ?? entry;
+    facts.push({ file, signal: `entry ${relTo(dir, file)}`, kind: 'entrypoint' });
+    return { framework: null, role: 'web', start: `python ${relTo(dir, file)}`, port, ...envOf(scan, code) };
+  }
+  if (entryOrLone && (scan.mains.some((m) => m.file === entryOrLone) || /(^|\/)(main|app|run|bot|worker|server|__main__)\.py$/.test(entryOrLone) || loneScript(source, dir, scan) === entryOrLone)) {
+    const entry = entryOrLone;
+    // A script that does not listen: a worker when it keeps running (a loop, a bot, a queue
+    // consumer), else a job that runs to completion.
     const text = source.readText(entry) ?? '';
-    const loop = /^\s*while\s+True\s*:|\brun_forever\(|\brun_polling\(|\bstart_polling\(|\bclient\.run\(|\bbot\.run\(|\bschedule\.run_pending\(|\bbasic_consume\(|\.subscribe\(|\bBlockingScheduler\b/m.test(text);
-    if (!loop && ctx.deps.every((d) => !backingFromDependency('pypi', d.name))) return undefined;
+    const loop = LOOP.exec(text);
+    const queue = ctx.deps.find((d) => QUEUE_DEPS.has(d.name));
     facts.push({ file: entry, signal: `entry ${relTo(dir, entry)}`, kind: 'entrypoint' });
-    return { framework: null, role: 'worker', start: `python ${relTo(dir, entry)}`, port: null };
+    if (loop) facts.push({ file: entry, line: text.slice(0, loop.index).split('\n').length, signal: `\`${loop[0].trim()}\`: keeps running, a worker`, kind: 'usage' });
+    else if (queue) depFact(queue, 'usage', ': a queue consumer keeps running, a worker');
+    else facts.push({ file: entry, signal: 'no listener and no loop: a job that runs to completion', kind: 'heuristic' });
+    return { framework: null, role: loop || queue ? 'worker' : 'job', start: `python ${relTo(dir, entry)}`, port: null };
   }
   return undefined;
+}
+
+/** What keeps a script running: a loop, a bot's or scheduler's run call, a consumer. */
+const LOOP = /^\s*while\s+True\s*:|\brun_forever\(|\brun_polling\(|\bstart_polling\(|\bclient\.run\(|\bbot\.run\(|\bschedule\.run_pending\(|\bbasic_consume\(|\.subscribe\(|\bBlockingScheduler\b|\bKafkaConsumer\(|\bConsumer\(\s*\{|\.start_consuming\(|\bserve_forever\(/m;
+
+/** Queue-consumer libraries: a script depending on one keeps consuming. */
+const QUEUE_DEPS = new Set(['pika', 'aio-pika', 'kombu', 'kafka-python', 'confluent-kafka', 'aiokafka', 'nats-py', 'rq', 'dramatiq', 'arq', 'huey', 'boto3-sqs', 'google-cloud-pubsub', 'paho-mqtt']);
+
+/** A folder holding exactly one Python script at its top: that script is the program. */
+function loneScript(source: SourceView, dir: string, scan: PyScan): string | undefined {
+  const top = scan.files.filter((f) => path.posix.dirname(f) === dir && !/(^|\/)(setup|conftest|noxfile|fabfile|tasks|manage)\.py$/.test(f) && !/(^|\/)test_[^/]*\.py$|_test\.py$/.test(f));
+  return top.length === 1 ? top[0] : undefined;
+}
+
+const GRPC_SERVER = /\bgrpc(?:\.aio)?\.server\s*\(/;
+const GRPC_PORT = /\.add_(?:insecure|secure)_port\(\s*f?["'][^"']*:(\d{2,5})["']/;
+
+function grpcServerOf(source: SourceView, files: string[]): Located | undefined {
+  return lineIn(source, files, GRPC_SERVER);
+}
+
+function grpcPortOf(source: SourceView, files: string[]): (Located & { port: number }) | undefined {
+  const hit = lineIn(source, files, GRPC_PORT);
+  const port = Number(hit ? GRPC_PORT.exec(hit.text)?.[1] : NaN);
+  return hit && port > 0 && port < 65536 ? { ...hit, port } : undefined;
+}
+
+function lineIn(source: SourceView, files: string[], re: RegExp): Located | undefined {
+  for (const file of files.slice(0, 200)) {
+    const lines = (source.readText(file) ?? '').split('\n');
+    const i = lines.findIndex((l) => !/^\s*#/.test(l) && re.test(l));
+    if (i >= 0) return { file, line: i + 1, text: lines[i]!.trim().slice(0, 100) };
+  }
+  return undefined;
+}
+
+/** The variable a port came from (`os.environ.get("GRPC_PORT", 50051)`), to pass the port through it. */
+function envOf(scan: PyScan, pick: PortPick): { portEnv?: string } {
+  const name = pick ? /(?:environ\.get|getenv|environ\[|env(?:\.int|\.str)?)\(?\s*["']([A-Za-z_][A-Za-z0-9_]*)["']/.exec(pick.fact.signal)?.[1] : undefined;
+  return name ? { portEnv: name } : {};
 }
 
 function deps(ctx: Ctx): PyDep[] {

@@ -229,10 +229,13 @@ function describe(source: SourceView, crate: Crate, ws: Crate | undefined, neste
   }
   const serves = files.map((f) => ({ f, line: lineOf(f.text, SERVE) })).find((x) => x.line.line !== undefined);
   if (!serves && fwPort === undefined) {
-    // A binary that neither serves nor keeps running is a command-line tool, not a service.
-    const loop = files.map((f) => ({ f, line: lineOf(f.text, /^\s*loop\s*\{|\btokio::signal\b|\binterval\(|\.subscribe\(|\.basic_consume\(/) })).find((x) => x.line.line !== undefined);
-    if (loop) facts.push({ file: loop.f.file, ...loop.line, signal: 'runs until stopped', kind: 'heuristic' });
-    c.role = loop || c.backing.length > 0 ? 'worker' : 'library';
+    // A binary that does not listen: a worker when it keeps running, else a job that runs to completion.
+    const loop = files.map((f) => ({ f, line: lineOf(f.text, /^\s*loop\s*\{|\btokio::signal\b|\binterval\(|\.subscribe\(|\.basic_consume\(|\.recv\(\)\.await|\bStreamConsumer\b/) })).find((x) => x.line.line !== undefined);
+    const queue = loop ? undefined : deps.find((d) => /^(lapin|rdkafka|async-nats|nats|apalis|faktory|amiquip|pulsar|aws-sdk-sqs|google-cloud-pubsub)$/.test(d.pkg));
+    if (loop) facts.push({ file: loop.f.file, ...loop.line, signal: 'runs until stopped: a worker', kind: 'usage' });
+    else if (queue) facts.push({ file, ...(queue.line ? { line: queue.line } : {}), signal: `dependency \`${queue.pkg}\`: a queue consumer keeps running, a worker`, kind: 'usage' });
+    else facts.push({ file: files[0]?.file ?? file, signal: 'no listener and no loop: a job that runs to completion', kind: 'heuristic' });
+    c.role = loop || queue ? 'worker' : 'job';
     return c;
   }
   if (serves) facts.push({ file: serves.f.file, ...serves.line, signal: 'binds a listener', kind: 'usage' });

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
 import { candidate, type Candidate, type Fact, type Provider } from '../provider.js';
-import { clip, ecosystemManifestAbove, namesIn } from './others-util.js';
+import { anyEcosystemManifest, clip, ecosystemManifestAbove, namesIn } from './others-util.js';
 
 const SCRIPTS = ['start.sh', 'run.sh', 'serve.sh', 'server.sh', 'entrypoint.sh', 'docker-entrypoint.sh'];
 
@@ -25,6 +25,15 @@ const SERVERS: ReadonlyArray<{ name: string; re: RegExp; port?: RegExp }> = [
   { name: 'exec', re: /^\s*exec\s+\S/, port: /(?:--port[= ]|-p\s+|:)(\d{2,5})\b/ },
 ];
 
+/** Names a root script that is the program goes by, best first. */
+const PROGRAM_NAMES = /^(main|run|job|task|worker|backup|sync|cron|report|script)\.(?:sh|bash)$/;
+
+/** Scripts that set up, build or ship a project rather than being its program. */
+const TOOLING = /^(install|setup|build|deploy|bootstrap|configure|test|tests|lint|format|release|publish|clean|gradlew|mvnw|autogen|uninstall|update|upgrade)(\.(?:sh|bash))?$/i;
+
+/** What keeps a script running without a listener. */
+const KEEPS_RUNNING = /^\s*while\s+(?:true|:|\[\s*1\s*\]|\(\(\s*1\s*\)\))|\bsleep\s+infinity\b|\btail\s+-f\b|^\s*exec\s+crond?\b|\binotifywait\s+-m\b/;
+
 export const shellProvider: Provider = {
   name: 'shell',
   detect(source: SourceView): Candidate[] {
@@ -32,19 +41,36 @@ export const shellProvider: Provider = {
     for (const f of source.manifests(SCRIPTS)) {
       const dir = path.posix.dirname(f);
       if (byDir.has(dir) || ecosystemManifestAbove(source, dir)) continue;
-      if (namesIn(source, dir).some((x) => /^(Dockerfile|Containerfile|[^/]+\.Dockerfile|Dockerfile\.[^/]+)$/.test(x))) continue;
+      if (hasDockerfile(source, dir)) continue;
       const c = describe(source, dir, f);
       if (c) byDir.set(dir, c);
+    }
+    // No server script: an executable script with a shebang at the root is the program (a job, or
+    // a worker when it loops), when nothing else claims the root.
+    if (byDir.size === 0 && anyEcosystemManifest(source).length === 0 && !hasDockerfile(source, '.')) {
+      const scripts = namesIn(source, '.')
+        .filter((n) => !n.startsWith('.') && (/\.(?:sh|bash)$/.test(n) || !n.includes('.')) && !TOOLING.test(n))
+        .filter((n) => source.isExecutable(n) && SHEBANG.test((source.readText(n) ?? '').split('\n')[0] ?? ''))
+        .sort((a, b) => Number(PROGRAM_NAMES.test(b)) - Number(PROGRAM_NAMES.test(a)) || a.localeCompare(b));
+      const pick = scripts.length === 1 ? scripts[0] : scripts.find((n) => PROGRAM_NAMES.test(n) || SCRIPTS.includes(n));
+      const c = pick ? describe(source, '.', pick, true) : undefined;
+      if (c) byDir.set('.', c);
     }
     return [...byDir.values()];
   },
 };
 
-function describe(source: SourceView, dir: string, file: string): Candidate | undefined {
+const SHEBANG = /^#!\s*(?:\/usr\/bin\/env\s+)?(?:\S*\/)?(bash|sh|dash|zsh|ash|ksh)\b/;
+
+function hasDockerfile(source: SourceView, dir: string): boolean {
+  return namesIn(source, dir).some((x) => /^(Dockerfile|Containerfile|[^/]+\.Dockerfile|Dockerfile\.[^/]+)$/.test(x));
+}
+
+function describe(source: SourceView, dir: string, file: string, anyProgram = false): Candidate | undefined {
   const text = source.readText(file);
   if (text === undefined) return undefined;
   const lines = text.split(/\r?\n/);
-  const shebang = /^#!\s*(?:\/usr\/bin\/env\s+)?(?:\S*\/)?(bash|sh|dash|zsh|ash|ksh)\b/.exec(lines[0] ?? '')?.[1];
+  const shebang = SHEBANG.exec(lines[0] ?? '')?.[1];
   if (!shebang) return undefined;
   for (let i = 1; i < lines.length; i++) {
     const l = lines[i] ?? '';
@@ -82,5 +108,12 @@ function describe(source: SourceView, dir: string, file: string): Candidate | un
     }
     return c;
   }
-  return undefined;
+  if (!anyProgram) return undefined;
+  // Nothing listens: a worker when it loops, else a job that runs to completion.
+  const rel = path.posix.relative(dir === '.' ? '' : dir, file);
+  const loop = lines.findIndex((l) => !/^\s*#/.test(l) && KEEPS_RUNNING.test(l));
+  const facts: Fact[] = [{ file, line: 1, signal: `executable ${path.posix.basename(file)} (${shebang})`, kind: 'entrypoint' }];
+  if (loop >= 0) facts.push({ file, line: loop + 1, signal: `\`${clip((lines[loop] ?? '').trim())}\` keeps it running: a worker`, kind: 'usage' });
+  else facts.push({ file, signal: 'no listener and no loop: a job that runs to completion', kind: 'heuristic' });
+  return candidate({ path: dir, language: 'shell', role: loop >= 0 ? 'worker' : 'job', facts, commands: { install: null, build: null, start: `${shebang} ${rel}` } });
 }

@@ -61,6 +61,8 @@ export const docsArtifact: Artifact = {
       proxy: spec.proxy.kind === 'none' ? null : { kind: spec.proxy.kind, domains: spec.proxy.domains },
       caBundle: spec.build.caBundle,
       testRunners: compose.testRunners.map((t) => t.name),
+      jobs: compose.services.filter((s) => s.role === 'job').map((s) => s.name),
+      workers: compose.services.filter((s) => s.role === 'worker').map((s) => s.name),
     };
     return [{ path: 'README.Docker.md', content: engine.render('docs/README.Docker.md.njk', ctx) }];
   },

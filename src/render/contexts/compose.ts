@@ -20,6 +20,13 @@ export interface HealthcheckCtx {
 
 export interface AppServiceCtx {
   name: string;
+  role: ServiceModel['role'];
+  /**
+   * A job runs to completion: never restarted, and in the `jobs` profile so `docker compose up
+   * --wait` neither starts it nor fails when it exits (`docker compose run --rm <job>` runs it).
+   */
+  restart: 'unless-stopped' | 'no';
+  profiles: string[];
   context: string;
   dockerfile: string;
   target: string | null;
@@ -91,6 +98,8 @@ function escapeCompose(v: string, secrets: readonly string[] = []): string {
 }
 
 const APP_PIDS = 1024;
+/** The compose profile jobs sit in: started on demand, never by a plain `up`. */
+export const JOBS_PROFILE = 'jobs';
 
 export function composeContext(spec: Spec, rootDir: string, imageMap: ImageMap): ComposeContext {
   const models = serviceModels(spec, rootDir);
@@ -187,8 +196,12 @@ function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingMod
   if (m.template === 'node' || m.template === 'bun' || m.template === 'static') devEnvironment.push(['NODE_ENV', 'development']);
   if (m.template === 'python') devEnvironment.push(['PYTHONDEVMODE', '1']);
   if (m.template === 'ruby') devEnvironment.push(['RAILS_ENV', 'development'], ['RACK_ENV', 'development']);
+  const job = m.role === 'job';
   return {
     name: m.name,
+    role: m.role,
+    restart: job ? 'no' : 'unless-stopped',
+    profiles: job ? [JOBS_PROFILE] : [],
     context: m.context,
     dockerfile: m.dockerfile,
     target: m.target,

@@ -108,7 +108,9 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
     }
     case 'deno': {
       const manifests = ['deno.json', 'deno.jsonc', 'deno.lock', 'package.json'].filter((f) => exists(rootDir, join(dir, f)));
-      const entry = firstExisting(rootDir, dir, ['main.ts', 'src/main.ts', 'server.ts', 'mod.ts', 'main.js']) ?? 'main.ts';
+      // The file the start (or install) command names — a program without deno.json is its own entry — else the conventional ones.
+      const named = [s.commands.start, s.commands.install].map((c) => /^deno\s+(?:run|cache|serve)\s+(?:-\S+\s+)*([\w./@-]+\.[cm]?[jt]sx?)\s*$/.exec(c ?? '')?.[1]).find((f) => f !== undefined && exists(rootDir, join(dir, f)));
+      const entry = named ?? firstExisting(rootDir, dir, ['main.ts', 'src/main.ts', 'server.ts', 'mod.ts', 'main.js']) ?? 'main.ts';
       base.images = { build: img(IMAGES.deno.ref), runtime: img(IMAGES.deno.ref) };
       base.start = start ? toExec(start) : ['deno', 'run', '--allow-net', '--allow-env', '--allow-read', entry];
       base.dev = base.start[0] === 'deno' && base.start[1] === 'run' ? ['deno', 'run', '--watch', ...base.start.slice(2)] : base.start;
@@ -132,7 +134,7 @@ export function dockerfileContext(spec: Spec, m: ServiceModel, rootDir: string, 
       // versions; download exactly the third-party requirements instead.
       const downloads = m.workspace ? goWorkspaceDownloads(rootDir, m.workspace) : [];
       base.dev = ['go', 'run', fromContext === '.' ? '.' : `./${fromContext}`];
-      base.x = { goSum: exists(rootDir, join(dir, 'go.sum')), pkg: fromContext === '.' ? '.' : `./${fromContext}`, vendor: !m.workspace && exists(rootDir, join(dir, 'vendor/modules.txt')), downloads };
+      base.x = { noModule: !m.workspace && !exists(rootDir, join(dir, 'go.mod')), goSum: exists(rootDir, join(dir, 'go.sum')), pkg: fromContext === '.' ? '.' : `./${fromContext}`, vendor: !m.workspace && exists(rootDir, join(dir, 'vendor/modules.txt')), downloads };
       return base;
     }
     case 'rust': {

@@ -74,8 +74,8 @@ export interface PodCtx {
 
 export interface AppWorkloadCtx {
   name: string;
-  /** web and static serve HTTP and get a Service; workers do not. */
-  role: 'web' | 'static' | 'worker';
+  /** web and static serve HTTP and get a Service; workers do not; a job runs to completion as a Job (no Service, probes, HPA or PDB). */
+  role: 'web' | 'static' | 'worker' | 'job';
   replicas: number;
   configMap: Array<[string, string]>;
   pod: PodCtx;
@@ -324,11 +324,13 @@ export function kubernetesContext(spec: Spec, rootDir: string, imageMap: ImageMa
     const envFrom: ContainerCtx['envFrom'] = [{ kind: 'configMapRef', name: `${m.name}-env` }];
     if (secretKeys.length > 0) envFrom.push({ kind: 'secretRef', name: `${m.name}-secrets` });
 
-    const serves = m.port !== null && m.role !== 'worker';
+    const serves = m.port !== null && m.role !== 'worker' && m.role !== 'job';
     const hc = s.healthcheck;
     const healthPath = m.template === 'static' ? '/healthz' : hc.path;
     let probeSet: ProbesCtx | null = null;
-    if (m.port !== null) {
+    if (s.role === 'job') {
+      // A Job is judged by its exit code: no probes.
+    } else if (m.port !== null) {
       const handler: ProbeCtx['handler'] = { type: healthPath !== null ? 'httpGet' : 'tcpSocket', path: healthPath, port: PORT_NAME, command: null };
       probeSet = probes(handler, hc, k.liveness);
     } else if (m.healthcheck) {
@@ -365,8 +367,8 @@ export function kubernetesContext(spec: Spec, rootDir: string, imageMap: ImageMa
       pod,
       service: serves ? { port: m.port! } : null,
       ingress: isPublic ? { host: k.ingress.hosts[m.name] ?? `${m.name}.${spec.name}.localhost` } : null,
-      hpa: s.replicas > 1 ? { min: s.replicas, max: Math.max(maxReplicas, s.replicas) } : null,
-      pdb: s.replicas > 1 ? { minAvailable: s.replicas - 1 } : null,
+      hpa: s.replicas > 1 && s.role !== 'job' ? { min: s.replicas, max: Math.max(maxReplicas, s.replicas) } : null,
+      pdb: s.replicas > 1 && s.role !== 'job' ? { minAvailable: s.replicas - 1 } : null,
       allowFrom: [...new Set(allowFrom.get(m.name) ?? [])].sort(),
     };
   });

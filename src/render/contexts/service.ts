@@ -111,7 +111,8 @@ export function serviceModel(spec: Spec, name: string, rootDir: string): Service
   const dir = path.posix.normalize(s.path.replace(/\\/g, '/').replace(/\/+$/, '') || '.');
   const template = templateFor(s, rootDir, dir);
   const role = s.role;
-  const port = template === 'static' ? STATIC_PORT : role === 'worker' && s.port === null ? null : (s.port ?? 8080);
+  // Workers and jobs listen on nothing unless the spec says so (a worker's metrics or health port).
+  const port = template === 'static' ? STATIC_PORT : role === 'job' ? null : role === 'worker' && s.port === null ? null : (s.port ?? 8080);
 
   let context = dir === '.' ? '.' : `./${dir}`;
   let dockerfile = 'Dockerfile';
@@ -140,7 +141,10 @@ export function serviceModel(spec: Spec, name: string, rootDir: string): Service
   // Interpreted runtimes run from the service's folder inside the copied workspace.
   const workdir = (template === 'node' || template === 'python') && workspace !== null ? path.posix.join('/app', path.posix.relative(workspace, dir)) : '/app';
   const runtimeEnv: Record<string, string> = {};
-  if (port !== null && template !== 'static') runtimeEnv.PORT = String(port);
+  if (port !== null && template !== 'static') {
+    runtimeEnv.PORT = String(port);
+    if (s.portEnv) runtimeEnv[s.portEnv] = String(port);
+  }
 
   const devVolumes: string[] = [];
   if (template === 'node' || template === 'bun' || (template === 'static' && s.commands.build !== null)) {

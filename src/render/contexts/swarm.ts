@@ -57,6 +57,8 @@ export interface SwarmServiceCtx {
   limits: Limits;
   update: SwarmUpdate;
   networks: string[];
+  /** Runs to completion: restarted only when it fails, once (compose's `jobs` profile, Kubernetes' Job). */
+  job: boolean;
   note: string | null;
 }
 
@@ -131,7 +133,7 @@ function appImages(spec: Spec, rootDir: string, imageMap: ImageMap): Map<string,
 function appService(spec: Spec, s: AppServiceCtx, repository: string, registry: string, endpointMode: 'vip' | 'dnsrr'): SwarmServiceCtx {
   const sp = spec.services[s.name]!;
   const host = endpointMode === 'dnsrr';
-  const published = sp.publish !== null && sp.port !== null && sp.role !== 'worker';
+  const published = sp.publish !== null && sp.port !== null && sp.role !== 'worker' && sp.role !== 'job';
   const port = sp.role === 'static' ? 8080 : sp.port;
   const ports: SwarmPort[] = published && port !== null ? [{ target: port, published: sp.publish!, mode: host ? 'host' : 'ingress' }] : [];
   const update: SwarmUpdate =
@@ -157,6 +159,7 @@ function appService(spec: Spec, s: AppServiceCtx, repository: string, registry: 
     limits: { cpus: s.cpus, memory: s.memory, pids: s.pids },
     update,
     networks: s.networks,
+    job: sp.role === 'job',
     note: null,
   };
 }
@@ -188,6 +191,7 @@ function backingService(b: BackingModel, project: string, rootDir: string, confi
     limits: b.limits,
     update: { order: 'stop-first', why: 'stateful: two tasks on one data volume would corrupt it' },
     networks: ['backend'],
+    job: false,
     note: b.note,
   };
 }

@@ -70,6 +70,23 @@ describe('deno', () => {
     expect(t.services.map((s) => [s.name, s.path, s.port])).toEqual([['api', 'api', 8001]]);
   });
 
+  it('a program without deno.json is known by its npm:/jsr:/URL imports: a job, a worker, or a server', async () => {
+    const job = await detectFiles({ 'report.ts': 'import { format } from "jsr:@std/datetime";\nimport chalk from "npm:chalk@5";\nconsole.log(chalk.bold(format(new Date(), "yyyy-MM-dd")));\n', 'README.md': '# report\n' });
+    expect(job.services).toHaveLength(1);
+    expect(job.services[0]).toMatchObject({ language: 'deno', role: 'job', port: null, commands: { start: 'deno run -A report.ts', install: 'deno cache report.ts' } });
+    expect(job.services[0]!.evidence).toContainEqual({ file: 'report.ts', line: 1, signal: '`import { format } from "jsr:@std/datetime";`: a Deno program without deno.json' });
+    const worker = await detectFiles({ 'main.ts': 'import ms from "npm:ms@2";\nsetInterval(() => console.log(ms(1000)), 1000);\n' });
+    expect(worker.services[0]).toMatchObject({ role: 'worker', commands: { start: 'deno run -A main.ts' } });
+    const web = await detectFiles({ 'server.ts': 'import { Hono } from "jsr:@hono/hono";\nconst app = new Hono();\nDeno.serve({ port: 8787 }, app.fetch);\n' });
+    expect(web.services[0]).toMatchObject({ framework: 'hono', port: 8787, commands: { start: 'deno run -A server.ts' } });
+    // The standard library's serve(handler) listens (on 8000); a sibling script's port is not this program's.
+    const std = await detectFiles({ 'server.ts': 'import { serve } from "https://deno.land/std/http/server.ts";\nserve((req) => new Response("hi"));\n', 'tcp.ts': 'const port = 8080;\nconst l = Deno.listen({ port });\n' });
+    expect(std.services[0]).toMatchObject({ port: 8000, commands: { start: 'deno run -A server.ts' } });
+    // A web page importing from a CDN is a site, and a Node package's files are Node's.
+    const site = await detectFiles({ 'index.html': '<script type="module" src="app.js"></script>\n', 'app.js': 'import { h } from "https://esm.sh/preact";\n' });
+    expect(site.services.every((s) => s.language !== 'deno')).toBe(true);
+  });
+
   it('an invalid deno.json is a warning with its line, never a crash', async () => {
     const t = await detectFiles({ 'deno.json': '{\n  "tasks": {\n    "start": "deno run main.ts"\n  ,,\n}\n', 'main.ts': 'Deno.serve(() => new Response("x"));\n' });
     expect(t.services).toEqual([]);

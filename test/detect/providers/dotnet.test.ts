@@ -48,6 +48,13 @@ describe('ASP.NET Core ports', () => {
     expect(t.services[0]!.port).toBe(5005);
   });
 
+  it('a gRPC service\'s Kestrel endpoint (ListenLocalhost, or Grpc.Core\'s ServerPort) is its port', async () => {
+    const kestrel = await detectFiles({ 'Api.csproj': web(), 'Program.cs': program.replace('var app', 'builder.WebHost.ConfigureKestrel(o => o.ListenLocalhost(5081, l => l.Protocols = HttpProtocols.Http2));\nvar app') });
+    expect(kestrel.services[0]!.port).toBe(5081);
+    const core = await detectFiles({ 'Api.csproj': web(), 'Program.cs': program.replace('var app', 'var server = new Server { Ports = { new ServerPort("0.0.0.0", 50061, ServerCredentials.Insecure) } };\nvar app') });
+    expect(core.services[0]!.port).toBe(50061);
+  });
+
   it('takes the http address of the launch profile', async () => {
     const t = await detectFiles({
       'Api.csproj': web(),

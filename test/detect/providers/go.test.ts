@@ -66,9 +66,43 @@ describe('main packages', () => {
     expect(lib.services).toEqual([]);
   });
 
-  it('leaves a command-line tool (no server, no loop, no backing service) out', async () => {
+  it('a command-line tool (no server, no loop) is a job that runs to completion, with the evidence', async () => {
     const t = await detectFiles({ 'go.mod': 'module example.com/cli\n\ngo 1.22\n', 'main.go': 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n' });
-    expect(t.services).toEqual([]);
+    expect(t.services).toHaveLength(1);
+    expect(t.services[0]).toMatchObject({ name: 'cli', role: 'job', port: null, commands: { start: './app' } });
+    expect(t.services[0]!.evidence).toContainEqual({ file: 'main.go', line: 5, signal: 'no listener and no loop: a job that runs to completion' });
+  });
+
+  it('a program that keeps running without listening (ticker, subscription, signal wait) is a worker', async () => {
+    const t = await detectFiles({ 'go.mod': 'module example.com/consumer\n\ngo 1.22\n', 'main.go': 'package main\n\nimport "time"\n\nfunc main() {\n\tfor range time.Tick(time.Second) {\n\t}\n}\n' });
+    expect(t.services[0]).toMatchObject({ name: 'consumer', role: 'worker', port: null });
+  });
+
+  it('ports through named values: a constant in fmt.Sprintf, and an env variable whose fallback is a constant', async () => {
+    const c = await detectFiles({ 'go.mod': 'module example.com/api\n\ngo 1.22\n', 'main.go': 'package main\n\nimport (\n\t"fmt"\n\t"net/http"\n)\n\nconst (\n\tname       = "api"\n\tlistenPort = "5050"\n)\n\nfunc main() {\n\thttp.ListenAndServe(fmt.Sprintf(":%s", listenPort), nil)\n}\n' });
+    expect(c.services[0]).toMatchObject({ port: 5050 });
+    expect(c.services[0]!.evidence).toContainEqual({ file: 'main.go', line: 10, signal: '`listenPort = "5050"`' });
+    const e = await detectFiles({ 'go.mod': 'module example.com/api\n\ngo 1.22\n', 'main.go': 'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nconst defaultPort = "7070"\n\nfunc main() {\n\tport := os.Getenv("API_PORT")\n\tif port == "" {\n\t\tport = defaultPort\n\t}\n\thttp.ListenAndServe(":"+port, nil)\n}\n' });
+    expect(e.services[0]).toMatchObject({ port: 7070, portEnv: 'API_PORT' });
+    const grpc = await detectFiles({ 'go.mod': 'module example.com/greeter\n\ngo 1.22\n', 'main.go': 'package main\n\nimport (\n\t"flag"\n\t"fmt"\n\t"net"\n\t"google.golang.org/grpc"\n)\n\nvar port = flag.Int("port", 50051, "The server port")\n\nfunc main() {\n\tlis, _ := net.Listen("tcp", fmt.Sprintf(":%d", *port))\n\ts := grpc.NewServer()\n\ts.Serve(lis)\n}\n' });
+    expect(grpc.services[0]).toMatchObject({ port: 50051 });
+  });
+
+  it('a program built on a queue library (no loop in sight) is a worker', async () => {
+    const t = await detectFiles({ 'go.mod': 'module example.com/mailer\n\ngo 1.22\n\nrequire github.com/hibiken/asynq v0.24.1\n', 'main.go': 'package main\n\nimport "github.com/hibiken/asynq"\n\nfunc main() {\n\tsrv := asynq.NewServer(asynq.RedisClientOpt{Addr: "redis:6379"}, asynq.Config{})\n\tsrv.Run(asynq.NewServeMux())\n}\n' });
+    expect(t.services[0]).toMatchObject({ role: 'worker', port: null });
+    expect(t.services[0]!.evidence).toContainEqual({ file: 'go.mod', line: 5, signal: 'require github.com/hibiken/asynq: a queue consumer keeps running, a worker' });
+  });
+
+  it('package main without go.mod: a program built without a module; loose library files are not', async () => {
+    const t = await detectFiles({
+      'tool/main.go': 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n',
+      'server.go': 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":7070", nil) }\n',
+      'lib/strings.go': 'package lib\n\nfunc Up(s string) string { return s }\n',
+    });
+    const root = t.services.find((s) => s.path === '.');
+    expect(root).toMatchObject({ language: 'go', packageManager: null, port: 7070, commands: { install: null, start: './app' } });
+    expect(t.services.map((s) => s.path)).toEqual(['.']);
   });
 
   it('ignores _test.go files and build-ignored programs', async () => {

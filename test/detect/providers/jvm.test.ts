@@ -32,6 +32,16 @@ const springPom = (extra = '', artifact = 'demo') => `<project>
 </project>`;
 const app = 'package demo;\n@org.springframework.boot.autoconfigure.SpringBootApplication\npublic class App { public static void main(String[] a) {} }\n';
 
+describe('gRPC servers without a web framework', () => {
+  it('ServerBuilder.forPort(…) makes a plain Maven program a web service on that port', async () => {
+    const pom = '<project><modelVersion>4.0.0</modelVersion><groupId>g</groupId><artifactId>greeter</artifactId><version>1</version><dependencies><dependency><groupId>io.grpc</groupId><artifactId>grpc-netty-shaded</artifactId><version>1.64.0</version></dependency></dependencies></project>';
+    const main = 'package g;\nimport io.grpc.ServerBuilder;\npublic class Main {\n  public static void main(String[] a) throws Exception {\n    var server = ServerBuilder.forPort(50055).addService(new Greeter()).build().start();\n    server.awaitTermination();\n  }\n}\n';
+    const t = await detectFiles({ 'pom.xml': pom, 'src/main/java/g/Main.java': main });
+    expect(t.services[0]).toMatchObject({ port: 50055 });
+    expect(t.services[0]!.role).toBeUndefined();
+  });
+});
+
 describe('Spring Boot server.port', () => {
   it.each([
     ['application.properties', 'server.port=9000\n', 9000],

@@ -251,6 +251,33 @@ describe('ports, health, metrics and backing services', () => {
     expect(t.services.find((s) => s.name === 'frontend')).toMatchObject({ role: 'static', dependsOn: [] });
   });
 
+  it('a package with "main" and no scripts runs its main: a job when it ends, a worker when a timer keeps it up; a library that exports stays a library', async () => {
+    const job = await detectFiles({ 'package.json': { name: 'export-csv', main: 'index.js' }, 'index.js': "const fs = require('fs');\nfs.writeFileSync('/tmp/out.csv', 'a,b\\n');\n" });
+    expect(job.services[0]).toMatchObject({ name: 'export-csv', role: 'job', port: null, commands: { start: 'node index.js' } });
+    expect(job.services[0]!.evidence.map((e) => e.signal)).toContain('main index.js runs (exports nothing): a program');
+    const worker = await detectFiles({ 'package.json': { name: 'poller', main: 'poll.js' }, 'poll.js': "setInterval(() => console.log('tick'), 1000);\n" });
+    expect(worker.services[0]).toMatchObject({ role: 'worker', port: null, commands: { start: 'node poll.js' } });
+    const cli = await detectFiles({ 'package.json': { name: 'greet', bin: { greet: './cli.js' }, main: 'lib.js' }, 'cli.js': "#!/usr/bin/env node\nconsole.log('hi');\n", 'lib.js': 'module.exports = {};\n' });
+    expect(cli.services[0]).toMatchObject({ role: 'job', commands: { start: 'node cli.js' } });
+    const lib = await detectFiles({ 'package.json': { name: 'lib', main: 'index.js' }, 'index.js': 'module.exports = (x) => x;\n' });
+    expect(lib.services).toEqual([]);
+  });
+
+  it('ports: an env fallback (`process.env.APP_PORT || 4000`) passed through its variable, and a gRPC server\'s bindAsync', async () => {
+    const env = await detectFiles({ 'package.json': { name: 'api', scripts: { start: 'node server.js' } }, 'server.js': "const http = require('http');\nconst port = process.env.APP_PORT || 4000;\nhttp.createServer((q, s) => s.end('ok')).listen(port);\n" });
+    expect(env.services[0]).toMatchObject({ port: 4000, portEnv: 'APP_PORT' });
+    const grpc = await detectFiles({ 'package.json': { name: 'greeter', main: 'server.js', dependencies: { '@grpc/grpc-js': '^1' } }, 'server.js': "const grpc = require('@grpc/grpc-js');\nconst server = new grpc.Server();\nserver.bindAsync('0.0.0.0:50051', grpc.ServerCredentials.createInsecure(), () => {});\n" });
+    expect(grpc.services[0]).toMatchObject({ port: 50051, commands: { start: 'node server.js' } });
+    expect(grpc.services[0]!.role).toBeUndefined();
+  });
+
+  it('a start script that neither listens nor keeps running is a job; with a queue library it is a worker', async () => {
+    const t = await detectFiles({ 'package.json': { name: 'seed', scripts: { start: 'node seed.js' } }, 'seed.js': "console.log('seeded');\n" });
+    expect(t.services[0]).toMatchObject({ role: 'job', port: null, commands: { start: 'node seed.js' } });
+    const q = await detectFiles({ 'package.json': { name: 'orders', scripts: { start: 'node consume.js' }, dependencies: { amqplib: '^0.10' } }, 'consume.js': "const amqp = require('amqplib');\nrun(amqp);\n" });
+    expect(q.services[0]).toMatchObject({ role: 'worker', port: null, backingServices: ['rabbitmq'] });
+  });
+
   it('a queue consumer with no server is a worker', async () => {
     const t = await detectFiles({
       'package.json': { name: 'mailer', scripts: { start: 'node worker.js' }, dependencies: { bullmq: '^5' } },

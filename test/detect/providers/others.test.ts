@@ -3,7 +3,10 @@
  * sees from `detect` on small repositories of each kind, including the ones that must not match.
  */
 import { describe, expect, it } from 'vitest';
-import { at, detectTree } from './others-tree.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { detect } from '../../../src/detect/detect.js';
+import { at, detectTree, tree } from './others-tree.js';
 
 describe('gleam', () => {
   const toml = (deps: string) => `name = "app"\nversion = "1.0.0"\n\n[dependencies]\ngleam_stdlib = "~> 0.40"\n${deps}`;
@@ -202,6 +205,24 @@ describe('shell start scripts', () => {
   it('a script without a shebang, or one that serves nothing, is not a service', async () => {
     const t = await detectTree({ 'start.sh': 'python3 -m http.server 8080\n', 'sub/run.sh': '#!/bin/sh\necho building\nmake all\n' });
     expect(t.services).toEqual([]);
+  });
+
+  it('an executable script with a shebang at the root is the program: a job, or a worker when it loops; tooling scripts and non-executable ones are not', async () => {
+    const exec = (files: Record<string, string>, executable: string[]) => {
+      const root = tree(files);
+      for (const f of executable) fs.chmodSync(path.join(root, f), 0o755);
+      return detect(root);
+    };
+    const job = await exec({ 'backup.sh': '#!/bin/bash\nset -e\ntar czf /tmp/b.tgz data\n', 'data/a.txt': 'a' }, ['backup.sh']);
+    expect(at(job)).toMatchObject({ language: 'shell', role: 'job', port: null, commands: { start: 'bash backup.sh' } });
+    expect(at(job).evidence).toContainEqual({ file: 'backup.sh', line: 1, signal: 'executable backup.sh (bash)' });
+    const worker = await exec({ 'poll': '#!/bin/sh\nwhile true; do\n  date\n  sleep 5\ndone\n' }, ['poll']);
+    expect(at(worker)).toMatchObject({ role: 'worker', commands: { start: 'sh poll' } });
+    expect(at(worker).evidence).toContainEqual({ file: 'poll', line: 2, signal: '`while true; do` keeps it running: a worker' });
+    expect((await exec({ 'install.sh': '#!/bin/sh\necho install\n' }, ['install.sh'])).services).toEqual([]);
+    expect((await exec({ 'job.sh': '#!/bin/sh\necho hi\n' }, [])).services).toEqual([]);
+    // Beside another ecosystem's manifest anywhere in the repository, a root script is its tooling.
+    expect((await exec({ 'job.sh': '#!/bin/sh\necho hi\n', 'svc/go.mod': 'module x\n', 'svc/main.go': 'package main\n\nfunc main() {}\n' }, ['job.sh'])).services.map((s) => s.language)).toEqual(['go']);
   });
 
   it('a script next to another ecosystem\'s manifest is not the service', async () => {

@@ -157,13 +157,34 @@ describe('frameworks', () => {
     expect(t.services[0]).toMatchObject({ framework: null, port: 9000, healthPath: '/ping', commands: { start: 'python server.py' } });
   });
 
-  it('makes a script without a server a worker, and a package without an entry point nothing', async () => {
+  it('makes a looping script a worker, one that ends a job, and a package without an entry point nothing', async () => {
     const w = await detectFiles({ 'requirements.txt': 'requests\n', 'main.py': 'import time\n\nif __name__ == "__main__":\n    while True:\n        time.sleep(60)\n' });
     expect(w.services[0]).toMatchObject({ role: 'worker', port: null, commands: { start: 'python main.py' } });
+    expect(w.services[0]!.evidence).toContainEqual({ file: 'main.py', line: 4, signal: '`while True:`: keeps running, a worker' });
     const cli = await detectFiles({ 'requirements.txt': 'click\n', 'main.py': 'import click\n\nif __name__ == "__main__":\n    print("hi")\n' });
-    expect(cli.services).toEqual([]);
+    expect(cli.services[0]).toMatchObject({ role: 'job', port: null, commands: { start: 'python main.py' } });
+    // One script of any name, without a main block, is the program.
+    const lone = await detectFiles({ 'requirements.txt': '', 'export_rows.py': 'import csv\nprint("done")\n' });
+    expect(lone.services[0]).toMatchObject({ role: 'job', commands: { start: 'python export_rows.py' } });
+    // A queue consumer library keeps the script running.
+    const consumer = await detectFiles({ 'requirements.txt': 'pika==1.3.2\n', 'consume.py': 'import pika\n\nif __name__ == "__main__":\n    run()\n' });
+    expect(consumer.services[0]).toMatchObject({ role: 'worker', port: null, commands: { start: 'python consume.py' } });
     const lib = await detectFiles({ 'setup.py': 'from setuptools import setup\nsetup(name="lib", install_requires=["requests"])\n', 'lib/__init__.py': 'def f():\n    return 1\n' });
     expect(lib.services).toEqual([]);
+  });
+
+  it('a gRPC server is a web service on the port it adds, passed through the variable it reads', async () => {
+    const lit = await detectFiles({ 'requirements.txt': 'grpcio\n', 'server.py': 'import grpc\nfrom concurrent import futures\n\ndef serve():\n    server = grpc.server(futures.ThreadPoolExecutor())\n    server.add_insecure_port("[::]:50052")\n    server.start()\n    server.wait_for_termination()\n\nif __name__ == "__main__":\n    serve()\n' });
+    expect(lit.services[0]).toMatchObject({ port: 50052, commands: { start: 'python server.py' } });
+    expect(lit.services[0]!.role).toBeUndefined();
+    expect(lit.services[0]!.evidence).toContainEqual({ file: 'server.py', line: 6, signal: '`server.add_insecure_port("[::]:50052")`' });
+    const env = await detectFiles({ 'requirements.txt': 'grpcio\n', 'server.py': 'import os\nimport grpc\n\nPORT = os.environ.get("GRPC_PORT", 9090)\n\ndef serve():\n    server = grpc.server(None)\n    server.add_insecure_port(f"[::]:{PORT}")\n\nif __name__ == "__main__":\n    serve()\n' });
+    expect(env.services[0]).toMatchObject({ port: 9090, portEnv: 'GRPC_PORT' });
+  });
+
+  it('the app\'s own app.run(port=…) beats an installed server\'s default', async () => {
+    const t = await detectFiles({ 'requirements.txt': 'flask\ngunicorn\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n\nif __name__ == "__main__":\n    app.run(port=80)\n' });
+    expect(t.services[0]).toMatchObject({ port: 80, commands: { start: 'gunicorn --bind 0.0.0.0:80 app:app' } });
   });
 
   it('takes the port from a Procfile web command and from env files', async () => {

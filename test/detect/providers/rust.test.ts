@@ -28,8 +28,10 @@ describe('crates', () => {
     expect(t.services[0]).toMatchObject({ name: 'svc', language: 'rust', framework: 'axum', port: 3100, healthPath: '/healthz', commands: { build: 'cargo build --release', start: './target/release/svc' } });
   });
 
-  it('leaves a command-line binary out, and keeps a looping one as a worker', async () => {
-    expect((await detectFiles({ 'Cargo.toml': pkg('cli', 'clap = "4"\n'), 'src/main.rs': 'fn main() { println!("hi"); }\n' })).services).toEqual([]);
+  it('a command-line binary is a job that runs to completion; a looping one is a worker', async () => {
+    const job = await detectFiles({ 'Cargo.toml': pkg('cli', 'clap = "4"\n'), 'src/main.rs': 'fn main() { println!("hi"); }\n' });
+    expect(job.services[0]).toMatchObject({ name: 'cli', role: 'job', port: null, commands: { start: './target/release/cli' } });
+    expect(job.services[0]!.evidence.map((e) => e.signal)).toContain('no listener and no loop: a job that runs to completion');
     const w = await detectFiles({ 'Cargo.toml': pkg('poller'), 'src/main.rs': 'fn main() {\n    loop {\n        std::thread::sleep(std::time::Duration::from_secs(1));\n    }\n}\n' });
     expect(w.services[0]).toMatchObject({ role: 'worker', port: null, commands: { start: './target/release/poller' } });
   });

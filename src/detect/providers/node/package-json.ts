@@ -6,6 +6,9 @@ export interface PackageJson {
   main?: unknown;
   module?: unknown;
   bin?: unknown;
+  types?: unknown;
+  typings?: unknown;
+  exports?: unknown;
   scripts?: unknown;
   dependencies?: unknown;
   devDependencies?: unknown;

@@ -62,14 +62,15 @@ export function entryFiles(source: SourceView, dir: string, commands: Array<stri
 }
 
 /** A call that starts a server (or a Bun/Deno handler export). */
-export const SERVER_CALL = /\b(?:createServer\(|\.listen\(|Bun\.serve\(|Deno\.serve\(|serve\(\s*\{|serve\(\s*app\b|NestFactory\.create|Hapi\.server\(|startStandaloneServer\(|export\s+default\s+\{[^}]*\bfetch\b|\bserver\.start\(\))/;
+export const SERVER_CALL = /\b(?:createServer\(|\.listen\(|Bun\.serve\(|Deno\.serve\(|serve\(\s*\{|serve\(\s*app\b|NestFactory\.create|\.bindAsync\(|Hapi\.server\(|startStandaloneServer\(|export\s+default\s+\{[^}]*\bfetch\b|\bserver\.start\(\))/;
 
 /** Ports of backing services: a `port: 5432` in a database config is not the app's port. */
 const BACKING_PORTS = new Set([5432, 3306, 6379, 27017, 5672, 15672, 9092, 4222, 9200, 7700, 11211, 1433, 26257, 8086, 9042, 2181]);
 
 /** In priority order; each is tried on every file before the next, so an explicit listen wins over a config `port:`. */
 const PORT_PATTERNS: RegExp[] = [
-  /\.listen\(\s*(\d{2,5})\s*[,)]/,
+  // `.listen(3000)`, and a gRPC server's `bindAsync("0.0.0.0:50051", …)`.
+  /\.listen\(\s*(\d{2,5})\s*[,)]|\.bindAsync\(\s*["'`][^"'`]*:(\d{2,5})["'`]/,
   /\.listen\(\s*\{[^}]*\bport\s*:\s*(\d{2,5})\b/,
   /\.listen\(\s*(?:Number|parseInt|\+)?\(?\s*process\.env\.\w*PORT\w*\s*\)?\s*(?:\|\||\?\?)\s*["'`]?(\d{2,5})/,
   /(?:Bun|Deno)\.serve\(\s*\{[^}]*\bport\s*:\s*(\d{2,5})\b/,
@@ -109,7 +110,7 @@ export function sourcePort(source: SourceView, files: string[]): PortFound | und
         if (/^\s*(\/\/|\*|\/\*)/.test(l)) continue;
         const m = re.exec(l);
         if (!m) continue;
-        const port = asPort(m[1]);
+        const port = asPort(m[1] ?? m[2]);
         if (!port || BACKING_PORTS.has(port)) continue;
         const name = named ? /\b(?:const|let|var)\s+(\w+)|\b(\w+)\s*[:=]/.exec(l) : null;
         if (name && OTHER_PORT_NAME.test((name[1] ?? name[2] ?? ''))) continue;

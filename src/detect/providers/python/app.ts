@@ -97,8 +97,8 @@ const IMPORTS: Array<[RegExp, string]> = [
 
 const PORT_PATTERNS: Array<[RegExp, number]> = [
   // PORT read from the environment with a fallback: what the app does when nobody sets it.
-  [/(?:environ\.get|getenv|env\.int|env\.str|config|env)\(\s*["'](?:PORT|APP_PORT|HTTP_PORT|SERVER_PORT|WEB_PORT)["']\s*,\s*(?:default\s*=\s*)?["']?(\d{2,5})\b/, 0],
-  [/["'](?:PORT|APP_PORT|HTTP_PORT)["']\s*\]?\)?\s*or\s*["']?(\d{2,5})\b/, 0],
+  [/(?:environ\.get|getenv|env\.int|env\.str|config|env)\(\s*["'](?:[A-Z0-9_]*_)?PORT["']\s*,\s*(?:default\s*=\s*)?["']?(\d{2,5})\b/, 0],
+  [/["'](?:[A-Z0-9_]*_)?PORT["']\s*\]?\)?\s*or\s*["']?(\d{2,5})\b/, 0],
   [/\.run(?:_app)?\s*\([^#]*?\bport\s*=\s*(\d{2,5})\b/, 1],
   [/\bserve\s*\([^#]*?\bport\s*=\s*(\d{2,5})\b/, 1],
   [/(?:HTTPServer|TCPServer|ThreadingHTTPServer|make_server)\s*\(\s*\(\s*["'][^"']*["']\s*,\s*(\d{2,5})\s*\)/, 1],
