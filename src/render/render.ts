@@ -13,6 +13,7 @@ import type { RenderInput } from './artifact.js';
 import { ARTIFACTS } from './artifacts/index.js';
 import { createTemplateEngine } from './engine.js';
 import { templateDirsFor } from './repository-templates.js';
+import { wiringWarnings } from './contexts/wiring.js';
 
 export interface RenderOptions {
   /** The repository root (the spec's folder); every output path is relative to it. */
@@ -48,6 +49,7 @@ export async function render(spec: Spec, options: RenderOptions): Promise<Virtua
   }
   const tree = new VirtualTree(rootDir);
   if (templates.warning) tree.warnings.push(templates.warning);
+  tree.warnings.push(...wiringWarnings(spec));
   const producedBy = new Map<string, string>();
   for (const artifact of ARTIFACTS) {
     for (const file of artifact.files(input, engine)) {
