@@ -97,7 +97,7 @@ const DOTNET_KEYS = [
 /** Backing services named in a connection string or URL the code or config holds. */
 const URL_HOST = /\b((?:jdbc:)?(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?)):\/\/(?:([^@\s'"/]{0,200})@)?([A-Za-z0-9_.-]{1,253})(?::(\d{2,5}))?/g;
 const HOST_PORT = /['"`]([a-z][a-z0-9-]{0,62}):(5432|3306|6379|27017|5672)['"`/]/g;
-const HOST_KEY = /\b(?:host|hostname|server|addr)\s*(?:[:=]|=>)\s*['"]([A-Za-z][A-Za-z0-9-]{0,62})['"]/gi;
+const HOST_KEY = /\b(?:host|hostname|server|addr)\s*(?:[:=]|=>)\s*['"]([A-Za-z][A-Za-z0-9_.-]{0,100})['"]/gi;
 const PORT_KIND: Record<string, BackingKind> = { '5432': 'postgres', '3306': 'mysql', '6379': 'redis', '27017': 'mongodb', '5672': 'rabbitmq' };
 /** Host names that say which backing service they are. */
 const HOST_KIND: Record<string, Family> = {
@@ -131,7 +131,7 @@ const FIELD_WORDS: Array<[RegExp, WireField]> = [
   [/^(NAME|DB|DATABASE|DBNAME|DB_NAME)$/, 'database'],
 ];
 /** libpq's own variables: PGHOST, PGPORT, … */
-const LIBPQ: Record<string, WireField> = { PGHOST: 'host', PGPORT: 'port', PGUSER: 'user', PGPASSWORD: 'password', PGDATABASE: 'database', PGPASSFILE: 'password-file' };
+const LIBPQ: Record<string, WireField> = { PGHOST: 'host', PGPORT: 'port', PGUSER: 'user', PGPASSWORD: 'password', PGDATABASE: 'database', PGPASSWORD_FILE: 'password-file' };
 
 const SQL_KINDS: readonly BackingKind[] = ['postgres', 'mysql', 'mariadb'];
 
@@ -366,7 +366,7 @@ function scanHosts(text: string, file: string, add: (host: string, kind: Family,
     const line = lineOf(text, m.index);
     const lineText = text.split('\n')[line - 1] ?? '';
     const byPort = /\b(5432|3306|6379|27017|5672)\b/.exec(lineText)?.[1];
-    const kind = (byPort ? PORT_KIND[byPort] : undefined) ?? HOST_KIND[host.toLowerCase()] ?? (config ? 'sql' : undefined);
+    const kind = (byPort ? PORT_KIND[byPort] : undefined) ?? HOST_KIND[host.toLowerCase().split(/[_.-]/)[0]!] ?? (config ? 'sql' : undefined);
     if (kind) add(host, kind, file, line, `host \`${host}\``, false);
   }
 }

@@ -215,7 +215,10 @@ function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingMod
     dependsOn,
     backingDependsOn,
     healthcheck: m.healthcheck ? { test: ['CMD', ...m.healthcheck], interval: hc.interval, timeout: hc.timeout, retries: hc.retries, startPeriod: hc.startPeriod } : null,
-    readOnly: m.readOnly,
+    // Compose 2.x writes an `environment:`-sourced secret into the created container through the
+    // copy API, which the engine refuses on a read-only root ("container rootfs is marked read-only",
+    // measured): an app that reads its password as a file keeps a writable root, still without capabilities.
+    readOnly: m.readOnly && secretFiles.size === 0,
     tmpfs: m.tmpfs,
     replicas: s.replicas,
     cpus: s.resources.cpus,
