@@ -219,11 +219,11 @@ describe('the spec init writes from the contract', () => {
       '',
     ].join('\n'))));
     const spec = specFromTopology(t, { name: 'shop' });
-    const api = spec.services.api!;
+    const api = spec.services!.api!;
     expect(api.wiring).toEqual({ DATABASE_HOST: 'postgres.host', DATABASE_PASSWORD: 'postgres.password' });
     expect(api.expects).toEqual(['STRIPE_API_KEY']);
     expect(api.secrets).toEqual(['JWT_SECRET']);
-    expect(spec.backingServices.redis).toMatchObject({ kind: 'redis', aliases: ['cache'], auth: 'none' });
-    expect(spec.backingServices.postgres!.auth).toBeUndefined();
+    expect(spec.backingServices!.redis).toMatchObject({ kind: 'redis', aliases: ['cache'], auth: 'none' });
+    expect(spec.backingServices!.postgres!.auth).toBeUndefined();
   });
 });
