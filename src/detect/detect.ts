@@ -9,6 +9,7 @@ import { dnsLabel } from '../dns-label.js';
 import { SourceView, type SourceViewOptions } from '../source/source-view.js';
 import { backingFromUrl } from './backing.js';
 import { confidenceOf } from './confidence.js';
+import { bindContract, kindsNamedBy, scanConfigContract, type ContractScan } from './config-contract.js';
 import { scanEnvFiles } from './env-files.js';
 import { scanSecretFallbacks } from './secret-fallbacks.js';
 import { parseProcfile } from './procfile.js';
@@ -103,8 +104,26 @@ function assemble(source: SourceView, found: Array<{ provider: string; candidate
       if (s.port !== null && isUnder(s.path, dir) && !c.backing.some((x) => x.kind === b.kind)) c.backing.push(b);
     }
   }
+  // The configuration contract: what the code reads and which hosts it names. A variable or host of
+  // a specific kind (REDIS_HOST, `mongodb://mongo/app`) is evidence of that backing service too, so
+  // an app that speaks a protocol with its standard library is wired like one with a client library.
+  const contractWarnings: TopologyWarning[] = [];
+  const contracts = new Map<string, ContractScan>();
+  for (const { s, c } of byName.values()) {
+    if (s.role === 'static') continue;
+    let scan = contracts.get(s.path);
+    if (!scan) {
+      const nested = services.map((o) => o.path).filter((p) => p !== s.path && (s.path === '.' || p.startsWith(`${s.path}/`)));
+      scan = scanConfigContract(source, s.path, nested, s.name);
+      contracts.set(s.path, scan);
+      contractWarnings.push(...scan.warnings);
+    }
+    for (const k of kindsNamedBy(scan.contract)) mergeBacking(c, [{ kind: k.kind, evidence: { file: k.file, line: k.line, signal: k.signal } }]);
+  }
   for (const { s, c } of byName.values()) {
     s.backingServices = [...new Set(c.backing.map((b) => b.kind))].sort();
+    const scan = contracts.get(s.path);
+    if (scan && (scan.contract.reads.length > 0 || scan.contract.hosts.length > 0)) s.config = bindContract(scan.contract, s.backingServices);
     s.dependsOn = resolveLinks(s, c, services);
     for (const b of c.backing) s.evidence.push({ ...b.evidence, signal: `${b.kind}: ${b.evidence.signal}` });
   }
@@ -112,6 +131,7 @@ function assemble(source: SourceView, found: Array<{ provider: string; candidate
   const backingServices = collectBacking([...byName.values()]);
   const warnings: TopologyWarning[] = source.warnings.map((w) => (w.line === undefined ? { file: w.file, message: w.message } : { file: w.file, line: w.line, message: w.message }));
   for (const { s, c } of byName.values()) dropUnsafeFacts(s, c.facts, warnings);
+  warnings.push(...contractWarnings);
   if (services.length === 0) warnings.push({ file: '.', message: nothingDetected(source, found.length > 0) });
   // Workers share their web service's folder and code: the first service of a folder reports it.
   const scanned = new Set<string>();

@@ -16,7 +16,7 @@ export interface SecretFallback {
 }
 
 /** Variable names that hold signing or encryption keys (not every *_KEY is secret: API_KEY_HEADER…). */
-const SECRET_NAME = /^(?:[A-Z0-9_]*_)?(?:SECRET(?:_KEY)?(?:_BASE)?|JWT(?:_SECRET|_KEY|_SIGNING_KEY)?|SESSION_(?:SECRET|KEY)|APP_KEY|SIGNING_KEY|COOKIE_SECRET|ENCRYPTION_KEY|TOKEN_SECRET|AUTH_SECRET)$/;
+export const SECRET_NAME = /^(?:[A-Z0-9_]*_)?(?:SECRET(?:_KEY)?(?:_BASE)?|JWT(?:_SECRET|_KEY|_SIGNING_KEY)?|SESSION_(?:SECRET|KEY)|APP_KEY|SIGNING_KEY|COOKIE_SECRET|ENCRYPTION_KEY|TOKEN_SECRET|AUTH_SECRET)$/;
 
 const CODE = /\.(py|js|mjs|cjs|ts|mts|cts|jsx|tsx|rb|php)$/;
 const TESTS = /(^|\/)(tests?|__tests__|spec|specs|fixtures|e2e)\/|\.(test|spec)\.[a-z]+$|(^|\/)test_[^/]+\.py$/;

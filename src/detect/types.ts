@@ -32,6 +32,42 @@ export const BACKING_KINDS = [
 ] as const;
 export type BackingKind = (typeof BACKING_KINDS)[number];
 
+/** A connection setting of a backing service an app variable can carry (what render fills it with). */
+export const WIRE_FIELDS = ['host', 'port', 'hostport', 'database', 'user', 'password', 'password-file', 'url', 'jdbc-url'] as const;
+export type WireField = (typeof WIRE_FIELDS)[number];
+
+/** An environment variable the service's code or config reads. */
+export interface ConfigRead {
+  name: string;
+  /** The literal the code falls back to when the variable is unset (never kept for a password). */
+  default?: string;
+  file: string;
+  line: number;
+  /** `file`: the variable holds the path of a file the value is read from (`*_FILE`, Docker-secret style). */
+  via: 'env' | 'file';
+  /** The framework config key that reads it (Spring `spring.datasource.url`, .NET `ConnectionStrings:Default`). */
+  key?: string;
+  /** The backing-service setting it carries, when its name, default or config key says so. */
+  binds?: { kind: BackingKind; field: WireField };
+}
+
+/** A backing-service host written in code or config (`host: 'redis'`, `mongodb://mongo:27017/app`). */
+export interface HostRef {
+  host: string;
+  kind: BackingKind;
+  file: string;
+  line: number;
+  signal: string;
+  /** The connection string written there carries a user and password of its own. */
+  credentials?: boolean;
+}
+
+/** How a service finds its configuration: the variables it reads and the hosts it names. */
+export interface ConfigContract {
+  reads: ConfigRead[];
+  hosts: HostRef[];
+}
+
 /** One fact's origin: the file and the signal in it that produced the fact. */
 export interface Evidence {
   /** Posix path relative to the scanned root. */
@@ -79,6 +115,8 @@ export interface Service {
   metricsPath?: string;
   /** Signing/encryption keys the code falls back to a literal for when unset (each also a warning). */
   secretFallbacks?: Array<{ name: string; file: string; line: number }>;
+  /** The variables the code and config read and the backing-service hosts they name (`config-contract.ts`). */
+  config?: ConfigContract;
 }
 
 export interface BackingService {

@@ -14,6 +14,7 @@ import { ARTIFACTS } from './artifacts/index.js';
 import { withRepository } from './contexts/repo.js';
 import { createTemplateEngine } from './engine.js';
 import { templateDirsFor } from './repository-templates.js';
+import { wiringWarnings } from './contexts/wiring.js';
 
 export interface RenderOptions {
   /** The repository root (the spec's folder); every output path is relative to it. */
@@ -54,6 +55,7 @@ async function renderIn(spec: Spec, options: RenderOptions, rootDir: string): Pr
   }
   const tree = new VirtualTree(rootDir);
   if (templates.warning) tree.warnings.push(templates.warning);
+  tree.warnings.push(...wiringWarnings(spec));
   const producedBy = new Map<string, string>();
   for (const artifact of ARTIFACTS) {
     const files = artifact.files(input, engine);

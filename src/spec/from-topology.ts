@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { dnsLabel } from '../dns-label.js';
+import { SECRET_NAME } from '../detect/secret-fallbacks.js';
 import type { BackingKind, Topology, Service as DetectedService } from '../detect/types.js';
 import { StackgenError } from '../errors.js';
 import { hasMarker } from '../tree/marker.js';
@@ -156,13 +157,14 @@ export function specFromTopology(topology: Topology, options: SpecFromTopologyOp
       svc.publish = freeHostPort(want, taken);
       taken.add(svc.publish);
     }
+    wireFromContract(s, svc);
     services[s.name] = svc;
   }
 
   const backingServices: Record<string, BackingServiceInput> = {};
   for (const kind of [...backingKinds].sort()) {
     const detected = topology.backingServices.find((b) => b.kind === kind);
-    backingServices[kind] = { kind: kind as BackingKind, ...(detected?.version ? { version: detected.version } : {}) };
+    backingServices[kind] = { kind: kind as BackingKind, ...(detected?.version ? { version: detected.version } : {}), ...backingAccess(kind as BackingKind, chosen, services, backingKinds) };
   }
 
   const name = options.name ?? (dnsLabel(path.basename(topology.root)) || 'app');
@@ -173,4 +175,60 @@ export function specFromTopology(topology: Topology, options: SpecFromTopologyOp
   spec.proxy = { kind: 'none', ...(options.proxy ?? {}) };
   spec.ci = { provider: options.ci ?? 'github', registry: options.registry ?? null };
   return spec;
+}
+
+/** Variables the platform, the runtime or the image sets: never something to ask the user for. */
+const RUNTIME_VARS = /^(PORT|HOST|HOSTNAME|HOME|PATH|PWD|USER|SHELL|TERM|TZ|LANG|LC_[A-Z_]+|CI|DEBUG|NODE_[A-Z_]+|npm_\w+|BUNDLE_[A-Z_]+|RAILS_[A-Z_]+|RACK_[A-Z_]+|PIDFILE|WEB_CONCURRENCY|PYTHON[A-Z_]*|VIRTUAL_ENV|GO[A-Z_]*|JAVA_[A-Z_]+|DOTNET_[A-Z_]+|ASPNETCORE_[A-Z_]+|KUBERNETES_[A-Z_]+|K_SERVICE|VERCEL[A-Z_]*|NETLIFY[A-Z_]*|HEROKU[A-Z_]*|RENDER[A-Z_]*|FLY_[A-Z_]+|RAILWAY_[A-Z_]+|DYNO|GITHUB_[A-Z_]+|APP_ENV|ENV|ENVIRONMENT|LOG_LEVEL|LOGLEVEL|DJANGO_SETTINGS_MODULE|FLASK_[A-Z_]+|TMPDIR|TEMP|TMP)$/;
+
+/**
+ * The contract detect found becomes the service's `wiring` (each variable it reads that a backing
+ * service in the spec can fill), more `secrets` (signing keys it reads with no default: a random
+ * value beats a crash), and `expects` (what it reads with no default that nothing here fills).
+ */
+function wireFromContract(s: DetectedService, svc: ServiceInput): void {
+  if (!s.config || svc.role === 'static') return;
+  const deps = new Set(svc.dependsOn ?? []);
+  const wiring: Record<string, string> = {};
+  const secrets = new Set(svc.secrets ?? []);
+  const expects: string[] = [];
+  for (const r of s.config.reads) {
+    if (r.binds) {
+      if (deps.has(r.binds.kind)) wiring[r.name] = `${r.binds.kind}.${r.binds.field}`;
+      continue;
+    }
+    if (r.default !== undefined || RUNTIME_VARS.test(r.name) || secrets.has(r.name)) continue;
+    if (SECRET_NAME.test(r.name)) secrets.add(r.name);
+    else expects.push(r.name);
+  }
+  if (Object.keys(wiring).length > 0) svc.wiring = Object.fromEntries(Object.entries(wiring).sort(([a], [b]) => (a < b ? -1 : 1)));
+  if (secrets.size > 0) svc.secrets = [...secrets].sort();
+  if (expects.length > 0) svc.expects = [...new Set(expects)].sort();
+}
+
+/** Connection settings that carry a password the backing service can check. */
+const SENDS_PASSWORD = new Set(['password', 'password-file', 'url']);
+/** Kinds whose official image runs without authentication when asked to. */
+const AUTH_OPTIONAL = new Set<BackingKind>(['postgres', 'mongodb', 'redis']);
+
+/**
+ * The host names the code uses for this backing service (network aliases), and whether it can run
+ * with a password: when a service connects to it (a hard-coded host, a host variable) and reads no
+ * password or URL for it, it has no way to send one, so the stack runs it without authentication on
+ * the internal backend network — render says so, and how to turn a password back on.
+ */
+function backingAccess(kind: BackingKind, chosen: DetectedService[], services: Record<string, ServiceInput>, backingKinds: Set<string>): Pick<BackingServiceInput, 'aliases' | 'auth'> {
+  const out: Pick<BackingServiceInput, 'aliases' | 'auth'> = {};
+  const taken = new Set([...Object.keys(services), ...backingKinds]);
+  const aliases = new Set<string>();
+  let sendsNone = false;
+  for (const s of chosen) {
+    if (!s.config || !(services[s.name]?.dependsOn ?? []).includes(kind)) continue;
+    for (const h of s.config.hosts) if (h.kind === kind && h.host !== kind && !taken.has(h.host)) aliases.add(h.host);
+    const reads = s.config.reads.filter((r) => r.binds?.kind === kind);
+    const named = reads.length > 0 || s.config.hosts.some((h) => h.kind === kind);
+    if (named && !reads.some((r) => SENDS_PASSWORD.has(r.binds!.field)) && !s.config.hosts.some((h) => h.kind === kind && h.credentials)) sendsNone = true;
+  }
+  if (aliases.size > 0) out.aliases = [...aliases].sort();
+  if (sendsNone && AUTH_OPTIONAL.has(kind)) out.auth = 'none';
+  return out;
 }

@@ -9,6 +9,25 @@ import { closest } from './levenshtein.js';
 import type { Spec } from './types.generated.js';
 import type { Anchor, Segment } from './yaml-source.js';
 
+/** The connection settings of a backing kind that `wiring` can fill (contexts/wiring.ts renders them). */
+export function wireFieldsOf(kind: string): string[] {
+  const net = ['host', 'port', 'hostport'];
+  switch (kind) {
+    case 'postgres':
+    case 'mysql':
+    case 'mariadb':
+      return [...net, 'database', 'user', 'password', 'password-file', 'url', 'jdbc-url'];
+    case 'mongodb':
+      return [...net, 'database', 'user', 'password', 'password-file', 'url'];
+    case 'redis':
+      return [...net, 'database', 'user', 'password', 'password-file', 'url'];
+    case 'rabbitmq':
+      return [...net, 'user', 'password', 'url'];
+    default:
+      return [...net, 'url'];
+  }
+}
+
 export interface SemanticFinding {
   segments: Segment[];
   anchor: Anchor;
@@ -164,6 +183,23 @@ export function semanticFindings(spec: Spec, options: SemanticOptions = {}): Sem
       }
     }
 
+    for (const [k, ref] of Object.entries(s.wiring)) {
+      const target = ref.slice(0, ref.indexOf('.'));
+      const field = ref.slice(ref.indexOf('.') + 1);
+      const b = spec.backingServices[target];
+      if (!b) {
+        const guess = closest(target, backingNames);
+        out.push({ segments: at('wiring', k), anchor: 'value', message: `\`${target}\` is not a backing service in this spec`, hint: guess ? `Did you mean \`${guess}.${field}\`?` : 'Declare it under backingServices, or remove this variable.' });
+      } else if (!s.dependsOn.includes(target)) {
+        out.push({ segments: at('wiring', k), anchor: 'value', message: `\`${name}\` reads ${k} from \`${target}\` but does not depend on it`, hint: `Add \`${target}\` to services.${name}.dependsOn, so it starts (healthy) first.` });
+      } else if (!wireFieldsOf(b.kind).includes(field)) {
+        out.push({ segments: at('wiring', k), anchor: 'value', message: `${b.kind} has no \`${field}\` setting stackgen can fill`, hint: `One of: ${wireFieldsOf(b.kind).join(', ')}.` });
+      }
+      if (s.env[k] !== undefined || s.secrets.includes(k)) {
+        out.push({ segments: at('wiring', k), anchor: 'key', message: `\`${k}\` is set both by wiring and by env or secrets`, hint: 'Keep it in one place.' });
+      }
+    }
+
     if ('path' in s.dockerfile && options.baseDir) {
       const p = path.resolve(options.baseDir, s.dockerfile.path);
       const kind = fileExists(p);
@@ -181,6 +217,15 @@ export function semanticFindings(spec: Spec, options: SemanticOptions = {}): Sem
       if (!options.baseDir) return;
       if (fileExists(path.resolve(options.baseDir, script)) !== 'file') {
         out.push({ segments: ['backingServices', name, 'initScripts', i], anchor: 'value', message: `no such file: ${script}`, hint: 'Init scripts are relative to the folder of stackgen.yaml.' });
+      }
+    });
+    if (b.auth === 'none' && !['postgres', 'mongodb', 'redis'].includes(b.kind)) {
+      out.push({ segments: ['backingServices', name, 'auth'], anchor: 'value', message: `${b.kind} cannot run without authentication here (only postgres, mongodb and redis can)`, hint: 'Remove `auth: none`, and have the app read the password (see README: How apps find their database).' });
+    }
+    b.aliases.forEach((alias, i) => {
+      if (known.includes(alias)) out.push({ segments: ['backingServices', name, 'aliases', i], anchor: 'value', message: `\`${alias}\` is already the name of a service or backing service`, hint: 'Remove the alias: that name already reaches its own container.' });
+      for (const [other, ob] of Object.entries(spec.backingServices)) {
+        if (other < name && ob.aliases.includes(alias)) out.push({ segments: ['backingServices', name, 'aliases', i], anchor: 'value', message: `\`${alias}\` is an alias of \`${other}\` too`, hint: 'One host name reaches one backing service: remove one alias.' });
       }
     });
     if (b.initScripts.length > 0 && !['postgres', 'mysql', 'mariadb', 'mongodb'].includes(b.kind)) {

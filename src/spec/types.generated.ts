@@ -266,6 +266,16 @@ export interface Service {
    */
   secrets: EnvName[];
   /**
+   * Variables the app reads, each filled from a backing service's connection setting: `<backing service>.<host|port|hostport|database|user|password|password-file|url|jdbc-url>` (password-file: the path of a secret file holding the password). Detected from the code; a backing service this app depends on with no entry here gives the app its default variable (DATABASE_URL, REDIS_URL, …).
+   */
+  wiring: {
+    [k: string]: string;
+  };
+  /**
+   * Variables the code reads with no default that nothing in this spec fills: listed in .env.example and reported by render until `env`, `secrets` or `wiring` sets them.
+   */
+  expects: EnvName[];
+  /**
    * Services or backing services that must be healthy first.
    */
   dependsOn: DnsName[];
@@ -345,6 +355,14 @@ export interface BackingService {
    * SQL/shell files run on first start (postgres, mysql, mariadb, mongodb).
    */
   initScripts: RelativePath[];
+  /**
+   * More host names the service answers to on the backend network: the ones the code connects to (`db`, `cache`, `mongo`).
+   */
+  aliases: DnsName[];
+  /**
+   * password: a generated password in .env, passed as a secret file. none: no authentication (postgres, mongodb, redis only), for code that connects with no credentials; the service stays on the internal backend network and render says so.
+   */
+  auth: 'password' | 'none';
 }
 export interface Observability {
   prometheus: boolean;
@@ -792,6 +810,16 @@ export interface ServiceInput {
    */
   secrets?: EnvNameInput[];
   /**
+   * Variables the app reads, each filled from a backing service's connection setting: `<backing service>.<host|port|hostport|database|user|password|password-file|url|jdbc-url>` (password-file: the path of a secret file holding the password). Detected from the code; a backing service this app depends on with no entry here gives the app its default variable (DATABASE_URL, REDIS_URL, …).
+   */
+  wiring?: {
+    [k: string]: string;
+  };
+  /**
+   * Variables the code reads with no default that nothing in this spec fills: listed in .env.example and reported by render until `env`, `secrets` or `wiring` sets them.
+   */
+  expects?: EnvNameInput[];
+  /**
    * Services or backing services that must be healthy first.
    */
   dependsOn?: DnsNameInput[];
@@ -871,6 +899,14 @@ export interface BackingServiceInput {
    * SQL/shell files run on first start (postgres, mysql, mariadb, mongodb).
    */
   initScripts?: RelativePathInput[];
+  /**
+   * More host names the service answers to on the backend network: the ones the code connects to (`db`, `cache`, `mongo`).
+   */
+  aliases?: DnsNameInput[];
+  /**
+   * password: a generated password in .env, passed as a secret file. none: no authentication (postgres, mongodb, redis only), for code that connects with no credentials; the service stays on the internal backend network and render says so.
+   */
+  auth?: 'password' | 'none';
 }
 export interface ObservabilityInput {
   prometheus?: boolean;

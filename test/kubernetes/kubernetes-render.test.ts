@@ -160,6 +160,33 @@ describe('kubernetes tree', () => {
     }
   });
 
+  it('wires each app the way its code reads its backing services, as compose does: split variables, a password file, a host alias, no auth', async () => {
+    const fixture = 'wiring-node-split-hardcoded';
+    const { spec } = await k8sSpec(fixture);
+    const app = Object.keys(spec.services)[0]!;
+    expect(spec.services[app]!.wiring).toMatchObject({ DATABASE_HOST: 'postgres.host', DATABASE_PASSWORD: 'postgres.password-file' });
+    expect(spec.backingServices.redis).toMatchObject({ aliases: ['cache'], auth: 'none' });
+    const tree = await renderK8s(fixture);
+    const file = `kubernetes/base/${app}.yaml`;
+    const cm = find(tree, file, 'ConfigMap', `${app}-env`)!;
+    expect(cm.data).toMatchObject({ DATABASE_HOST: 'postgres', DATABASE_PORT: '5432' });
+    const pod = find(tree, file, 'Deployment', app)!.spec.template.spec;
+    const mount = pod.containers[0].volumeMounts.find((m: Obj) => m.mountPath === '/run/secrets/postgres-password');
+    expect(mount).toMatchObject({ subPath: 'postgres-password', readOnly: true });
+    expect(pod.volumes.find((v: Obj) => v.name === mount.name).secret).toMatchObject({ secretName: 'postgres-secrets', items: [{ key: 'POSTGRES_PASSWORD', path: 'postgres-password' }] });
+    expect(JSON.stringify(pod.containers[0].env ?? [])).not.toContain('PASSWORD)');
+    expect(find(tree, 'kubernetes/base/redis.yaml', 'Service', 'cache')).toBeDefined();
+    const redis = find(tree, 'kubernetes/base/redis.yaml', 'StatefulSet')!.spec.template.spec.containers[0];
+    expect(JSON.stringify(redis)).not.toContain('requirepass');
+    if (!hasKubectl()) return;
+    const dir = writeKubernetes(tree);
+    try {
+      for (const o of objects(kustomize(path.join(dir, 'kubernetes/overlays/dev')))) expect(await validateKubernetesObject(o), `${o.kind}/${o.metadata.name}`).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('converts compose units to Kubernetes quantities', () => {
     expect(cpuQuantity('0.5')).toBe('500m');
     expect(cpuQuantity('1.0')).toBe('1');

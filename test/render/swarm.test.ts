@@ -145,6 +145,16 @@ describe('the stack file Swarm accepts as is', () => {
     expect(w.deploy.restart_policy.condition).toBe('any');
   });
 
+  it('an app that reads its database password from a file mounts the same versioned Swarm secret as the database', async () => {
+    const { root, spec } = await fixtureSpec('wiring-node-split-hardcoded');
+    const app = Object.keys(spec.services)[0]!;
+    const { stack } = await stackOf(root, spec);
+    expect(stack.services[app]!.environment).toMatchObject({ DATABASE_PASSWORD: '/run/secrets/postgres-password' });
+    expect(stack.services[app]!.secrets).toEqual(['postgres-password']);
+    expect(stack.services.postgres!.secrets).toContain('postgres-password');
+    expect(stack.secrets!['postgres-password']).toMatchObject({ external: true });
+  });
+
   it('routingMesh: false → DNS round robin, host-mode ports, stop-first only where a host port is held', async () => {
     const { root, spec } = await fixtureSpec('python-django-postgres-celery', (s) => (s.swarm = { routingMesh: false }));
     const { stack } = await stackOf(root, spec);

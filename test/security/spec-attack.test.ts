@@ -132,6 +132,8 @@ function baseSpec(ci: 'github' | 'gitlab', proxy: 'traefik' | 'caddy'): SpecInpu
         metrics: { path: '/metrics' },
         env: { LOG_LEVEL: 'info', GREETING: 'hello world' },
         secrets: ['SESSION_SECRET'],
+        wiring: { DATABASE_HOST: 'postgres.host', DATABASE_PASSWORD_FILE: 'postgres.password-file', REDIS_URL: 'redis.url' },
+        expects: ['STRIPE_API_KEY'],
         dependsOn: ['postgres', 'redis'],
         buildArgs: { APP_FLAVOR: 'full', BUILD_LABEL: 'release' },
       },
@@ -142,7 +144,7 @@ function baseSpec(ci: 'github' | 'gitlab', proxy: 'traefik' | 'caddy'): SpecInpu
     },
     backingServices: {
       postgres: { kind: 'postgres', version: '16', image: 'postgres:16.4-bookworm', initScripts: ['db/init.sql'] },
-      redis: { kind: 'redis' },
+      redis: { kind: 'redis', aliases: ['cache'], auth: 'none' },
     },
     observability: { prometheus: true, grafana: true, scrapeInterval: '15s' },
     proxy: { kind: proxy, tls: 'acme', domains: ['shop.example.com', 'static.example.com'], email: 'ops@example.com' },

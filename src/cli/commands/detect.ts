@@ -58,6 +58,16 @@ export function printTopology(t: Topology, explain: boolean, providerOf: Record<
       info(`    ${style.dim('detected by'.padEnd(16))}${providerOf[s.name] ?? '?'}`);
       info(`    ${style.dim('evidence')}`);
       for (const e of s.evidence) info(`      ${style.cyan(where(e))} ${e.signal}`);
+      if (s.config && (s.config.reads.length > 0 || s.config.hosts.length > 0)) {
+        info(`    ${style.dim('configuration')}`);
+        for (const r of s.config.reads) {
+          const def = r.default === undefined ? ' (no default)' : ` (default ${JSON.stringify(r.default)})`;
+          const via = r.via === 'file' ? ' as a file path' : '';
+          const bind = r.binds ? ` → ${r.binds.kind} ${r.binds.field}` : '';
+          info(`      ${style.cyan(where(r))} reads ${r.name}${via}${def}${bind}`);
+        }
+        for (const h of s.config.hosts) info(`      ${style.cyan(where(h))} ${h.signal} → ${h.kind} host \`${h.host}\`${h.credentials ? ' (with its own credentials)' : ''}`);
+      }
     }
   }
   if (t.backingServices.length > 0) {

@@ -9,6 +9,7 @@ import ignore from 'ignore';
 import type { Artifact, OutputFile } from '../artifact.js';
 import { backingModels, type EnvVar } from '../contexts/backing.js';
 import { readText } from '../contexts/service.js';
+import { unfilledVariables } from '../contexts/wiring.js';
 import { readManifest } from '../../tree/manifest.js';
 
 export interface EnvGroup {
@@ -63,7 +64,7 @@ export const envArtifact: Artifact = {
     // Many apps keep their own .env.example (for runs outside Docker): never fight over it; the
     // stack's variables then go to .env.stack.example.
     const own = readText(input.rootDir, '.env.example') !== undefined && !(readManifest(input.rootDir).files['.env.example']);
-    const out: OutputFile[] = [{ path: own ? '.env.stack.example' : '.env.example', content: engine.render('compose/env.example.njk', { groups }) }];
+    const out: OutputFile[] = [{ path: own ? '.env.stack.example' : '.env.example', content: engine.render('compose/env.example.njk', { groups, unfilled: unfilledVariables(input.spec) }) }];
 
     const existing = readText(input.rootDir, '.env');
     const header = '# Generated once by stackgen with random values; yours now (stackgen never overwrites it).\n# Keep it out of git; rotate a secret by changing it here and recreating the containers.\n\n';

@@ -9,6 +9,7 @@
 import { IMAGES } from '../../images/catalog.js';
 import { mapImage, type ImageMap } from '../../images/image-map.js';
 import type { BackingService, Spec } from '../../spec/types.generated.js';
+import { withoutAuth } from './wiring.js';
 
 /** A variable stackgen puts in `.env`: a generated secret, or a plain default. */
 export interface EnvVar {
@@ -49,6 +50,8 @@ export interface BackingModel {
   volume: string | null;
   initScripts: Array<{ source: string; target: string }>;
   hostname: string | null;
+  /** More host names on the backend network: the ones the apps' code connects to. */
+  aliases: string[];
   env: EnvVar[];
   /** Variables an application that depends on this service receives. */
   wiring: Array<[string, string]>;
@@ -96,7 +99,7 @@ export function backingModel(spec: Spec, name: string, imageMap: ImageMap): Back
   const initTarget = '/docker-entrypoint-initdb.d';
   const inits = (target: string | null) =>
     target === null ? [] : b.initScripts.map((src, i) => ({ source: `./${src}`, target: `${target}/${String(i + 1).padStart(2, '0')}-${src.split('/').pop()}` }));
-  const base = { name, kind: b.kind, command: null, hostname: null, initScripts: [] as BackingModel['initScripts'], note: null, secrets: [] as SecretFile[], capAdd: [] as string[] };
+  const base = { name, kind: b.kind, command: null, hostname: null, aliases: b.aliases, initScripts: [] as BackingModel['initScripts'], note: null, secrets: [] as SecretFile[], capAdd: [] as string[] };
   const pw = { name: `${name}-password`, env: `${P}_PASSWORD` };
   const rootPw = { name: `${name}-root-password`, env: `${P}_ROOT_PASSWORD` };
   switch (b.kind) {
@@ -329,8 +332,8 @@ export function backingModels(spec: Spec, imageMap: ImageMap): BackingModel[] {
   return Object.keys(spec.backingServices)
     .sort()
     .map((n) => {
-      const m = backingModel(spec, n, imageMap);
       const b = spec.backingServices[n]!;
+      const m = b.auth === 'none' ? withoutAuth(backingModel(spec, n, imageMap), spec) : backingModel(spec, n, imageMap);
       return b.persistence ? m : { ...m, volume: null };
     });
 }

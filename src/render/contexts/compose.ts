@@ -9,6 +9,7 @@ import type { Spec } from '../../spec/types.generated.js';
 import { backingModels, secretPath, type BackingModel, type Limits, type SecretFile } from './backing.js';
 import { nodeConfigSecrets } from './dockerfile.js';
 import { nodeWorkspaceRoot, serviceModels, type ServiceModel } from './service.js';
+import { wiredValue } from './wiring.js';
 
 export interface HealthcheckCtx {
   test: string[];
@@ -38,6 +39,8 @@ export interface AppServiceCtx {
   devImage: string;
   ports: string[];
   environment: Array<[string, string]>;
+  /** Backing-service secrets the app reads as files (its wiring's `password-file` variables). */
+  secrets: string[];
   dependsOn: Array<{ name: string; condition: 'service_healthy' | 'service_started' }>;
   /** Backing services only (the test runner does not start other apps). */
   backingDependsOn: Array<{ name: string; condition: 'service_healthy' | 'service_started' }>;
@@ -165,6 +168,7 @@ function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingMod
   const s = m.spec;
   const env = new Map<string, string>();
   for (const [k, v] of Object.entries(m.runtimeEnv)) env.set(k, v);
+  const secretFiles = new Set<string>();
   const dependsOn: AppServiceCtx['dependsOn'] = [];
   const backingDependsOn: AppServiceCtx['backingDependsOn'] = [];
   for (const d of [...s.dependsOn].sort()) {
@@ -173,10 +177,20 @@ function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingMod
       const dep = { name: d, condition: b.healthcheck ? ('service_healthy' as const) : ('service_started' as const) };
       dependsOn.push(dep);
       backingDependsOn.push(dep);
+      // The variables the app's code reads for this service (detected into `wiring`), else its default one.
+      const wired = Object.entries(s.wiring).filter(([, ref]) => ref.slice(0, ref.indexOf('.')) === d);
+      for (const [k, ref] of wired) {
+        const w = wiredValue(b, spec.backingServices[d]!.auth, ref.slice(ref.indexOf('.') + 1));
+        env.set(k, w.value);
+        if (w.secret) secretFiles.add(w.secret);
+      }
+      if (wired.length > 0) continue;
+      const auth = spec.backingServices[d]!.auth;
       for (const [k, v] of b.wiring) {
         // Two backing services of one kind: the second gets a name-prefixed variable.
         const key = env.has(k) ? `${b.name.toUpperCase().replace(/-/g, '_')}_${k.replace(/^(DATABASE_)?/, '')}` : k;
-        env.set(key, v);
+        // Without authentication the default URL carries no password either.
+        env.set(key, auth === 'none' ? wiredValue(b, auth, 'url').value : v);
       }
       continue;
     }
@@ -212,10 +226,14 @@ function appService(spec: Spec, m: ServiceModel, backing: Map<string, BackingMod
     devImage: `${spec.name}-${m.name}:dev`,
     ports,
     environment: [...env.entries()],
+    secrets: [...secretFiles].sort(),
     dependsOn,
     backingDependsOn,
     healthcheck: m.healthcheck ? { test: ['CMD', ...m.healthcheck], interval: hc.interval, timeout: hc.timeout, retries: hc.retries, startPeriod: hc.startPeriod } : null,
-    readOnly: m.readOnly,
+    // Compose 2.x writes an `environment:`-sourced secret into the created container through the
+    // copy API, which the engine refuses on a read-only root ("container rootfs is marked read-only",
+    // measured): an app that reads its password as a file keeps a writable root, still without capabilities.
+    readOnly: m.readOnly && secretFiles.size === 0,
     tmpfs: m.tmpfs,
     replicas: s.replicas,
     cpus: s.resources.cpus,

@@ -10,6 +10,7 @@ import type { ImageMap } from '../../images/image-map.js';
 import type { RenderWarning } from '../artifact.js';
 import type { Kubernetes, Spec } from '../../spec/types.generated.js';
 import { backingModels, type BackingModel } from './backing.js';
+import { wiredValue } from './wiring.js';
 import { ciContext } from './ci.js';
 import { serviceModels } from './service.js';
 import { wantsKubernetes } from './targets.js';
@@ -96,6 +97,8 @@ export interface BackingWorkloadCtx {
   /** PersistentVolumeClaim template of the StatefulSet; null keeps data in an emptyDir. */
   claim: { mountPath: string; subPath: string | null; size: string; className: string | null } | null;
   allowFrom: string[];
+  /** Other names the apps' code connects to (`backingServices.*.aliases`): a Service each. */
+  aliases: string[];
 }
 
 export interface JobCtx {
@@ -303,15 +306,38 @@ export function kubernetesContext(spec: Spec, rootDir: string, imageMap: ImageMa
     const configMap = new Map<string, string>(Object.entries(m.runtimeEnv));
     const env: EnvEntry[] = [];
     const secretKeys: SecretFileCtx['keys'] = s.secrets.map((n) => ({ key: n, comment: `${m.name}: ${n}` }));
+    // Passwords the app reads from a file (its wiring's `password-file`): the backing service's Secret key, mounted where compose mounts it.
+    const secretFileMounts: Array<{ secret: string; backing: string; key: string }> = [];
     for (const d of [...s.dependsOn].sort()) {
       const b = backingByName.get(d);
       if (b) {
+        // The variables the app's code reads for this service (its `wiring`), else the default one — as compose fills them.
+        const auth = spec.backingServices[d]!.auth;
+        const wired = Object.entries(s.wiring).filter(([, ref]) => ref.slice(0, ref.indexOf('.')) === d);
+        const pairs: Array<[string, string]> =
+          wired.length > 0
+            ? wired.map(([key, ref]) => {
+                const w = wiredValue(b, auth, ref.slice(ref.indexOf('.') + 1));
+                const key_ = b.secrets.find((x) => x.name === w.secret)?.env;
+                if (w.secret && key_ && inCluster) secretFileMounts.push({ secret: w.secret, backing: b.name, key: key_ });
+                return [key, w.value];
+              })
+            : b.wiring.map(([key, v]) => [key, auth === 'none' ? wiredValue(b, auth, 'url').value : v]);
         if (inCluster) {
-          const refs = new Set(b.wiring.flatMap(([, v]) => [...v.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((x) => x[1]!)));
-          for (const e of backingEnv(b)) if (refs.has(e.name) && !env.some((x) => x.name === e.name)) env.push(e);
-          for (const [key, v] of b.wiring) env.push(literal(key, composeToKube(v)));
+          const own = new Map(backingEnv(b).map((e) => [e.name, e]));
+          const exact = (v: string) => /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(v)?.[1];
+          // A value that is one backing variable reads its key directly; a composite one (a URL) lists what it expands first.
+          const refs = new Set(pairs.filter(([, v]) => !exact(v)).flatMap(([, v]) => [...v.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((x) => x[1]!)));
+          for (const e of own.values()) if (refs.has(e.name) && !env.some((x) => x.name === e.name)) env.push(e);
+          for (const [key, v] of pairs) {
+            const whole = exact(v);
+            const from = whole ? own.get(whole) : undefined;
+            if (from) env.push({ ...from, name: key });
+            else if (/\$\{/.test(v)) env.push(literal(key, composeToKube(v)));
+            else configMap.set(key, v);
+          }
         } else {
-          for (const [key] of b.wiring) secretKeys.push({ key, comment: `${b.name} (external): ${key}, e.g. the managed service's connection string` });
+          for (const [key] of pairs) secretKeys.push({ key, comment: `${b.name} (external): ${key}, e.g. the managed service's connection string` });
         }
         continue;
       }
@@ -338,11 +364,17 @@ export function kubernetesContext(spec: Spec, rootDir: string, imageMap: ImageMa
     }
     if (m.template === null) warn(`services.${m.name}.dockerfile.path`, `your own Dockerfile's user is not known, so the pod runs as services.${m.name}.user.uid (${m.uid})`, `Set services.${m.name}.user.uid to the image's numeric UID.`);
     if (!m.readOnly) warn(`services.${m.name}`, `the ${m.template ?? 'own Dockerfile'} runtime is not known to run on a read-only root filesystem, so readOnlyRootFilesystem is false for it (as compose leaves read_only off)`, 'Set it to true in an overlay patch once the app writes only to its emptyDir mounts.');
-    const mounts = m.readOnly ? m.tmpfs.map((p) => ({ name: volumeName(p), mountPath: p, subPath: null, readOnly: false })) : [];
+    const mounts: ContainerCtx['mounts'] = m.readOnly ? m.tmpfs.map((p) => ({ name: volumeName(p), mountPath: p, subPath: null, readOnly: false })) : [];
+    const volumes: PodCtx['volumes'] = mounts.map((x) => ({ name: x.name, emptyDir: true, secret: null }));
+    for (const f of secretFileMounts) {
+      const name = `secret-${f.secret}`.slice(0, 63).replace(/-+$/, '');
+      mounts.push({ name, mountPath: `/run/secrets/${f.secret}`, subPath: f.secret, readOnly: true });
+      volumes.push({ name, emptyDir: false, secret: { name: `${f.backing}-secrets`, items: [{ key: f.key, path: f.secret }] } });
+    }
     const pod: PodCtx = {
       uid: m.uid,
       gid: m.uid,
-      volumes: mounts.map((x) => ({ name: x.name, emptyDir: true, secret: null })),
+      volumes,
       container: {
         image: `${spec.name}-${m.name}:local`,
         command: null,
@@ -431,6 +463,7 @@ export function kubernetesContext(spec: Spec, rootDir: string, imageMap: ImageMa
       configMap: dedupe(configMap),
       claim,
       allowFrom: [...new Set(allowFrom.get(b.name) ?? [])].sort(),
+      aliases: [...b.aliases].sort(),
       pod: {
         uid,
         gid: uid,

@@ -153,7 +153,8 @@ function appService(spec: Spec, s: AppServiceCtx, repository: string, registry: 
     tmpfs: s.readOnly ? s.tmpfs : [],
     volumes: [],
     configs: [],
-    secrets: [],
+    // Backing-service passwords the app reads as files (its wiring's password-file): the same versioned secrets.
+    secrets: s.secrets,
     capAdd: [],
     replicas: s.replicas,
     limits: { cpus: s.cpus, memory: s.memory, pids: s.pids },
