@@ -72,7 +72,10 @@ async function runApp({ name, dir, app }) {
     } catch {
       return { ok: false, stage: 'verify', seconds: seconds(), detail: tail(run.all) };
     }
-    if (run.status !== 0 || !report.ok) return { ok: false, stage: 'verify', seconds: seconds(), detail: `      ${report.failure ?? ''}\n${tail(run.all.replace(run.stdout, ''), 30)}` };
+    if (run.status !== 0 || !report.ok) {
+      const logs = (report.services ?? []).filter((sv) => sv.logsTail?.length).map((sv) => `    ${sv.name}:\n${tail(sv.logsTail.join('\n'), 20)}`);
+      return { ok: false, stage: 'verify', seconds: seconds(), detail: [`      ${report.failure ?? ''}`, ...logs].join('\n') };
+    }
     return { ok: true, stage: 'healthy', seconds: seconds(), detail: '' };
   } finally {
     fs.rmSync(parent, { recursive: true, force: true });
