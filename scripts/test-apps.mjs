@@ -7,7 +7,8 @@
  *
  * One app at a time (two builds at once only fight over 2 cores); the npm/pnpm/yarn/bun caches are
  * BuildKit cache mounts in the rendered Dockerfiles, so they persist between apps and runs.
- * Prints one line per app and closes with "N passed, N failed"; exits 1 when any app fails.
+ * Prints one line per app and closes with "N passed, N failed"; exits 1 when any app fails. An app
+ * whose stackgen.app.json has `knownFailure` (why) is run and reported, but not counted as failed.
  *
  * Usage: node scripts/test-apps.mjs [NAME...]   (default: all)
  * Env:   STACKGEN_APPS_JSON=FILE  also write the per-app results as JSON
@@ -93,15 +94,22 @@ async function main() {
   const start = Date.now();
   for (const a of apps) {
     const r = await runApp(a);
-    results.push({ name: a.name, ...r });
-    console.log(`${r.ok ? 'PASS' : 'FAIL'} ${a.name.padEnd(28)} ${String(r.seconds).padStart(4)}s  ${r.ok ? 'healthy, probes passed' : `failed at ${r.stage}`}`);
+    const known = a.app.knownFailure;
+    // A known failure (a limitation of this offline machine or of stackgen, said in its file) is
+    // run and shown, not counted as failed; the day it passes, it fails until the note is removed.
+    const verdict = r.ok ? (known ? 'FAIL' : 'PASS') : known ? 'KNOWN' : 'FAIL';
+    results.push({ name: a.name, ...r, knownFailure: known ?? null, counted: verdict });
+    const what = r.ok ? (known ? 'healthy although marked knownFailure: remove the note' : 'healthy, probes passed') : `failed at ${r.stage}${known ? ` (known: ${known})` : ''}`;
+    console.log(`${verdict.padEnd(5)} ${a.name.padEnd(28)} ${String(r.seconds).padStart(4)}s  ${what}`);
     if (!r.ok) console.log(r.detail);
   }
-  const passed = results.filter((r) => r.ok).length;
+  const passed = results.filter((r) => r.counted === 'PASS').length;
+  const knownCount = results.filter((r) => r.counted === 'KNOWN').length;
   if (process.env.STACKGEN_APPS_JSON) fs.writeFileSync(process.env.STACKGEN_APPS_JSON, JSON.stringify(results, null, 2));
   console.log(`\nreal apps: ${Math.round((Date.now() - start) / 1000)}s`);
-  console.log(`${passed} passed, ${results.length - passed} failed`);
-  process.exitCode = passed === results.length ? 0 : 1;
+  const failed = results.length - passed - knownCount;
+  console.log(`${passed} passed, ${failed} failed${knownCount ? `, ${knownCount} known failures` : ''}`);
+  process.exitCode = failed === 0 ? 0 : 1;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
