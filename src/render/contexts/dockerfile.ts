@@ -322,6 +322,9 @@ function goWorkspaceDownloads(rootDir: string, ws: Workspace): string[] {
   return [...out].sort();
 }
 
+/** Shell that points corepack at npm's configured registry (trailing slash dropped: corepack appends paths). */
+const COREPACK_FROM_NPM = 'export COREPACK_NPM_REGISTRY="${COREPACK_NPM_REGISTRY:-$(npm config get registry | sed \'s:/*$::\')}"';
+
 function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, img: (r: string) => string): DockerfileContext {
   const s = m.spec;
   const dir = m.dir;
@@ -371,7 +374,9 @@ function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, 
       cache: '/root/.yarn/berry/cache',
       // corepack runs the `packageManager` pin; a checked-in release (`yarnPath`) runs itself; with
       // neither, corepack's default yarn is classic 1.x, which cannot read a berry lockfile.
-      setup: berryRelease || pinned(rootDir, dir, pkgDir, 'yarn') ? 'corepack enable' : 'corepack enable && corepack prepare yarn@stable --activate',
+      // Corepack fetches berry from the registry npm is configured for (a mirror an .npmrc names
+      // included), not from yarn's own host: one host fewer for a firewalled or offline build.
+      setup: `${COREPACK_FROM_NPM} && ${berryRelease || pinned(rootDir, dir, pkgDir, 'yarn') ? 'corepack enable' : 'corepack enable && corepack prepare yarn@stable --activate'}`,
     },
   }[pm];
   const pnpmVersion = pm === 'pnpm' ? pnpmFor(rootDir, dir, pkgDir).version : null;
@@ -379,6 +384,17 @@ function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, 
   const pkg = readJson(rootDir, pkgRel);
   const start = resolveScript(rootDir, dir, s.commands.start ?? 'npm start', pkg && typeof pkg.main === 'string' ? ['node', pkg.main] : ['node', 'index.js']);
   const dev = hasScript(rootDir, dir, 'dev') ? [runner(pm), 'run', 'dev'] : start[0] === 'node' ? ['node', '--watch', ...start.slice(1)] : start;
+  // SvelteKit's adapter-auto writes no server unless it recognises the platform; for a container
+  // it has one route: with GCP_BUILDPACKS set (Cloud Run) it builds with adapter-node. The image
+  // installs that adapter with the dev dependencies (pinned as adapter-auto pins it; never saved
+  // to the package) and builds with the variable, so `node build` has its server.
+  const pkgDeps = { ...((pkg?.dependencies ?? {}) as Record<string, string>), ...((pkg?.devDependencies ?? {}) as Record<string, string>) };
+  const svelteAuto = s.framework === 'sveltekit' && Boolean(pkgDeps['@sveltejs/adapter-auto']) && !pkgDeps['@sveltejs/adapter-node'] && !pkgDeps['@sveltejs/adapter-static'];
+  if (svelteAuto) {
+    const adapter = '@sveltejs/adapter-node@5';
+    const add = { npm: `npm install --no-save ${adapter}`, pnpm: `pnpm add --save-dev --store-dir=/pnpm/store ${adapter}`, yarn: `yarn add --dev ${adapter}`, 'yarn-berry': `yarn add --dev ${adapter}` }[pm];
+    install.all = `${install.all} && ${add}`;
+  }
   base.images = { build: img(IMAGES.node(s.runtimeVersion).ref), runtime: img(IMAGES.node(s.runtimeVersion).ref) };
   base.start = start;
   base.dev = dev;
@@ -395,7 +411,7 @@ function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, 
     workdir: m.workdir,
     install,
     pnpmVersion,
-    build: s.commands.build ? toShell(s.commands.build) : null,
+    build: s.commands.build ? `${svelteAuto ? 'GCP_BUILDPACKS=1 ' : ''}${toShell(s.commands.build)}` : null,
   };
   return base;
 }
@@ -419,6 +435,23 @@ function staticContext(base: DockerfileContext, m: ServiceModel, rootDir: string
   }
   const staticDir = (s.staticDir ?? (build ? 'dist' : '.')).replace(/\/+$/, '') || '.';
   base.x = { ...(node?.x ?? {}), build: build ? toShell(build) : null, staticDir };
+  if (node && s.packageManager === 'bun') {
+    // A Bun project's static build: Bun's image installs from its lockfile and runs the build
+    // (`bun run` puts a `node` shim on PATH for tools such as vite); npm would ignore bun.lock.
+    const lock = ['bun.lock', 'bun.lockb'].filter((f) => exists(rootDir, join(m.dir, f)));
+    base.images.build = img(IMAGES.bun.ref);
+    base.x = {
+      ...base.x,
+      pm: 'bun',
+      manifests: ['package.json', ...lock],
+      memberManifests: [],
+      toolFiles: [],
+      workspace: false,
+      pnpmVersion: null,
+      install: { all: `bun install${lock.length ? ' --frozen-lockfile' : ''}`, prod: `bun install${lock.length ? ' --frozen-lockfile' : ''} --production`, cache: '/root/.bun/install/cache', setup: null },
+    };
+    if (base.dev.length) base.dev = ['bun', ...base.dev.slice(1).filter((a) => a !== '--')];
+  }
   return base;
 }
 

@@ -187,7 +187,9 @@ export function frameworkStart(source: SourceView, dir: string, fw: Framework, d
     case 'tanstack-start':
       return 'node .output/server/index.mjs';
     case 'sveltekit':
-      return deps['@sveltejs/adapter-node'] ? 'node build' : null;
+      // adapter-auto (what `sv create` writes) builds with adapter-node in a container: the image's
+      // build stage takes adapter-auto's own Cloud Run route (see the node Dockerfile context).
+      return deps['@sveltejs/adapter-node'] || deps['@sveltejs/adapter-auto'] ? 'node build' : null;
     case 'remix':
       return readConfig(source, dir, 'vite.config') ? 'remix-serve ./build/server/index.js' : 'remix-serve ./build/index.js';
     case 'react-router':
