@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Dockerode from 'dockerode';
 import { execa } from 'execa';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment, type StartedTestContainer, type WaitStrategy } from 'testcontainers';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
@@ -25,8 +26,7 @@ import { envGroups, envLines } from '../render/artifacts/env.js';
 import { loadSpec } from '../spec/load.js';
 import type { Spec } from '../spec/types.generated.js';
 import { composeCommand, dockerCli } from '../verify/docker-cli.js';
-import { rewriteDockerfile } from '../verify/rewrite.js';
-import { buildOf, buildSecretFile } from '../verify/build.js';
+import { buildImages, buildOf, planBuilds } from '../verify/build.js';
 import { leftovers } from '../verify/compose-run.js';
 import { parseDuration } from '../verify/engine.js';
 import type { ComposeService } from '../verify/types.js';
@@ -106,25 +106,14 @@ export async function startStack(dir: string, options: StartStackOptions = {}): 
     const copy = structuredClone(compose);
     const profiles = options.profiles ?? [];
     const wanted = Object.entries(copy.services ?? {}).filter(([name, s]) => (options.services ? options.services.includes(name) : !s.profiles || s.profiles.some((p) => profiles.includes(p))));
+    // The same plan and builds as verify (src/verify/build.ts), tagged `<project>-<service>:test`.
+    const plan = planBuilds(root, compose, wanted.filter(([, svc]) => buildOf(svc)), imageMap, work);
+    const outcome = await buildImages(new Dockerode(), plan, { project, root, ...(caBundle ? { caBundle } : {}), tagSuffix: 'test', options: {}, onBuilt: (i) => built.push(i.tag) });
+    if (!outcome.ok) throw new StackgenError('E_CHECK_FAILED', `startStack: the image of ${outcome.service} did not build`, { hint: outcome.logTail.slice(-25).join('\n') });
+    const tags = new Map(outcome.built.map((i) => [i.service, i.tag]));
     for (const [name, svc] of Object.entries(copy.services ?? {})) {
-      const b = buildOf(svc);
-      if (b && wanted.some(([n]) => n === name)) {
-        const dockerfile = path.join(work, `${name}.Dockerfile`);
-        fs.writeFileSync(dockerfile, rewriteDockerfile(fs.readFileSync(path.join(root, b.context, b.dockerfile), 'utf8'), imageMap));
-        const tag = `${project}-${name}:test`;
-        const secrets = b.secrets.flatMap((x) => {
-          const src = compose.secrets?.[x.source]?.file;
-          return x.id !== 'ca' && src ? ['--secret', `id=${x.id},src=${buildSecretFile(root, x.source, src)}`] : [];
-        });
-        const args = ['build', '--progress=plain', '-f', dockerfile, '-t', tag, ...(b.target ? ['--target', b.target] : []), ...b.args.flatMap((a) => ['--build-arg', a]), ...secrets];
-        if (caBundle) args.push('--secret', `id=ca,src=${path.resolve(root, caBundle)}`);
-        args.push(path.join(root, b.context));
-        const r = await execa(docker, args, { env: { DOCKER_BUILDKIT: '1' }, all: true, reject: false });
-        if (r.exitCode !== 0) {
-          const log = String(r.all ?? '').split('\n');
-          throw new StackgenError('E_CHECK_FAILED', `startStack: the image of ${name} did not build`, { hint: log.slice(-25).join('\n') });
-        }
-        built.push(tag);
+      const tag = tags.get(name);
+      if (tag) {
         svc.image = tag;
         delete svc.build;
       } else if (typeof svc.image === 'string') svc.image = mapImage(svc.image, imageMap);

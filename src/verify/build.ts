@@ -40,12 +40,12 @@ export function buildOf(s: ComposeService): { context: string; dockerfile: strin
 }
 
 /**
- * Plan the images of the services to start and make sure each one can be had: every Dockerfile's
- * FROM and every service image is local, pullable or mapped; the ones that are not are named together.
+ * The build plan alone, with no engine I/O: each built service's Dockerfile rewritten through the
+ * image map into `work`, its build args and file-backed secrets; each image service's mapped image.
+ * `needed` says which image every Dockerfile FROM and service image is wanted by.
  */
-export async function planImages(docker: Docker, root: string, compose: ComposeFile, services: Array<[string, ComposeService]>, imageMap: ImageMap, work: string, signal?: AbortSignal): Promise<BuildPlan> {
-  const plan: BuildPlan = { builds: new Map(), images: new Map() };
-  const needed = new Map<string, string>();
+export function planBuilds(root: string, compose: ComposeFile, services: Array<[string, ComposeService]>, imageMap: ImageMap, work: string): BuildPlan & { needed: Map<string, string> } {
+  const plan: BuildPlan & { needed: Map<string, string> } = { builds: new Map(), images: new Map(), needed: new Map() };
   for (const [name, s] of services) {
     const b = buildOf(s);
     if (b) {
@@ -58,13 +58,22 @@ export async function planImages(docker: Docker, root: string, compose: ComposeF
         return x.id !== 'ca' && src ? [`id=${x.id},src=${buildSecretFile(root, x.source, src)}`] : [];
       });
       plan.builds.set(name, { file, context: path.join(root, b.context), ...(b.target ? { target: b.target } : {}), args: b.args, secrets });
-      for (const ref of dockerfileImages(rewritten)) needed.set(ref, `${name} (Dockerfile FROM)`);
+      for (const ref of dockerfileImages(rewritten)) plan.needed.set(ref, `${name} (Dockerfile FROM)`);
     } else if (s.image) {
       const mapped = mapImage(s.image, imageMap);
       plan.images.set(name, mapped);
-      needed.set(mapped, name);
+      plan.needed.set(mapped, name);
     }
   }
+  return plan;
+}
+
+/**
+ * Plan the images of the services to start and make sure each one can be had: every Dockerfile's
+ * FROM and every service image is local, pullable or mapped; the ones that are not are named together.
+ */
+export async function planImages(docker: Docker, root: string, compose: ComposeFile, services: Array<[string, ComposeService]>, imageMap: ImageMap, work: string, signal?: AbortSignal): Promise<BuildPlan> {
+  const { needed, ...plan } = planBuilds(root, compose, services, imageMap, work);
   const missing: string[] = [];
   for (const [ref, who] of needed) {
     if (await imageExists(docker, ref)) continue;
