@@ -6,9 +6,10 @@ import { StackgenError } from '../../errors.js';
 import { hasUnsafeChars } from '../../safe-text.js';
 import type { Artifact, OutputFile } from '../artifact.js';
 import { dockerfileContext } from '../contexts/dockerfile.js';
-import { join, serviceModels } from '../contexts/service.js';
+import { join, serviceModels, type TemplateName } from '../contexts/service.js';
 
-const IGNORE_FAMILY: Record<string, string> = {
+/** The .dockerignore template each Dockerfile template uses (templates/dockerignore/<family>.njk). */
+export const IGNORE_FAMILY: Record<TemplateName, string> = {
   node: 'node',
   bun: 'node',
   deno: 'node',
