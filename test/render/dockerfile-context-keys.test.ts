@@ -12,9 +12,11 @@ import { detect } from '../../src/detect/detect.js';
 import { mergeImageMaps } from '../../src/images/image-map.js';
 import { IGNORE_FAMILY } from '../../src/render/artifacts/dockerfile.js';
 import { BUILTIN_TEMPLATES_DIR } from '../../src/render/engine.js';
+import { render } from '../../src/render/render.js';
 import { dockerfileContext, type DockerfileContext } from '../../src/render/contexts/dockerfile.js';
 import { serviceModels, type TemplateName } from '../../src/render/contexts/service.js';
-import type { Spec } from '../../src/spec/types.generated.js';
+import type { Spec, SpecInput } from '../../src/spec/types.generated.js';
+import { specFromValue } from '../../src/cli/commands/render.js';
 import { fixtureSpec } from '../helpers/fixture-spec.js';
 import { renderableFixtures } from '../helpers/fixtures.js';
 import { TemplateReader, missingKeys, type Reference } from '../helpers/template-references.js';
@@ -112,5 +114,35 @@ describe('the template reader', () => {
     const node = contexts.get('node')!.find((c): c is Extract<DockerfileContext, { template: 'node' }> => c.template === 'node')!;
     const { pnpmVersion: _dropped, ...x } = node.x;
     expect(missingKeys(referencesOf('node'), withIgnoreKeys({ ...node, x } as unknown as DockerfileContext))).toEqual(['x.pnpmVersion']);
+  });
+});
+
+describe('the Dockerfile layout', () => {
+  it('is one template a user folder can shadow: an edited layout reaches every built-in template that extends it', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-layout-'));
+    try {
+      fs.writeFileSync(path.join(root, 'app.py'), '');
+      const layouts = path.join(root, 'templates/dockerfile/_layouts');
+      fs.mkdirSync(layouts, { recursive: true });
+      const builtin = fs.readFileSync(path.join(BUILTIN_TEMPLATES_DIR, 'dockerfile/_layouts/app.njk'), 'utf8');
+      fs.writeFileSync(path.join(layouts, 'app.njk'), builtin.replace('{% block cmd %}', '# site policy: runtime reviewed\n{% block cmd %}'));
+      fs.mkdirSync(path.join(root, 'go'));
+      fs.writeFileSync(path.join(root, 'go/main.go'), 'package main\n\nfunc main() {}\n');
+      fs.writeFileSync(path.join(root, 'go/go.mod'), 'module example.com/api\n\ngo 1.22\n');
+      const spec = specFromValue({
+        version: 1,
+        name: 'layout',
+        services: { py: { path: '.', language: 'python', port: 8000 }, go: { path: 'go', language: 'go', port: 8080 } },
+        observability: { prometheus: false, grafana: false },
+      } satisfies SpecInput);
+      const tree = await render(spec, { rootDir: root, templateDirs: [path.join(root, 'templates')] });
+      for (const file of ['Dockerfile', 'go/Dockerfile']) {
+        const lines = tree.read(file)!.split('\n');
+        // The line lands right before the start command, in the runtime stage.
+        expect(lines[lines.findIndex((l) => l === '# site policy: runtime reviewed') + 1], file).toMatch(/^(CMD|ENTRYPOINT) \[/);
+      }
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
