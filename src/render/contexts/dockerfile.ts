@@ -22,8 +22,9 @@ import { rubyContext, type RubyContext } from './dockerfile/ruby.js';
 import { rustContext, type RustContext } from './dockerfile/rust.js';
 import { staticContext, type StaticContext } from './dockerfile/static.js';
 
-export { caExport, type DockerfileBase, type HealthcheckContext } from './dockerfile/base.js';
-export { NODE_CONFIG_FILES, nodeConfigSecrets, resolveScript } from './dockerfile/node.js';
+export type { DockerfileBase, HealthcheckContext, TemplateContext } from './dockerfile/base.js';
+// compose mounts the same package-manager configuration secrets the Node install steps read.
+export { nodeConfigSecrets } from './dockerfile/node.js';
 
 export type DockerfileContext =
   | NodeContext
