@@ -137,6 +137,32 @@ describe('environment variables, per language and reading style', () => {
     expect(s.config!.hosts).toEqual([]);
   });
 
+  it('Java: the JDK\'s own defaults — System.getenv().getOrDefault, Objects.requireNonNullElse, Optional.ofNullable(…).orElse — and the port they give', async () => {
+    const pom = '<project><modelVersion>4.0.0</modelVersion><groupId>a</groupId><artifactId>catalog</artifactId><version>1</version><dependencies><dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId><version>42.5.5</version></dependency></dependencies></project>';
+    const s = await service({
+      'pom.xml': pom,
+      'src/main/java/a/App.java': [
+        'package a;',
+        'public final class App {',
+        '  static final String URL = "jdbc:postgresql://db:5432/" + Objects.requireNonNullElse(System.getenv("DB_NAME"), "catalog");',
+        '  static final String USER = Optional.ofNullable(System.getenv("DB_USER")).orElse("catalog");',
+        '  public static void main(String[] args) throws Exception {',
+        '    int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8081"));',
+        '    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);',
+        '    server.createContext("/health", ex -> {});',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    expect(read(s, 'DB_NAME')).toMatchObject({ line: 3, default: 'catalog', binds: { kind: 'postgres', field: 'database' } });
+    expect(read(s, 'DB_USER')).toMatchObject({ line: 4, default: 'catalog', binds: { kind: 'postgres', field: 'user' } });
+    expect(read(s, 'PORT')).toMatchObject({ line: 6, default: '8081' });
+    expect(s).toMatchObject({ port: 8081, healthPath: '/health' });
+    expect(s.role, 'a web service (no role)').toBeUndefined();
+    expect(s.config!.hosts).toEqual([expect.objectContaining({ host: 'db', kind: 'postgres', line: 3 })]);
+  });
+
   it('Ruby: ENV.fetch with a default and ENV[...] in code and in config/database.yml', async () => {
     const s = await service({
       Gemfile: "source 'https://rubygems.org'\ngem 'sinatra'\ngem 'pg'\n",
