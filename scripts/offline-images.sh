@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the stand-in images stackgen's tests and CI run against when no container registry is
 # reachable: a debootstrapped Debian bookworm base, then node, python, golang, distroless-static,
-# nginx-unprivileged, postgres, redis and prometheus built FROM it with Debian's packages (node:20
+# nginx-unprivileged, postgres, redis, prometheus, maven (JDK 17, Maven 3.8 and a Maven mirror of
+# Debian's Java packages) and eclipse-temurin (JRE 17) built FROM it with Debian's packages (node:20
 # uses the host's own node, npm and corepack; node:18/22/24 the npm registry's Node release binaries
 # with the npm and corepack their upstream images bundle, listed in stand-ins/node/registry-versions;
 # bun and deno the release binaries the npm registry ships, listed in their folder's npm-binary
@@ -41,6 +42,8 @@ STANDINS=(
   "prometheus         prometheus:2              prom/prometheus:*"
   "bun                bun:1.3                   oven/bun:*"
   "deno               deno:2.5                  denoland/deno:*"
+  "maven              maven:3.8-jdk17           maven:*-eclipse-temurin-*"
+  "eclipse-temurin    eclipse-temurin:17-jre    eclipse-temurin:*-jre"
 )
 # Node majors from the npm registry (name tag node npm corepack), one stand-in each.
 NODE_REGISTRY="$standins/node/registry-versions"

@@ -71,6 +71,10 @@ const PATTERNS: Record<keyof typeof CODE, Pattern[]> = {
   jvm: [
     { re: new RegExp(String.raw`read\w*\([^;\n]{0,60}System\.getenv\(\s*"${N}"`, 'g'), via: 'file' },
     { re: new RegExp(String.raw`System\.getenv\(\s*"${N}"\s*\)(?:\s*\?:\s*${LIT})?`, 'g') },
+    // The JDK's own ways to give a variable a default (no helper library).
+    { re: new RegExp(String.raw`System\.getenv\(\)\.getOrDefault\(\s*"${N}"\s*,\s*${LIT}`, 'g') },
+    { re: new RegExp(String.raw`requireNonNullElse\(\s*System\.getenv\(\s*"${N}"\s*\)\s*,\s*${LIT}`, 'g') },
+    { re: new RegExp(String.raw`ofNullable\(\s*System\.getenv\(\s*"${N}"\s*\)\s*\)\s*\.orElse\(\s*${LIT}`, 'g') },
     { re: /@Value\(\s*"\$\{([A-Z_][A-Z0-9_]*)(?::([^}\n]{0,200}))?\}"/g },
   ],
   rb: [

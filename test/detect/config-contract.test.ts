@@ -107,6 +107,62 @@ describe('environment variables, per language and reading style', () => {
     expect(s.config!.hosts).toEqual([expect.objectContaining({ host: 'db', kind: 'postgres', file: 'src/main/resources/application.properties', line: 1 })]);
   });
 
+  it('Java without a framework: ${X:default} in its own application.properties, Files.readString(Path.of(System.getenv(X))), System.getenv for a raw-socket Redis', async () => {
+    const pom = '<project><modelVersion>4.0.0</modelVersion><groupId>a</groupId><artifactId>orders</artifactId><version>1</version><dependencies><dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId><version>42.5.5</version></dependency></dependencies></project>';
+    const s = await service({
+      'pom.xml': pom,
+      'src/main/java/a/App.java': [
+        'package a;',
+        'public final class App {',
+        '  public static void main(String[] args) throws Exception {',
+        '    String pw = Files.readString(Path.of(System.getenv("DB_PASSWORD_FILE"))).strip();',
+        '    Socket redis = new Socket(System.getenv("REDIS_HOST"), Integer.parseInt(System.getenv("REDIS_PORT")));',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+      'src/main/resources/application.properties': 'server.port=${PORT:8080}\ndb.url=${JDBC_DATABASE_URL:jdbc:postgresql://localhost:5432/orders}\ndb.user=${DB_USER:orders}\n',
+    });
+    expect(s.framework ?? null).toBeNull();
+    expect(read(s, 'DB_PASSWORD_FILE')).toMatchObject({ file: 'src/main/java/a/App.java', line: 4, via: 'file', binds: { kind: 'postgres', field: 'password-file' } });
+    expect(read(s, 'REDIS_HOST')).toMatchObject({ line: 5, binds: { kind: 'redis', field: 'host' } });
+    expect(read(s, 'REDIS_PORT')).toMatchObject({ line: 5, binds: { kind: 'redis', field: 'port' } });
+    expect(read(s, 'JDBC_DATABASE_URL')).toMatchObject({ file: 'src/main/resources/application.properties', line: 2, key: 'db.url', default: 'jdbc:postgresql://localhost:5432/orders', binds: { kind: 'postgres', field: 'jdbc-url' } });
+    expect(read(s, 'DB_USER')).toMatchObject({ line: 3, default: 'orders', binds: { kind: 'postgres', field: 'user' } });
+    expect(read(s, 'PORT')).toMatchObject({ line: 1, default: '8080' });
+    expect(s.port).toBe(8080);
+    // The JDBC driver names postgres; REDIS_HOST alone names redis (no client library to find).
+    expect(s.backingServices).toEqual(['postgres', 'redis']);
+    // localhost in the URL's default is the developer's machine, not a host of the stack.
+    expect(s.config!.hosts).toEqual([]);
+  });
+
+  it('Java: the JDK\'s own defaults — System.getenv().getOrDefault, Objects.requireNonNullElse, Optional.ofNullable(…).orElse — and the port they give', async () => {
+    const pom = '<project><modelVersion>4.0.0</modelVersion><groupId>a</groupId><artifactId>catalog</artifactId><version>1</version><dependencies><dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId><version>42.5.5</version></dependency></dependencies></project>';
+    const s = await service({
+      'pom.xml': pom,
+      'src/main/java/a/App.java': [
+        'package a;',
+        'public final class App {',
+        '  static final String URL = "jdbc:postgresql://db:5432/" + Objects.requireNonNullElse(System.getenv("DB_NAME"), "catalog");',
+        '  static final String USER = Optional.ofNullable(System.getenv("DB_USER")).orElse("catalog");',
+        '  public static void main(String[] args) throws Exception {',
+        '    int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8081"));',
+        '    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);',
+        '    server.createContext("/health", ex -> {});',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    expect(read(s, 'DB_NAME')).toMatchObject({ line: 3, default: 'catalog', binds: { kind: 'postgres', field: 'database' } });
+    expect(read(s, 'DB_USER')).toMatchObject({ line: 4, default: 'catalog', binds: { kind: 'postgres', field: 'user' } });
+    expect(read(s, 'PORT')).toMatchObject({ line: 6, default: '8081' });
+    expect(s).toMatchObject({ port: 8081, healthPath: '/health' });
+    expect(s.role, 'a web service (no role)').toBeUndefined();
+    expect(s.config!.hosts).toEqual([expect.objectContaining({ host: 'db', kind: 'postgres', line: 3 })]);
+  });
+
   it('Ruby: ENV.fetch with a default and ENV[...] in code and in config/database.yml', async () => {
     const s = await service({
       Gemfile: "source 'https://rubygems.org'\ngem 'sinatra'\ngem 'pg'\n",

@@ -148,7 +148,7 @@ describe('offline image map', () => {
     built.add('stackgen.local/debian:bookworm');
     const registryNodes = fs.readFileSync(path.join(REPO_ROOT, 'scripts/stand-ins/node/registry-versions'), 'utf8');
     for (const m of registryNodes.matchAll(/^node-\d+\s+(node:\d+)\s/gm)) built.add(`stackgen.local/${m[1]}`);
-    const refs = [...NODE_MAJORS.map((v) => IMAGES.node(v).ref), IMAGES.python().ref, IMAGES.golang().ref, IMAGES.distrolessStatic.ref, IMAGES.distrolessCc.ref, IMAGES.rust.ref, IMAGES.debian.ref, IMAGES.staticServer.ref, IMAGES.postgres.ref, IMAGES.redis.ref, IMAGES.prometheus.ref, IMAGES.bun.ref, IMAGES.deno.ref];
+    const refs = [...NODE_MAJORS.map((v) => IMAGES.node(v).ref), IMAGES.python().ref, IMAGES.golang().ref, IMAGES.distrolessStatic.ref, IMAGES.distrolessCc.ref, IMAGES.rust.ref, IMAGES.debian.ref, IMAGES.staticServer.ref, IMAGES.postgres.ref, IMAGES.redis.ref, IMAGES.prometheus.ref, IMAGES.bun.ref, IMAGES.deno.ref, IMAGES.maven.ref, IMAGES.jre.ref];
     for (const ref of refs) {
       expect(built, `${ref} → ${standIn(ref)}`).toContain(standIn(ref));
     }
@@ -222,6 +222,37 @@ describeDocker('offline stand-in images', () => {
     expect(r.out).toContain('/usr/local/cargo\n');
     expect(r.out).toContain('Hello, world!');
   }, 120_000);
+
+  it('maven: JDK 17 and Maven at JAVA_HOME=/opt/java/openjdk build a jar offline through the Debian repository mirror', async () => {
+    // The plugins a jar build runs, pinned to the versions Debian packages (the mirror has no others).
+    const pom = [
+      '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>',
+      '<groupId>t</groupId><artifactId>hello</artifactId><version>1</version>',
+      '<properties><maven.compiler.release>17</maven.compiler.release></properties>',
+      '<build><pluginManagement><plugins>',
+      ...[['resources', '3.3.0'], ['compiler', '3.10.1'], ['surefire', '2.22.3'], ['jar', '3.3.0']].map(([p, v]) => `<plugin><artifactId>maven-${p}-plugin</artifactId><version>${v}</version></plugin>`),
+      '</plugins></pluginManagement></build></project>',
+    ].join('');
+    const java = 'public class Hello { public static void main(String[] a) { System.out.println("hello from " + System.getProperty("java.specification.version")); } }';
+    const script = [
+      'echo "$JAVA_HOME" && mvn -v | grep -o "Apache Maven [0-9.]*"',
+      'mkdir -p /tmp/p/src/main/java && cd /tmp/p',
+      `printf '%s' '${pom}' > pom.xml && printf '%s' '${java}' > src/main/java/Hello.java`,
+      'mvn -B -q package -DskipTests && java -cp target/hello-1.jar Hello',
+      'test -f /usr/share/maven-repo/org/postgresql/postgresql/42.5.5/postgresql-42.5.5.jar && echo jdbc',
+    ].join(' && ');
+    const r = await run(standIn(IMAGES.maven.ref), ['sh', '-c', script]);
+    expect(r.code, r.out).toBe(0);
+    // Maven 3.8 writes colour resets even in batch mode.
+    const lines = r.out.replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => l.trim() !== '');
+    expect(lines).toEqual(['/opt/java/openjdk', expect.stringMatching(/^Apache Maven 3\.8\./), 'hello from 17', 'jdbc']);
+  }, 180_000);
+
+  it('eclipse-temurin JRE: java 17 at /opt/java/openjdk, no compiler, bash for the healthcheck', async () => {
+    const r = await run(standIn(IMAGES.jre.ref), ['bash', '-c', 'echo "$JAVA_HOME" && command -v java && java -version 2>&1 | head -n1 && ! command -v javac && echo no-javac']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out.trim().split('\n')).toEqual(['/opt/java/openjdk', '/opt/java/openjdk/bin/java', expect.stringMatching(/^openjdk version "17\./), 'no-javac']);
+  });
 
   it('distroless-cc: user 65532, glibc and libgcc for a dynamically linked binary, and no shell', async () => {
     const image = standIn(IMAGES.distrolessCc.ref);

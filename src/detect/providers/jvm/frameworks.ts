@@ -239,6 +239,7 @@ const CODE_PORT = [
   /withPort\(\s*port"(\d{2,5})"/, // http4s ember
   /newServerAt\(\s*"[^"]*"\s*,\s*(\d{2,5})\s*\)/, // akka/pekko-http
   /getenv\(\s*"PORT"\s*\)[^\n]*?(?:"|\b)(\d{4,5})\b/, // System.getenv("PORT") ?: "8080"
+  /getenv\(\)\.getOrDefault\(\s*"PORT"\s*,\s*"(\d{2,5})"\s*\)/, // System.getenv().getOrDefault("PORT", "8080")
   /\b(?:forPort|newServerBuilderForPort)\(\s*(\d{2,5})\b/, // gRPC ServerBuilder.forPort(50051)
   /new\s+InetSocketAddress\(\s*(\d{2,5})\s*\)/, // com.sun.net.httpserver
 ];
