@@ -60,6 +60,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
         const k = await verifyKubernetes(args.dir, {
           ...(args.spec ? { spec: args.spec } : {}),
           ...(args.timeout ? { timeout: args.timeout } : {}),
+          ...(args.settle ? { settle: args.settle } : {}),
           ...(args['image-map'] ? { imageMap: args['image-map'] } : {}),
           ...(caBundleFlag(args['ca-bundle']) ? { caBundle: caBundleFlag(args['ca-bundle'])! } : {}),
           overlay: args.overlay,
