@@ -51,10 +51,6 @@ async function lint(content: string, path = 'k8s/web.yaml', more: Array<{ path: 
   return lintFiles([{ path, content }, ...more]);
 }
 
-function rules(findings: Awaited<ReturnType<typeof lint>>): string[] {
-  return findings.map((f) => f.rule);
-}
-
 describe('kubernetes lint rules', () => {
   it('the reference manifest has no finding', async () => {
     expect(await lint(GOOD)).toEqual([]);
