@@ -5,8 +5,13 @@
  * says — the numeric user and group, a read-only root with its emptyDirs as tmpfs, every capability
  * dropped, no privilege escalation, env from the rendered ConfigMaps and Secrets (with Kubernetes'
  * `$(VAR)` expansion), secret volumes, a volume for each claim — and its probes run as written
- * (httpGet on the named port, tcpSocket, exec), with their periods, timeouts and thresholds. It is
- * not a cluster: the report lists what this proves and what only a cluster can.
+ * (httpGet on the named port, tcpSocket, exec), with their periods, timeouts and thresholds. Each
+ * workload is judged by what it is: a Deployment or StatefulSet that serves must pass its probes; a
+ * worker (a Deployment with no port that no Service selects) must also stay up without a restart for
+ * the settle time, as compose verify judges workers (roles.ts); a Job's pod must exit 0 within the
+ * timeout, a failed pod being replaced by a fresh one up to backoffLimit times with the Job
+ * controller's backoff. It is not a cluster: the report lists what this proves and what only a
+ * cluster can.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -22,6 +27,7 @@ import { lintFiles } from '../lint/index.js';
 import { validateKubernetesObject } from '../lint/kubernetes/schema.js';
 import { buildImages, buildOf, planImages } from './build.js';
 import { aborted, connectEngine, containerLogs, parseDuration, sleep } from './engine.js';
+import { failureText, judge, type Judgement } from './roles.js';
 import { loadStack } from './stack.js';
 
 export interface KubernetesVerifyOptions {
@@ -31,6 +37,8 @@ export interface KubernetesVerifyOptions {
   overlay?: string;
   /** Bound for each pod's startup probe budget and the whole run's waits, e.g. "180s"; default the spec's verify.timeout. */
   timeout?: string;
+  /** How long a worker must stay up without a restart, e.g. "10s"; default the spec's verify.settle. */
+  settle?: string;
   /** Image-map file applied on top of the spec's `images` (air-gapped runs). */
   imageMap?: string;
   /** CA bundle passed to builds as the BuildKit secret `ca`; default the spec's build.caBundle. */
@@ -49,14 +57,35 @@ export interface ProbeRun {
   message: string;
 }
 
+/** One pod a Job ran: its exit code (null when the timeout stopped it) and how long it ran. */
+export interface JobAttempt {
+  exitCode: number | null;
+  durationMs: number;
+}
+
+/**
+ * How verify judges a workload: `serving` (a Service selects it or it declares a port) must pass its
+ * probes; `worker` must also stay up for the settle time without a restart; `job` must exit 0.
+ */
+export type PodRole = 'serving' | 'worker' | 'job';
+
 export interface PodReport {
   workload: string;
   kind: string;
+  role: PodRole;
   image: string;
   /** As the container ran it: user, read-only root, tmpfs paths, dropped capabilities. */
   securityApplied: { user: string; readOnlyRoot: boolean; tmpfs: string[]; capDrop: string[]; noNewPrivileges: boolean };
   status: 'ready' | 'failed' | 'completed' | 'not-started';
   probes: ProbeRun[];
+  /** Times the engine restarted the container (restartPolicy Always); a worker fails on the first. */
+  restarts: number;
+  /** A worker: how long it was watched up without a restart. */
+  settledMs?: number;
+  /** A Job: its backoffLimit and every pod it ran, in order. */
+  job?: { backoffLimit: number; attempts: JobAttempt[] };
+  /** Why it failed, in the words the report shows. */
+  failure?: string;
   logsTail?: string[];
 }
 
@@ -86,6 +115,8 @@ export const GUARANTEES: KubernetesVerifyReport['guarantees'] = {
     'each image starts as the pod spec\'s numeric runAsUser/runAsGroup with a read-only root, its emptyDirs as tmpfs, all capabilities dropped and no privilege escalation',
     'the app reads its configuration from the rendered ConfigMaps and Secrets (Kubernetes $(VAR) expansion applied) and reaches backing services by their Service names',
     'every startup and readiness probe (and liveness, when rendered) passes as written: same handler, named port, path, period, timeout and threshold',
+    'each worker (a Deployment with no port that no Service selects) stays up for the settle time without a restart, the engine restarting it as restartPolicy Always would',
+    'each Job\'s pod exits 0 within the timeout; a failed pod is replaced by a fresh one up to backoffLimit times, after the Job controller\'s backoff (10s, doubling)',
   ],
   notProven: [
     'no API server admitted the objects: admission webhooks, Pod Security admission, quotas and LimitRanges are not applied',
@@ -94,6 +125,7 @@ export const GUARANTEES: KubernetesVerifyReport['guarantees'] = {
     'no Ingress controller, NetworkPolicy enforcement, HPA or StorageClass: those objects are validated, not run',
     'start order differs: verify starts backing workloads before apps; a cluster starts everything at once and restarts pods until their dependencies answer',
     'volume claims are Docker volumes made group-writable for fsGroup as kubelet does; a real storage driver may behave differently',
+    'no Job controller: podFailurePolicy, parallelism, completions and ttlSecondsAfterFinished are not applied; activeDeadlineSeconds only shortens verify\'s own timeout',
   ],
 };
 
@@ -297,41 +329,47 @@ export async function verifyKubernetes(dir: string, options: KubernetesVerifyOpt
       return finish();
     }
 
-    // 4. Run each pod in Docker as its spec says: backing workloads (StatefulSets) first, then the rest.
+    // 4. Run each pod in Docker as its spec says: backing workloads (StatefulSets) first, then the
+    //    Deployments and Jobs together, as a cluster starts them.
     network = await docker.createNetwork({ Name: project, Labels: { 'stackgen.verify': project } });
     const byKind = (k: string) => objects.filter((o) => o.kind === k);
-    const config = new Map(byKind('ConfigMap').map((o) => [o.metadata.name as string, (o.data ?? {}) as Record<string, string>]));
-    const secrets = new Map(byKind('Secret').map((o) => [o.metadata.name as string, Object.fromEntries(Object.entries((o.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]))]));
+    const ctx: StartContext = {
+      project,
+      network: project,
+      work,
+      config: new Map(byKind('ConfigMap').map((o) => [o.metadata.name as string, (o.data ?? {}) as Record<string, string>])),
+      secrets: new Map(byKind('Secret').map((o) => [o.metadata.name as string, Object.fromEntries(Object.entries((o.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]))])),
+      podImage,
+      imageMap,
+      containers,
+      volumes,
+    };
     const timeoutMs = parseDuration(options.timeout ?? spec.verify.timeout, 180_000);
+    const settleMs = parseDuration(options.settle ?? spec.verify.settle, 5_000);
     const deadline = Date.now() + timeoutMs;
-    for (const [phase, list] of [['backing', byKind('StatefulSet')], ['apps', byKind('Deployment')]] as const) {
+    const services = byKind('Service');
+    for (const [phase, list] of [['backing', byKind('StatefulSet')], ['apps', [...byKind('Deployment'), ...byKind('Job')]]] as const) {
       const running: RunningPod[] = [];
+      const jobs: Array<Promise<PodReport>> = [];
       for (const w of list) {
         aborted(options.signal);
-        progress(`start ${w.kind}/${w.metadata.name}`);
-        running.push(await startPod(docker, w, { project, network: project, work, config, secrets, podImage, imageMap, containers, volumes }));
+        const role = podRole(w, services);
+        progress(`start ${w.kind}/${w.metadata.name}${role === 'worker' ? ' (worker)' : ''}`);
+        if (role === 'job') {
+          const job = runJob(docker, w, ctx, deadline, options.signal, progress);
+          // Awaited below, after the other pods are judged; marked handled so a start error waits for that await.
+          job.catch(() => undefined);
+          jobs.push(job);
+          continue;
+        }
+        running.push(await startPod(docker, w, ctx, role));
         report.pods.push(running.at(-1)!.report);
       }
-      for (const pod of running) {
-        const c = pod.spec;
-        for (const [which, key] of [['startup', 'startupProbe'], ['readiness', 'readinessProbe'], ['liveness', 'livenessProbe']] as const) {
-          if (!c[key]) continue;
-          if (Date.now() > deadline) {
-            pod.report.probes.push({ probe: which, handler: describeHandler(c[key]), ok: false, attempts: 0, message: `not run: verify's ${Math.round(timeoutMs / 1000)}s budget is spent` });
-            break;
-          }
-          progress(`${which} probe ${pod.report.workload}`);
-          const r = await runProbe(pod, which, c[key], options.signal);
-          pod.report.probes.push(r);
-          if (!r.ok) break;
-        }
-        const state = (await pod.container.inspect()).State;
-        pod.report.status = state.Running && pod.report.probes.every((p) => p.ok) ? 'ready' : 'failed';
-        if (pod.report.status === 'failed') pod.report.logsTail = await containerLogs(docker, pod.container.id, 50).catch(() => []);
-      }
+      for (const pod of running) await judgePod(docker, pod, { deadline, timeoutMs, settleMs, progress, ...(options.signal ? { signal: options.signal } : {}) });
+      for (const job of jobs) report.pods.push(await job);
       const failed = report.pods.filter((p) => p.status === 'failed');
       if (failed.length > 0) {
-        report.failure = `not ready (${phase}): ${failed.map((p) => `${p.workload} (${p.probes.find((x) => !x.ok)?.message ?? 'exited'})`).join(', ')}`;
+        report.failure = `not ready (${phase}): ${failed.map((p) => `${p.workload} (${p.failure ?? 'exited'})`).join(', ')}`;
         return finish();
       }
     }
@@ -359,7 +397,136 @@ interface StartContext {
   volumes: string[];
 }
 
-async function startPod(docker: Docker, w: Obj, ctx: StartContext): Promise<RunningPod> {
+/** How verify judges a workload (see PodRole): a Job by its exit code; a Deployment with no port that no Service selects as a worker. */
+export function podRole(w: Obj, services: readonly Obj[]): PodRole {
+  if (w.kind === 'Job') return 'job';
+  const template = podTemplate(w);
+  const labels = (template?.metadata?.labels ?? {}) as Record<string, string>;
+  // An empty selector selects nothing a Service would route to.
+  const selected = services.some((s) => {
+    const sel = Object.entries((s.spec?.selector ?? {}) as Record<string, string>);
+    return sel.length > 0 && sel.every(([k, v]) => labels[k] === v);
+  });
+  const ports = ((template?.spec?.containers ?? []) as Obj[]).some((c) => ((c.ports ?? []) as Obj[]).length > 0);
+  return w.kind === 'Deployment' && !selected && !ports ? 'worker' : 'serving';
+}
+
+interface JudgeOptions {
+  deadline: number;
+  timeoutMs: number;
+  settleMs: number;
+  progress: (m: string) => void;
+  signal?: AbortSignal;
+}
+
+/** A serving pod: its probes in order (startup, readiness, liveness). A worker: those probes, then the settle time without a restart. */
+async function judgePod(docker: Docker, pod: RunningPod, o: JudgeOptions): Promise<void> {
+  const c = pod.spec;
+  for (const [which, key] of [['startup', 'startupProbe'], ['readiness', 'readinessProbe'], ['liveness', 'livenessProbe']] as const) {
+    if (!c[key]) continue;
+    if (Date.now() > o.deadline) {
+      pod.report.probes.push({ probe: which, handler: describeHandler(c[key]), ok: false, attempts: 0, message: `not run: verify's ${Math.round(o.timeoutMs / 1000)}s budget is spent` });
+      break;
+    }
+    o.progress(`${which} probe ${pod.report.workload}`);
+    const r = await runProbe(pod, which, c[key], o.signal);
+    pod.report.probes.push(r);
+    if (!r.ok) break;
+  }
+  const failedProbe = pod.report.probes.find((p) => !p.ok);
+  if (failedProbe) pod.report.failure = failedProbe.message;
+  else if (pod.report.role === 'worker') {
+    o.progress(`settle ${pod.report.workload} ${Math.round(o.settleMs / 1000)}s`);
+    // A worker is judged after the pods before it: its settle time is its own, not taken from their share of the budget.
+    const j = await settleWorker(pod, o.settleMs, Math.max(o.deadline, Date.now() + o.settleMs + 2_000), o.signal);
+    if (j.state !== 'healthy') pod.report.failure = failureText('worker', j, Math.round(o.timeoutMs / 1000)) ?? j.state;
+  }
+  const info = await pod.container.inspect();
+  pod.report.restarts = info.RestartCount ?? 0;
+  if (!pod.report.failure && !info.State.Running) pod.report.failure = `exited with code ${info.State.ExitCode}`;
+  pod.report.status = pod.report.failure ? 'failed' : 'ready';
+  if (pod.report.status === 'failed') pod.report.logsTail = await containerLogs(docker, pod.container.id, 50).catch(() => []);
+}
+
+/** Polls the worker as compose verify does (roles.ts): up, and never restarted, for settleMs. */
+async function settleWorker(pod: RunningPod, settleMs: number, until: number, signal?: AbortSignal): Promise<Judgement> {
+  let upSince: number | undefined;
+  for (;;) {
+    aborted(signal);
+    const info = await pod.container.inspect();
+    const now = Date.now();
+    const j = judge('worker', { running: info.State.Running, exitCode: info.State.ExitCode, restartCount: info.RestartCount ?? 0 }, now, settleMs, upSince);
+    if (j.state === 'pending') upSince = j.upSince;
+    if (upSince !== undefined) pod.report.settledMs = now - upSince;
+    if (j.state !== 'pending' || now > until) return j;
+    await sleep(500, signal);
+  }
+}
+
+/** The Job controller's delay before the next pod after a failure: 10s, doubling, at most six minutes. */
+export function jobBackoffMs(failures: number): number {
+  return Math.min(10_000 * 2 ** (failures - 1), 360_000);
+}
+
+/**
+ * A Job as its controller runs it: a pod; when it fails, a fresh pod after the backoff, until one
+ * exits 0 or backoffLimit + 1 pods have failed. activeDeadlineSeconds, when shorter, bounds it.
+ * (A pod with restartPolicy OnFailure would be restarted in place; a fresh container is judged the same way.)
+ */
+async function runJob(docker: Docker, w: Obj, ctx: StartContext, deadline: number, signal: AbortSignal | undefined, progress: (m: string) => void): Promise<PodReport> {
+  const name = w.metadata.name as string;
+  const backoffLimit = (w.spec?.backoffLimit as number | undefined) ?? 6; // Kubernetes' default
+  const active = w.spec?.activeDeadlineSeconds as number | undefined;
+  const started = Date.now();
+  const until = active !== undefined ? Math.min(deadline, started + active * 1000) : deadline;
+  const budgetS = Math.round((until - started) / 1000);
+  const attempts: JobAttempt[] = [];
+  let report: PodReport | undefined;
+  for (let n = 1; ; n++) {
+    aborted(signal);
+    const pod = await startPod(docker, w, ctx, 'job', n);
+    report ??= { ...pod.report, job: { backoffLimit, attempts } };
+    const t0 = Date.now();
+    const exitCode = await waitExit(pod.container, until, signal);
+    attempts.push({ exitCode, durationMs: Date.now() - t0 });
+    if (exitCode === 0) {
+      report.status = 'completed';
+      return report;
+    }
+    report.logsTail = await containerLogs(docker, pod.container.id, 50).catch(() => []);
+    report.status = 'failed';
+    if (exitCode === null) {
+      await pod.container.kill().catch(() => undefined);
+      report.failure = `${failureText('job', { state: 'pending' }, budgetS)} (pod ${n})`;
+      return report;
+    }
+    const exited = failureText('job', { state: 'exited', exitCode }, budgetS);
+    if (n > backoffLimit) {
+      report.failure = `${exited}: ${n} pod${n === 1 ? '' : 's'} failed, backoffLimit ${backoffLimit} reached`;
+      return report;
+    }
+    const delay = jobBackoffMs(n);
+    if (Date.now() + delay >= until) {
+      report.failure = `${exited}: pod ${n} of at most ${backoffLimit + 1} failed, and the next, after a ${delay / 1000}s backoff, would start past the ${budgetS}s timeout`;
+      return report;
+    }
+    progress(`Job/${name}: pod ${n} exited with code ${exitCode}; the next pod in ${delay / 1000}s (backoffLimit ${backoffLimit})`);
+    await sleep(delay, signal);
+  }
+}
+
+/** The container's exit code, or null if it still runs at `until`. */
+async function waitExit(container: Docker.Container, until: number, signal?: AbortSignal): Promise<number | null> {
+  for (;;) {
+    aborted(signal);
+    const st = (await container.inspect()).State;
+    if (!st.Running && st.Status !== 'created') return st.ExitCode;
+    if (Date.now() > until) return null;
+    await sleep(500, signal);
+  }
+}
+
+async function startPod(docker: Docker, w: Obj, ctx: StartContext, role: PodRole, attempt?: number): Promise<RunningPod> {
   const name = w.metadata.name as string;
   const pod = podTemplate(w)!.spec as Obj;
   const c = pod.containers[0] as Obj;
@@ -412,8 +579,11 @@ async function startPod(docker: Docker, w: Obj, ctx: StartContext): Promise<Runn
     }
   }
   const ports = ((c.ports ?? []) as Obj[]).map((p) => ({ name: p.name as string | undefined, port: p.containerPort as number }));
+  // restartPolicy Always (Deployments, StatefulSets): the engine restarts the container as the kubelet
+  // would, and its restart count is reported. A Job's pods are replaced by runJob instead.
+  const restart = role !== 'job' && (pod.restartPolicy ?? 'Always') === 'Always';
   const container = await docker.createContainer({
-    name: `${ctx.project}-${name}`,
+    name: `${ctx.project}-${name}${attempt !== undefined ? `-${attempt}` : ''}`,
     Image: image,
     ...(c.command ? { Entrypoint: (c.command as string[]).map((a) => expandKube(a, vars)) } : {}),
     ...(c.args ? { Cmd: (c.args as string[]).map((a) => expandKube(a, vars)) } : {}),
@@ -432,9 +602,11 @@ async function startPod(docker: Docker, w: Obj, ctx: StartContext): Promise<Runn
       ...(c.resources?.limits?.memory ? { Memory: quantity(c.resources.limits.memory, 'memory') } : {}),
       ...(c.resources?.limits?.cpu ? { NanoCpus: quantity(c.resources.limits.cpu, 'cpu') } : {}),
       PortBindings: Object.fromEntries(ports.map((p) => [`${p.port}/tcp`, [{ HostIp: '127.0.0.1', HostPort: '' }]])),
+      RestartPolicy: { Name: restart ? 'always' : 'no' },
       NetworkMode: ctx.network,
     },
-    NetworkingConfig: { EndpointsConfig: { [ctx.network]: { Aliases: [name] } } },
+    // Service names are network aliases; a Job's pods have no Service.
+    NetworkingConfig: { EndpointsConfig: { [ctx.network]: role === 'job' ? {} : { Aliases: [name] } } },
   });
   ctx.containers.push(container);
   await container.start();
@@ -452,10 +624,12 @@ async function startPod(docker: Docker, w: Obj, ctx: StartContext): Promise<Runn
     report: {
       workload: name,
       kind: w.kind,
+      role,
       image,
       securityApplied: { user: `${String(uid)}:${String(gid)}`, readOnlyRoot: info.HostConfig.ReadonlyRootfs === true, tmpfs: Object.keys(tmpfs), capDrop: info.HostConfig.CapDrop ?? [], noNewPrivileges: (info.HostConfig.SecurityOpt ?? []).includes('no-new-privileges:true') },
       status: 'not-started',
       probes: [],
+      restarts: 0,
     },
   };
 }
@@ -492,8 +666,12 @@ export function formatKubernetesReport(r: KubernetesVerifyReport): string {
   ];
   if (r.generatedSecrets.length) lines.push(`throwaway secret values for this run (no secrets/*.env): ${r.generatedSecrets.join(', ')}`);
   for (const p of r.pods) {
-    lines.push(`${p.status === 'ready' ? '✓' : '✗'} ${p.kind}/${p.workload} ${p.status} — user ${p.securityApplied.user}, read-only root ${p.securityApplied.readOnlyRoot ? 'yes' : 'no'}, tmpfs ${p.securityApplied.tmpfs.join(' ') || 'none'}, cap_drop ${p.securityApplied.capDrop.join(',') || 'none'}`);
+    const ok = p.status === 'ready' || p.status === 'completed';
+    lines.push(`${ok ? '✓' : '✗'} ${p.kind}/${p.workload}${p.role === 'worker' ? ' (worker)' : ''} ${p.status} — user ${p.securityApplied.user}, read-only root ${p.securityApplied.readOnlyRoot ? 'yes' : 'no'}, tmpfs ${p.securityApplied.tmpfs.join(' ') || 'none'}, cap_drop ${p.securityApplied.capDrop.join(',') || 'none'}`);
     for (const x of p.probes) lines.push(`    ${x.ok ? '✓' : '✗'} ${x.probe}: ${x.handler} — ${x.message} (${x.attempts} attempt${x.attempts === 1 ? '' : 's'})`);
+    if (p.role === 'worker' && p.settledMs !== undefined) lines.push(`    ${p.failure ? '✗' : '✓'} up ${(p.settledMs / 1000).toFixed(1)}s, ${p.restarts} restart${p.restarts === 1 ? '' : 's'}`);
+    if (p.job) lines.push(`    pods: ${p.job.attempts.map((a, i) => `#${i + 1} ${a.exitCode === null ? 'still running at the timeout' : `exit ${a.exitCode}`} after ${(a.durationMs / 1000).toFixed(1)}s`).join(', ')} (backoffLimit ${p.job.backoffLimit})`);
+    if (p.failure) lines.push(`    ✗ ${p.failure}`);
     for (const l of p.logsTail ?? []) lines.push(`    | ${l}`);
   }
   lines.push('Proven here:', ...r.guarantees.proven.map((g) => `  + ${g}`), 'Only a real cluster proves:', ...r.guarantees.notProven.map((g) => `  - ${g}`));

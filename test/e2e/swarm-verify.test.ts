@@ -5,8 +5,8 @@
  * two web replicas: the web service updates stop-first one task at a time, the worker start-first,
  * and the health path must answer in every probe round of the rolling update.
  *
- * No fixture has a worker that builds offline (the Celery and Next.js ones need PyPI or Node 22), so
- * the test adds one to its copy of the fixture: a dependency-free Node process that counts in Redis.
+ * The worker is the dependency-free Redis counter of test/helpers/redis-worker.ts, added to the
+ * test's copy of the fixture.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +18,7 @@ import { parseDocument } from 'yaml';
 import { formatRollout, swarmLeftovers, type SwarmVerifyReport } from '../../src/verify/swarm.js';
 import { describeDocker, HOST_CA_BUNDLE, OFFLINE_IMAGE_MAP } from '../helpers/docker.js';
 import { FIXTURES_DIR, REPO_ROOT } from '../helpers/fixtures.js';
+import { addRedisWorker } from '../helpers/redis-worker.js';
 
 const WEB = 'node-express-pg-redis';
 const CLI = path.join(REPO_ROOT, 'bin/stackgen.js');
@@ -31,21 +32,6 @@ async function cli(args: string[]): Promise<{ status: number | undefined; stdout
   return { status: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
-const WORKER = `'use strict';
-// Counts in Redis every second over a raw RESP connection: a worker with no port and no dependencies.
-const net = require('node:net');
-const url = new URL(process.env.REDIS_URL);
-const sock = net.connect(Number(url.port || 6379), url.hostname);
-const cmd = (...a) => sock.write(\`*\${a.length}\\r\\n\${a.map((x) => \`$\${Buffer.byteLength(x)}\\r\\n\${x}\\r\\n\`).join('')}\`);
-sock.on('connect', () => {
-  cmd('AUTH', decodeURIComponent(url.password));
-  setInterval(() => cmd('INCR', 'worker:ticks'), 1000);
-});
-sock.on('data', (d) => { if (d.toString().startsWith('-')) { console.error(d.toString().trim()); process.exit(1); } });
-sock.on('error', (e) => { console.error(e.message); process.exit(1); });
-process.on('SIGTERM', () => process.exit(0));
-`;
-
 function swarmState(): Promise<string> {
   return new Docker().info().then((i: { Swarm?: { LocalNodeState?: string } }) => i.Swarm?.LocalNodeState ?? 'inactive');
 }
@@ -57,10 +43,7 @@ describeDocker('verify --target swarm on real Docker', () => {
     const dir = path.join(parent, WEB);
     fs.cpSync(path.join(FIXTURES_DIR, 'node-express-pg-redis'), dir, { recursive: true });
     fs.rmSync(path.join(dir, 'stackgen.test.json'));
-    fs.mkdirSync(path.join(dir, 'worker'));
-    fs.writeFileSync(path.join(dir, 'worker/package.json'), `${JSON.stringify({ name: 'worker', version: '1.0.0', private: true, scripts: { start: 'node worker.js' } }, null, 2)}\n`);
-    fs.writeFileSync(path.join(dir, 'worker/package-lock.json'), `${JSON.stringify({ name: 'worker', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'worker', version: '1.0.0' } } }, null, 2)}\n`);
-    fs.writeFileSync(path.join(dir, 'worker/worker.js'), WORKER);
+    addRedisWorker(dir);
 
     // detect finds the worker (a Node package with no port); it reaches Redis through REDIS_URL once it depends on it.
     const init = await cli(['init', dir, '--yes', '--targets', 'swarm', '--no-observability']);

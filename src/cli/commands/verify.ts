@@ -37,7 +37,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       })
       .option('spec', { type: 'string', describe: 'Spec file (default <dir>/stackgen.yaml)' })
       .option('timeout', { type: 'string', describe: 'Bound for the stack to turn healthy, e.g. 180s (default: spec verify.timeout)' })
-      .option('settle', { type: 'string', describe: 'How long apps must keep running after turning healthy, logs free of connection errors to backing services, e.g. 10s (default: spec verify.settle, 5s)' })
+      .option('settle', { type: 'string', describe: 'How long apps must keep running after turning healthy, logs free of connection errors to backing services; with --target kubernetes, how long a worker must stay up without a restart; e.g. 10s (default: spec verify.settle, 5s)' })
       .option('image-map', { type: 'string', describe: 'Image map (YAML: mirror, overrides) applied at verify time' })
       .option('ca-bundle', { type: 'string', describe: 'CA bundle on this machine passed to builds as a BuildKit secret (TLS-intercepting proxies); default $STACKGEN_CA_BUNDLE, then the spec\'s build.caBundle (inside the repository)' })
       .option('skip-service', { type: 'string', array: true, describe: 'Leave a compose service out (repeatable); the report says so' })
@@ -60,6 +60,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
         const k = await verifyKubernetes(args.dir, {
           ...(args.spec ? { spec: args.spec } : {}),
           ...(args.timeout ? { timeout: args.timeout } : {}),
+          ...(args.settle ? { settle: args.settle } : {}),
           ...(args['image-map'] ? { imageMap: args['image-map'] } : {}),
           ...(caBundleFlag(args['ca-bundle']) ? { caBundle: caBundleFlag(args['ca-bundle'])! } : {}),
           overlay: args.overlay,

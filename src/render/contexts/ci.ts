@@ -25,6 +25,13 @@ export const ACTION_PINS: Readonly<Record<string, { sha: string; version: string
   'actions/upload-artifact': { sha: 'ea165f8d65b6e75b540449e92b4886f43607fa02', version: 'v4.6.2' },
 };
 
+/**
+ * Tools the GitLab Kubernetes jobs download (GitHub's runner image has both): kubectl from the
+ * Kubernetes release site, kind from its release downloads, each checked against the SHA-256 file
+ * published beside it. Bump both together; kind's default node image follows its own version.
+ */
+export const KUBE_TOOLS = { kubectl: 'v1.34.1', kind: 'v0.30.0' } as const;
+
 /** The hosted runner's own architecture: builds for it need no emulation and can be loaded and scanned. */
 const NATIVE_PLATFORM = 'linux/amd64';
 
@@ -50,8 +57,17 @@ export interface CiImageCtx {
 
 export interface CiContext {
   project: string;
-  /** The Kubernetes overlays' jobs (kubernetes/ is rendered): one build per image, tagged as the dev overlay names each service's image. */
-  kubernetes: { namespace: string; builds: Array<{ name: string; context: string; dockerfile: string; target: string; buildArgs: string; tags: string }> } | null;
+  /**
+   * The Kubernetes overlays' jobs (kubernetes/ is rendered): one build per image, tagged as the dev
+   * overlay names each service's image. `tags` is one per line (GitHub's bash reads them);
+   * `buildFlags` and `imageArgs` are words quoted for POSIX sh (GitLab's busybox sh evals them).
+   */
+  kubernetes: {
+    namespace: string;
+    kubectlVersion: string;
+    kindVersion: string;
+    builds: Array<{ name: string; context: string; dockerfile: string; target: string; buildArgs: string; tags: string; buildFlags: string; secrets: string[]; imageArgs: string }>;
+  } | null;
   /** What the pipeline runs `npx` on: the spec's ci.stackgenPackage, else stackgen@<this version>. */
   stackgenPackage: string;
   branch: string;
@@ -120,7 +136,22 @@ export function ciContext(spec: Spec, rootDir: string, imageMap: ImageMap): CiCo
   const kubernetes: CiContext['kubernetes'] = wantsKubernetes(spec)
     ? {
         namespace: `${spec.kubernetes?.namespace ?? spec.name}-dev`,
-        builds: [...byBuild.entries()].map(([key, img]) => ({ name: img.name, context: img.context, dockerfile: img.dockerfile, target: img.target ?? '', buildArgs: img.buildArgs.join('\n'), tags: kubeTags.get(key)!.join('\n') })),
+        kubectlVersion: KUBE_TOOLS.kubectl,
+        kindVersion: KUBE_TOOLS.kind,
+        builds: [...byBuild.entries()].map(([key, img]) => {
+          const tags = kubeTags.get(key)!;
+          return {
+            name: img.name,
+            context: img.context,
+            dockerfile: img.dockerfile,
+            target: img.target ?? '',
+            buildArgs: img.buildArgs.join('\n'),
+            tags: tags.join('\n'),
+            buildFlags: [img.buildFlags, ...tags.map((t) => `--tag ${shellQuote(t)}`)].join(' '),
+            secrets: img.secrets,
+            imageArgs: tags.map(shellQuote).join(' '),
+          };
+        }),
       }
     : null;
   const base = spec.ci.image ?? spec.name;
