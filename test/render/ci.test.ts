@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { specFromValue } from '../../src/cli/commands/render.js';
+import { withSpecDefaults } from '../../src/spec/load.js';
 import { lintTree } from '../../src/lint/index.js';
 import { ACTION_PINS } from '../../src/render/contexts/ci.js';
 import { render } from '../../src/render/render.js';
@@ -37,7 +37,7 @@ const base = (ci: SpecInput['ci'] = {}, extra: Partial<SpecInput> = {}): SpecInp
 });
 
 async function renderCi(ci: SpecInput['ci'] = {}, extra: Partial<SpecInput> = {}) {
-  const tree = await render(specFromValue(base(ci, extra)), { rootDir: root });
+  const tree = await render(withSpecDefaults(base(ci, extra)), { rootDir: root });
   return tree;
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { render } from '../../src/render/render.js';
-import { specFromValue } from '../../src/cli/commands/render.js';
+import { withSpecDefaults } from '../../src/spec/load.js';
 import { DATASOURCE_UID } from '../../src/render/artifacts/observability.js';
 
 const OBS = [
@@ -26,7 +26,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const spec = () =>
-  specFromValue({
+  withSpecDefaults({
     version: 1,
     name: 'shop',
     services: {

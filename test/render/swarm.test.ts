@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { specFromValue } from '../../src/cli/commands/render.js';
+import { withSpecDefaults } from '../../src/spec/load.js';
 import { detect } from '../../src/detect/detect.js';
 import { swarmContext, swarmWarnings } from '../../src/render/contexts/swarm.js';
 import { render } from '../../src/render/render.js';
@@ -58,7 +58,7 @@ async function fixtureSpec(name: string, patch: (s: SpecInput) => void = () => u
   fs.cpSync(path.join(FIXTURES_DIR, name), root, { recursive: true });
   const input = specFromTopology(await detect(root), { name: name.slice(0, 40), targets: ['swarm'] });
   patch(input);
-  return { root, spec: specFromValue(input) };
+  return { root, spec: withSpecDefaults(input) };
 }
 
 describe('compose.swarm.yaml goldens', () => {
@@ -189,7 +189,7 @@ describe('render warnings for what Swarm cannot express', () => {
     const input: SpecInput = structuredClone(SAMPLES.find((s) => s.name === 'node-express-pg-redis')!.spec);
     input.targets = ['compose', 'swarm'];
     patch(input);
-    return specFromValue(input);
+    return withSpecDefaults(input);
   };
   const fields = (spec: Spec) => swarmWarnings(spec).map((w) => w.field);
 
