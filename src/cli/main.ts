@@ -2,12 +2,16 @@
  * The CLI: yargs commands and the one error boundary that maps error codes to exit codes.
  * The library below never exits the process; only this file does.
  */
+import { createRequire } from 'node:module';
 import v8 from 'node:v8';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { EXIT_CODES } from '../errors.js';
 import { errorJson, formatError, hasPrintedJson, note, printJson, setColor, toStackgenError } from './output.js';
 import type { CommandModule } from 'yargs';
+
+// yargs' CommonJS build is one bundled file; its ESM build is 34 modules, which every command paid to resolve.
+const require = createRequire(import.meta.url);
+const yargs = require('yargs') as typeof import('yargs').default;
+const { hideBin } = require('yargs/helpers') as typeof import('yargs/helpers');
 import { STACKGEN_VERSION } from '../version.js';
 import { COMMAND_META, type CommandName } from './commands/meta.js';
 

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { run } from '../helpers/run.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -95,8 +96,10 @@ describe('observability render', () => {
     try {
       fs.writeFileSync(path.join(dir, 'prometheus.yml'), f['observability/prometheus/prometheus.yml']!);
       fs.writeFileSync(path.join(dir, 'alerts.yml'), f['observability/prometheus/alerts.yml']!);
-      execFileSync(promtool, ['check', 'config', path.join(dir, 'prometheus.yml')], { stdio: 'pipe' });
-      execFileSync(promtool, ['check', 'rules', path.join(dir, 'alerts.yml')], { stdio: 'pipe' });
+      for (const args of [['check', 'config', path.join(dir, 'prometheus.yml')], ['check', 'rules', path.join(dir, 'alerts.yml')]]) {
+        const r = await run(promtool, args);
+        expect(r.code, `promtool ${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(0);
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
