@@ -4,6 +4,7 @@
  * script in them parses — and passes shellcheck when it is on PATH.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { run } from '../helpers/run.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -169,9 +170,9 @@ describe('GitHub Actions workflow', () => {
       for (const script of runScripts(workflow(tree.read('.github/workflows/docker.yml')!))) {
         // Expressions are filled in by GitHub before bash sees the script.
         const sh = script.replace(/\$\{\{[^}]*\}\}/g, 'x');
-        expect(spawnSync('bash', ['-n'], { input: sh }).status, sh).toBe(0);
+        expect((await run('bash', ['-n'], { input: sh })).code, sh).toBe(0);
         if (hasShellcheck) {
-          const r = spawnSync('shellcheck', ['--shell=bash', '-'], { input: sh, encoding: 'utf8' });
+          const r = await run('shellcheck', ['--shell=bash', '-'], { input: sh });
           expect(r.stdout, sh).toBe('');
         }
       }
@@ -203,8 +204,8 @@ describe('GitLab CI', () => {
       if (typeof job !== 'object' || job === null || Array.isArray(job)) continue;
       const lines = [...((job.before_script ?? []) as unknown[]).flat(), ...(job.script ?? []).flat()] as string[];
       if (lines.length === 0) continue;
-      const r = spawnSync('sh', ['-n'], { input: lines.join('\n'), encoding: 'utf8' });
-      expect(r.status, `${name}: ${r.stderr}`).toBe(0);
+      const r = await run('sh', ['-n'], { input: lines.join('\n') });
+      expect(r.code, `${name}: ${r.stderr}`).toBe(0);
     }
     expect(JSON.stringify(gl['.registry-login'])).toContain('docker login \\"$LOGIN_HOST\\" --username \\"$REGISTRY_USERNAME\\"');
     expect(JSON.stringify(gl['.registry-login'])).toContain('\\"$BINFMT_IMAGE\\" --install \\"$EMULATE\\"');
