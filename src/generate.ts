@@ -1,12 +1,13 @@
 /**
- * render → lint gate → flush: the library's one path from a spec to files on disk. The gate lives
- * here, not in the CLI, so a program that uses stackgen cannot write a stack with lint errors by
- * forgetting to lint; `init` and `render` call this and only parse arguments and print.
+ * spec → render → lint gate → flush: the library's one path from a spec to files on disk. The gate
+ * lives here, not in the CLI, so a program that uses stackgen cannot write a stack with lint errors
+ * by forgetting to lint; `init` and `render` call `generate` and only parse arguments and print.
  */
 import path from 'node:path';
 import { StackgenError } from './errors.js';
 import { lintTree, type LintResult } from './lint/index.js';
 import { render, type RenderOptions } from './render/render.js';
+import { loadSpec } from './spec/load.js';
 import type { Spec } from './spec/types.generated.js';
 import type { FlushedTree, TreeWarning, VirtualTree } from './tree/virtual-tree.js';
 
@@ -67,10 +68,35 @@ export async function writeStack(tree: VirtualTree, options: WriteStackOptions =
   return { flushed, lint, diff, ungatedErrors: gate ? 0 : errors.length, warnings: [...tree.warnings] };
 }
 
-export interface GenerateOptions extends RenderOptions, WriteStackOptions {}
+export interface GenerateOptions extends Omit<RenderOptions, 'rootDir'>, WriteStackOptions {
+  /** The repository root. Default: the folder given to `generate(dir)`; required with a spec object. */
+  rootDir?: string;
+  /** With `generate(dir)`: the spec file to load. Default `<dir>/stackgen.yaml`. */
+  specFile?: string;
+  /** Called with the rendered tree before it is linted (the CLI prints `tree.warnings` here). Default none. */
+  onRendered?: (tree: VirtualTree) => void;
+}
 
-/** Renders a spec, lints the result and writes it: `render` + `writeStack`, the lint context taken from the spec. */
-export async function generate(spec: Spec, options: GenerateOptions): Promise<WrittenStack> {
-  const tree = await render(spec, options);
-  return writeStack(tree, { ...options, airGapped: options.airGapped ?? airGappedFromSpec(spec) });
+/** What `generate` did: the write's result and the spec it rendered (loaded from the file, for `generate(dir)`). */
+export interface GeneratedStack extends WrittenStack {
+  spec: Spec;
+}
+
+/**
+ * Renders a spec, lints the result and writes it: `render` + `writeStack`, the lint context taken from
+ * the spec. Given a folder, its `stackgen.yaml` (or `options.specFile`) is loaded and validated first
+ * (schema and semantic checks; E_INVALID lists every finding) and the folder is the root.
+ */
+export async function generate(spec: Spec, options: GenerateOptions & { rootDir: string }): Promise<GeneratedStack>;
+export async function generate(dir: string, options?: GenerateOptions): Promise<GeneratedStack>;
+export async function generate(input: Spec | string, options: GenerateOptions = {}): Promise<GeneratedStack> {
+  const rootDir = path.resolve(options.rootDir ?? (typeof input === 'string' ? input : '.'));
+  if (typeof input !== 'string' && options.rootDir === undefined) {
+    throw new StackgenError('E_INPUT', 'generate(spec) needs options.rootDir: the repository the spec describes');
+  }
+  const spec = typeof input === 'string' ? loadSpec(path.resolve(options.specFile ?? path.join(rootDir, 'stackgen.yaml'))).spec : input;
+  const tree = await render(spec, { ...options, rootDir });
+  options.onRendered?.(tree);
+  const written = await writeStack(tree, { ...options, airGapped: options.airGapped ?? airGappedFromSpec(spec) });
+  return { ...written, spec };
 }

@@ -12,7 +12,7 @@ export type { RenderOptions } from './render/render.js';
 export type { Artifact, OutputFile, RenderInput } from './render/artifact.js';
 export { TRUST_TEMPLATES_ENV } from './render/repository-templates.js';
 export { generate, writeStack, airGappedFromSpec } from './generate.js';
-export type { GenerateOptions, WriteStackOptions, WrittenStack } from './generate.js';
+export type { GeneratedStack, GenerateOptions, WriteStackOptions, WrittenStack } from './generate.js';
 export { VirtualTree } from './tree/virtual-tree.js';
 export type { Change, ChangeKind, FlushedTree, FlushOptions, TreeEntry, TreeWarning, WriteOptions } from './tree/virtual-tree.js';
 export { ProjectFs, relativePathProblem } from './tree/project-fs.js';
@@ -22,7 +22,7 @@ export { loadLintConfig, parseLintConfig, applyLintConfig, failsThreshold, DEFAU
 export type { LintConfig } from './lint/config.js';
 export { toSarif } from './lint/sarif.js';
 export type { ArtifactKind, Finding, LintContext, LintFile, Linter, Severity } from './lint/types.js';
-export { loadSpec, validateSpec, validateSpecText, specFromTopology, stringifySpec, mergeSpecText, specSchema, formatSpecError } from './spec/index.js';
+export { loadSpec, specFromInput, withSpecDefaults, validateSpec, validateSpecText, specFromTopology, stringifySpec, mergeSpecText, specSchema, formatSpecError } from './spec/index.js';
 export type { LoadedSpec, SpecValidation, ValidateSpecOptions, SpecFromTopologyOptions, StringifySpecOptions, MergeOptions, MergeResult, SpecError } from './spec/index.js';
 export type { Spec, SpecInput, Service as SpecService, ServiceInput as SpecServiceInput, BackingService as SpecBackingService, BackingServiceInput as SpecBackingServiceInput } from './spec/types.generated.js';
 export { verify, leftovers } from './verify/verify.js';

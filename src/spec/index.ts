@@ -1,5 +1,5 @@
 /** The spec stage: load (YAML + positions), validate (schema + semantics), generate, write. */
-export { loadSpec, validateSpec, validateSpecText, validateSpecBytes } from './load.js';
+export { loadSpec, specFromInput, withSpecDefaults, validateSpec, validateSpecText, validateSpecBytes } from './load.js';
 export type { LoadedSpec, SpecValidation, ValidateSpecOptions } from './load.js';
 export { specFromTopology, DEFAULT_WEB_PORT } from './from-topology.js';
 export type { SpecFromTopologyOptions } from './from-topology.js';

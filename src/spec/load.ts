@@ -16,8 +16,11 @@ import type { Spec } from './types.generated.js';
 import { decodeSpecBytes, parseSpecText, positionOf, type SpecSource } from './yaml-source.js';
 
 export interface ValidateSpecOptions {
-  /** Folder that relative paths in the spec (dockerfile.path, initScripts, caBundle, service paths) resolve against. Default: the spec file's folder. */
-  baseDir?: string;
+  /**
+   * Folder that relative paths in the spec (dockerfile.path, initScripts, caBundle, service paths)
+   * resolve against. Default: the spec file's folder; null skips the checks that read the disk.
+   */
+  baseDir?: string | null;
 }
 
 export interface SpecValidation {
@@ -50,8 +53,8 @@ export function validateSpecText(text: string, file: string, options: ValidateSp
     return { errors: sortSpecErrors(schemaErrorsToSpecErrors(validate.errors ?? [], value, source)), source };
   }
   const spec = value as Spec;
-  const baseDir = options.baseDir ?? path.dirname(path.resolve(file));
-  const errors: SpecError[] = semanticFindings(spec, { baseDir }).map((f) => {
+  const baseDir = options.baseDir === undefined ? path.dirname(path.resolve(file)) : options.baseDir;
+  const errors: SpecError[] = semanticFindings(spec, baseDir === null ? {} : { baseDir }).map((f) => {
     const pos = positionOf(source, f.segments, f.anchor);
     return { file, line: pos.line, column: pos.column, path: dotPath(f.segments), message: f.message, ...(f.hint ? { hint: f.hint } : {}) };
   });
@@ -62,6 +65,33 @@ export function validateSpecText(text: string, file: string, options: ValidateSp
 /** Validates a spec object as `stringifySpec` would write it (positions refer to that text). */
 export function validateSpec(input: unknown, options: ValidateSpecOptions & { file?: string } = {}): SpecValidation {
   return validateSpecText(stringifySpec(input as never), options.file ?? 'stackgen.yaml', options);
+}
+
+/**
+ * A spec built in code (a `SpecInput`, e.g. from `specFromTopology` and edited) → a `Spec` with the
+ * schema's defaults filled in, or E_INVALID listing every finding: `validateSpec` that throws, as
+ * `loadSpec` does for a file. The paths it names are checked on disk only against `options.baseDir`.
+ */
+export function specFromInput(input: unknown, options: ValidateSpecOptions & { file?: string } = {}): Spec {
+  const result = validateSpec(input, { ...options, baseDir: options.baseDir ?? null });
+  if (!result.spec) throw specErrorsToStackgenError(options.file ?? 'stackgen.yaml', result.errors);
+  return result.spec;
+}
+
+/**
+ * The schema's check alone, on a spec object, its defaults filled in place: for a spec still being
+ * put together in code (tests, generators), where the whole-stack checks `specFromInput` adds (host
+ * ports, names, paths) would judge a draft. Throws E_INVALID naming every schema error.
+ */
+export function withSpecDefaults(input: unknown, file = 'stackgen.yaml'): Spec {
+  const validate = specValidator();
+  if (!validate(input)) {
+    throw new StackgenError('E_INVALID', `${file}: the spec does not match the schema`, {
+      locations: (validate.errors ?? []).map((e) => ({ file, path: `${e.instancePath || '/'} ${e.message ?? ''}`.trim() })),
+      hint: 'Fix the listed fields (the schema is schemas/stackgen.schema.json).',
+    });
+  }
+  return input as Spec;
 }
 
 /** Reads bytes of a spec file, or throws E_INPUT naming it. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { run } from '../helpers/run.js';
 import { detect } from '../../src/detect/detect.js';
 import { render } from '../../src/render/render.js';
 import type { Kubernetes, Spec } from '../../src/spec/types.generated.js';
@@ -59,7 +60,9 @@ export function hasKubectl(): boolean {
   }
 }
 
-/** `kubectl kustomize` of one overlay: the YAML a cluster would receive. */
-export function kustomize(dir: string): string {
-  return execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+/** `kubectl kustomize` of one overlay: the YAML a cluster would receive; rejects with kubectl's stderr. */
+export async function kustomize(dir: string): Promise<string> {
+  const r = await run('kubectl', ['kustomize', dir]);
+  if (r.code !== 0) throw new Error(`kubectl kustomize ${dir}: ${r.stderr}`);
+  return r.stdout;
 }

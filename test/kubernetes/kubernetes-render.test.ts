@@ -153,7 +153,7 @@ describe('kubernetes tree', () => {
       if (!hasKubectl()) continue;
       const dir = writeKubernetes(tree);
       try {
-        for (const o of objects(kustomize(path.join(dir, 'kubernetes/overlays/dev')))) expect(await validateKubernetesObject(o), `${o.kind}/${o.metadata.name}`).toEqual([]);
+        for (const o of objects(await kustomize(path.join(dir, 'kubernetes/overlays/dev')))) expect(await validateKubernetesObject(o), `${o.kind}/${o.metadata.name}`).toEqual([]);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
@@ -181,7 +181,7 @@ describe('kubernetes tree', () => {
     if (!hasKubectl()) return;
     const dir = writeKubernetes(tree);
     try {
-      for (const o of objects(kustomize(path.join(dir, 'kubernetes/overlays/dev')))) expect(await validateKubernetesObject(o), `${o.kind}/${o.metadata.name}`).toEqual([]);
+      for (const o of objects(await kustomize(path.join(dir, 'kubernetes/overlays/dev')))) expect(await validateKubernetesObject(o), `${o.kind}/${o.metadata.name}`).toEqual([]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -209,7 +209,7 @@ describe.skipIf(!hasKubectl() && process.env.CI !== 'true')('kubectl kustomize b
       it(`${g.fixture} ${JSON.stringify(g.k8s).slice(0, 40)}: ${overlay}`, async () => {
         const dir = writeKubernetes(await renderK8s(g.fixture, g.k8s as never));
         try {
-          const built = kustomize(path.join(dir, 'kubernetes/overlays', overlay));
+          const built = await kustomize(path.join(dir, 'kubernetes/overlays', overlay));
           const objs = objects(built);
           expect(objs.length).toBeGreaterThan(5);
           for (const o of objs) {
@@ -235,7 +235,7 @@ describe.skipIf(!hasKubectl() && process.env.CI !== 'true')('kubectl kustomize b
     const dir = writeKubernetes(await renderK8s('node-express-pg-redis'));
     try {
       fs.rmSync(path.join(dir, 'kubernetes/overlays/dev/secrets/postgres.env'));
-      expect(() => kustomize(path.join(dir, 'kubernetes/overlays/dev'))).toThrow(/postgres\.env/);
+      await expect(kustomize(path.join(dir, 'kubernetes/overlays/dev'))).rejects.toThrow(/postgres\.env/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -2,13 +2,13 @@
  * `lint --check-pins` against real git repositories: local bare repositories stand where the actions
  * live (STACKGEN_GIT_BASE-style base URL, file://), with a lightweight and an annotated release tag.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { lintFiles } from '../../src/lint/index.js';
-import { REPO_ROOT } from '../helpers/fixtures.js';
+import { runCli } from '../helpers/cli.js';
 
 let base: string;
 let first: string;
@@ -67,11 +67,11 @@ it('accepts pins that are their release, and names wrong, unknown, unnamed and u
   expect(await lintFiles([{ path: '.github/workflows/ci.yml', content: workflow }], { external: false })).toEqual([]);
 });
 
-it('the CLI flag checks a rendered workflow end to end', () => {
+it('the CLI flag checks a rendered workflow end to end', async () => {
   const dir = path.join(base, 'repo');
   fs.mkdirSync(path.join(dir, '.github/workflows'), { recursive: true });
   fs.writeFileSync(path.join(dir, '.github/workflows/ci.yml'), `on: push\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@${first} # v2.0.0\n`);
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/stackgen.js'), 'lint', '--check-pins', '--no-external', dir], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', STACKGEN_GIT_BASE: `file://${base}` } });
-  expect(r.status).toBe(1);
+  const r = await runCli(['lint', '--check-pins', '--no-external', dir], { env: { ...process.env, NO_COLOR: '1', STACKGEN_GIT_BASE: `file://${base}` } });
+  expect(r.code).toBe(1);
   expect(r.stdout).toContain('SG5003');
 });

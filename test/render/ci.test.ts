@@ -4,12 +4,13 @@
  * script in them parses — and passes shellcheck when it is on PATH.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { run } from '../helpers/run.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { specFromValue } from '../../src/cli/commands/render.js';
+import { withSpecDefaults } from '../../src/spec/load.js';
 import { lintTree } from '../../src/lint/index.js';
 import { ACTION_PINS } from '../../src/render/contexts/ci.js';
 import { render } from '../../src/render/render.js';
@@ -37,7 +38,7 @@ const base = (ci: SpecInput['ci'] = {}, extra: Partial<SpecInput> = {}): SpecInp
 });
 
 async function renderCi(ci: SpecInput['ci'] = {}, extra: Partial<SpecInput> = {}) {
-  const tree = await render(specFromValue(base(ci, extra)), { rootDir: root });
+  const tree = await render(withSpecDefaults(base(ci, extra)), { rootDir: root });
   return tree;
 }
 
@@ -169,9 +170,9 @@ describe('GitHub Actions workflow', () => {
       for (const script of runScripts(workflow(tree.read('.github/workflows/docker.yml')!))) {
         // Expressions are filled in by GitHub before bash sees the script.
         const sh = script.replace(/\$\{\{[^}]*\}\}/g, 'x');
-        expect(spawnSync('bash', ['-n'], { input: sh }).status, sh).toBe(0);
+        expect((await run('bash', ['-n'], { input: sh })).code, sh).toBe(0);
         if (hasShellcheck) {
-          const r = spawnSync('shellcheck', ['--shell=bash', '-'], { input: sh, encoding: 'utf8' });
+          const r = await run('shellcheck', ['--shell=bash', '-'], { input: sh });
           expect(r.stdout, sh).toBe('');
         }
       }
@@ -203,8 +204,8 @@ describe('GitLab CI', () => {
       if (typeof job !== 'object' || job === null || Array.isArray(job)) continue;
       const lines = [...((job.before_script ?? []) as unknown[]).flat(), ...(job.script ?? []).flat()] as string[];
       if (lines.length === 0) continue;
-      const r = spawnSync('sh', ['-n'], { input: lines.join('\n'), encoding: 'utf8' });
-      expect(r.status, `${name}: ${r.stderr}`).toBe(0);
+      const r = await run('sh', ['-n'], { input: lines.join('\n') });
+      expect(r.code, `${name}: ${r.stderr}`).toBe(0);
     }
     expect(JSON.stringify(gl['.registry-login'])).toContain('docker login \\"$LOGIN_HOST\\" --username \\"$REGISTRY_USERNAME\\"');
     expect(JSON.stringify(gl['.registry-login'])).toContain('\\"$BINFMT_IMAGE\\" --install \\"$EMULATE\\"');

@@ -1,7 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { render } from '../../src/render/render.js';
+import { run } from '../helpers/run.js';
 import { materialize, SAMPLES } from './render-samples.js';
 
 /** Compose v2 (`docker compose`) when a client has it, else v1 `docker-compose`; null when neither. */
@@ -30,15 +31,13 @@ describe.skipIf(!cli)(`compose config validates rendered stacks (${cli?.join(' '
     (await render(spec, { rootDir: root })).flush();
     // Compose checks that a build secret's file exists.
     if (spec.build.caBundle) fs.mkdirSync(`${root}/${spec.build.caBundle.split('/').slice(0, -1).join('/')}`, { recursive: true }), fs.writeFileSync(`${root}/${spec.build.caBundle}`, '');
-    const run = (files: string[], profiles: string[] = []) =>
-      execFileSync(cli![0]!, [...cli!.slice(1), ...files.flatMap((f) => ['-f', f]), ...profiles.flatMap((p) => ['--profile', p]), 'config', '-q'], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+    const config = (files: string[], profiles: string[] = []) =>
+      run(cli![0]!, [...cli!.slice(1), ...files.flatMap((f) => ['-f', f]), ...profiles.flatMap((p) => ['--profile', p]), 'config', '-q'], { cwd: root });
     const all = ['observability', 'proxy', 'test'];
-    try {
-      run(['compose.yaml'], all);
-    } catch (err) {
-      throw new Error(`compose config: ${(err as { stderr?: string }).stderr ?? String(err)}`);
+    const checks = [['compose.yaml'], ...['compose.dev.yaml', 'compose.test.yaml'].filter((f) => fs.existsSync(`${root}/${f}`)).map((f) => ['compose.yaml', f])];
+    for (const files of checks) {
+      const r = await config(files, all);
+      expect(r.code, `compose ${files.join(' + ')} config: ${r.stderr}`).toBe(0);
     }
-    if (fs.existsSync(`${root}/compose.dev.yaml`)) expect(() => run(['compose.yaml', 'compose.dev.yaml'], all)).not.toThrow();
-    if (fs.existsSync(`${root}/compose.test.yaml`)) expect(() => run(['compose.yaml', 'compose.test.yaml'], all)).not.toThrow();
   });
 });

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { run } from '../helpers/run.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { render } from '../../src/render/render.js';
-import { specFromValue } from '../../src/cli/commands/render.js';
+import { withSpecDefaults } from '../../src/spec/load.js';
 import { DATASOURCE_UID } from '../../src/render/artifacts/observability.js';
 
 const OBS = [
@@ -26,7 +27,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const spec = () =>
-  specFromValue({
+  withSpecDefaults({
     version: 1,
     name: 'shop',
     services: {
@@ -95,8 +96,10 @@ describe('observability render', () => {
     try {
       fs.writeFileSync(path.join(dir, 'prometheus.yml'), f['observability/prometheus/prometheus.yml']!);
       fs.writeFileSync(path.join(dir, 'alerts.yml'), f['observability/prometheus/alerts.yml']!);
-      execFileSync(promtool, ['check', 'config', path.join(dir, 'prometheus.yml')], { stdio: 'pipe' });
-      execFileSync(promtool, ['check', 'rules', path.join(dir, 'alerts.yml')], { stdio: 'pipe' });
+      for (const args of [['check', 'config', path.join(dir, 'prometheus.yml')], ['check', 'rules', path.join(dir, 'alerts.yml')]]) {
+        const r = await run(promtool, args);
+        expect(r.code, `promtool ${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(0);
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { specFromValue } from '../../src/cli/commands/render.js';
+import { withSpecDefaults } from '../../src/spec/load.js';
 import { resolveDigest } from '../../src/images/digests.js';
 import { render } from '../../src/render/render.js';
 import { describeDocker } from '../helpers/docker.js';
@@ -29,7 +29,7 @@ const ref = () => `127.0.0.1:${port}/stackgen/debian:12`;
 
 /** A one-service stack whose only upstream image (debian, for the generic template) comes from `debian`; digests pinned. */
 function pinnedSpec(debian: string) {
-  return specFromValue({
+  return withSpecDefaults({
     version: 1,
     name: 'pinned',
     services: { app: { path: '.', language: 'shell', role: 'worker', commands: { start: 'sh run.sh' } } },

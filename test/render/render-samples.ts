@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { specFromValue } from '../../src/cli/commands/render.js';
+import { withSpecDefaults } from '../../src/spec/load.js';
 import type { Spec, SpecInput } from '../../src/spec/types.generated.js';
 
 export interface Sample {
@@ -217,7 +217,7 @@ export function materialize(sample: Sample): { root: string; spec: Spec } {
     fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
     fs.writeFileSync(path.join(root, rel), content);
   }
-  return { root, spec: specFromValue(structuredClone(sample.spec)) };
+  return { root, spec: withSpecDefaults(structuredClone(sample.spec)) };
 }
 
 /** Generated secrets differ on every first render: golden files show the names only. */

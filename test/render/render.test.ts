@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { render } from '../../src/render/render.js';
 import { mapImage } from '../../src/images/image-map.js';
-import { specFromValue } from '../../src/cli/commands/render.js';
+import { withSpecDefaults } from '../../src/spec/load.js';
 import type { SpecInput } from '../../src/spec/types.generated.js';
 
 let root: string;
@@ -23,7 +23,7 @@ const base = (extra: Partial<SpecInput> = {}): SpecInput => ({
   observability: { prometheus: false, grafana: false },
   ...extra,
 });
-const spec = (extra?: Partial<SpecInput>) => specFromValue(base(extra));
+const spec = (extra?: Partial<SpecInput>) => withSpecDefaults(base(extra));
 
 describe('render', () => {
   it('creates .env once with random secrets (0600) and never regenerates it', async () => {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { specFromValue } from '../../src/cli/commands/render.js';
+import { withSpecDefaults } from '../../src/spec/load.js';
 import { generate } from '../../src/generate.js';
 import { BUILTIN_TEMPLATES_DIR } from '../../src/render/engine.js';
 import { render } from '../../src/render/render.js';
@@ -31,7 +31,7 @@ afterEach(() => {
 });
 
 const spec = () =>
-  specFromValue({
+  withSpecDefaults({
     version: 1,
     name: 'demo',
     services: { api: { path: '.', language: 'python', port: 8000, publish: 8000 } },

@@ -5,12 +5,13 @@
  * `docker stack config` (the real parser of `docker stack deploy`) on the rendered files.
  */
 import { spawnSync } from 'node:child_process';
+import { run } from '../helpers/run.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { specFromValue } from '../../src/cli/commands/render.js';
+import { withSpecDefaults } from '../../src/spec/load.js';
 import { detect } from '../../src/detect/detect.js';
 import { swarmContext, swarmWarnings } from '../../src/render/contexts/swarm.js';
 import { render } from '../../src/render/render.js';
@@ -58,7 +59,7 @@ async function fixtureSpec(name: string, patch: (s: SpecInput) => void = () => u
   fs.cpSync(path.join(FIXTURES_DIR, name), root, { recursive: true });
   const input = specFromTopology(await detect(root), { name: name.slice(0, 40), targets: ['swarm'] });
   patch(input);
-  return { root, spec: specFromValue(input) };
+  return { root, spec: withSpecDefaults(input) };
 }
 
 describe('compose.swarm.yaml goldens', () => {
@@ -189,7 +190,7 @@ describe('render warnings for what Swarm cannot express', () => {
     const input: SpecInput = structuredClone(SAMPLES.find((s) => s.name === 'node-express-pg-redis')!.spec);
     input.targets = ['compose', 'swarm'];
     patch(input);
-    return specFromValue(input);
+    return withSpecDefaults(input);
   };
   const fields = (spec: Spec) => swarmWarnings(spec).map((w) => w.field);
 
@@ -267,15 +268,15 @@ describe.skipIf(!stackCli)(`docker stack config reads the rendered files (${stac
     fs.writeFileSync(path.join(root, 'compose.swarm.yaml'), (await stackOf(root, spec)).text);
     const vars = swarmContext(spec, root, { overrides: {} }).deployVars;
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: root, ...Object.fromEntries(vars.map((v) => [v, 'ci-check'])) };
-    const ok = spawnSync(stackCli!, ['stack', 'config', '--compose-file', 'compose.swarm.yaml'], { cwd: root, env, encoding: 'utf8' });
+    const ok = await run(stackCli!, ['stack', 'config', '--compose-file', 'compose.swarm.yaml'], { cwd: root, env });
     expect(ok.stderr).toBe('');
-    expect(ok.status).toBe(0);
+    expect(ok.code).toBe(0);
     const parsed = parseYaml(ok.stdout) as StackFile;
     expect(Object.keys(parsed.services).sort()).toEqual(Object.keys((parseYaml(fs.readFileSync(path.join(root, 'compose.swarm.yaml'), 'utf8')) as StackFile).services).sort());
     // Without the deploy variables the file says which one is missing and what to do.
     const { TAG: _tag, ...noTag } = env;
-    const bad = spawnSync(stackCli!, ['stack', 'config', '--compose-file', 'compose.swarm.yaml'], { cwd: root, env: noTag, encoding: 'utf8' });
-    expect(bad.status).not.toBe(0);
+    const bad = await run(stackCli!, ['stack', 'config', '--compose-file', 'compose.swarm.yaml'], { cwd: root, env: noTag });
+    expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/TAG.*set TAG to the image tag CI pushed/);
   };
   it('sample node + postgres + redis', async () => {

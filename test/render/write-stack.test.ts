@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { specFromValue } from '../../src/cli/commands/render.js';
+import { withSpecDefaults } from '../../src/spec/load.js';
 import { StackgenError } from '../../src/errors.js';
 import { generate, writeStack } from '../../src/generate.js';
 import { render } from '../../src/render/render.js';
@@ -26,7 +26,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
 
 const spec = (extra: Partial<SpecInput> = {}) =>
-  specFromValue({
+  withSpecDefaults({
     version: 1,
     name: 'demo',
     services: { api: { path: '.', language: 'python', port: 8000, publish: 8000 } },

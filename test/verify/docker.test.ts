@@ -1,5 +1,4 @@
 /** verify against the real engine: a one-service stack turns healthy and leaves nothing behind. */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,35 +6,36 @@ import { afterAll, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { leftovers, verify } from '../../src/verify/verify.js';
 import { describeDocker, HOST_CA_BUNDLE, OFFLINE_IMAGE_MAP } from '../helpers/docker.js';
-import { FIXTURES_DIR, REPO_ROOT } from '../helpers/fixtures.js';
+import { runCli } from '../helpers/cli.js';
+import { FIXTURES_DIR } from '../helpers/fixtures.js';
+import { run } from '../helpers/run.js';
 
-const CLI = path.join(REPO_ROOT, 'bin/stackgen.js');
 const tmp: string[] = [];
 afterAll(() => {
   for (const d of tmp) fs.rmSync(d, { recursive: true, force: true });
 });
 
 /** python-stdlib-api copied under its own name and rendered by `stackgen init`. */
-function renderedFixture(): string {
+async function renderedFixture(): Promise<string> {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-verify-'));
   tmp.push(parent);
   const dir = path.join(parent, 'python-stdlib-api');
   fs.cpSync(path.join(FIXTURES_DIR, 'python-stdlib-api'), dir, { recursive: true });
   fs.rmSync(path.join(dir, 'stackgen.test.json'), { force: true });
-  const init = spawnSync(process.execPath, [CLI, 'init', dir, '--yes', '--no-observability'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  if (init.status !== 0) throw new Error(init.stderr + init.stdout);
+  const init = await runCli(['init', dir, '--yes', '--no-observability'], { env: { ...process.env, NO_COLOR: '1' } });
+  if (init.code !== 0) throw new Error(init.stderr + init.stdout);
   return dir;
 }
 
-function dockerfileOf(dir: string): string {
-  const found = spawnSync('find', [dir, '-name', 'Dockerfile*', '-not', '-path', '*/node_modules/*'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+async function dockerfileOf(dir: string): Promise<string> {
+  const found = (await run('find', [dir, '-name', 'Dockerfile*', '-not', '-path', '*/node_modules/*'])).stdout.trim().split('\n').filter(Boolean);
   if (!found[0]) throw new Error(`no Dockerfile rendered under ${dir}`);
   return found[0];
 }
 
 describeDocker('verify on the real engine', () => {
   it('builds the one-service stack, waits healthy, probes it, and tears everything down', async () => {
-    const dir = renderedFixture();
+    const dir = await renderedFixture();
     const report = await verify(dir, { imageMap: OFFLINE_IMAGE_MAP, caBundle: HOST_CA_BUNDLE, timeout: '120s' });
     expect(report.ok, report.failure).toBe(true);
     const app = report.services.find((s) => s.kind === 'app')!;
@@ -50,8 +50,8 @@ describeDocker('verify on the real engine', () => {
   }, 600_000);
 
   it('a failing build names the failing step and shows its log, then cleans up', async () => {
-    const dir = renderedFixture();
-    const file = dockerfileOf(dir);
+    const dir = await renderedFixture();
+    const file = await dockerfileOf(dir);
     fs.appendFileSync(file, '\nRUN echo "deliberate failure marker" && exit 3\n');
     const report = await verify(dir, { imageMap: OFFLINE_IMAGE_MAP, caBundle: HOST_CA_BUNDLE, timeout: '60s' });
     expect(report.ok).toBe(false);
@@ -60,7 +60,7 @@ describeDocker('verify on the real engine', () => {
   }, 600_000);
 
   it('refuses a build secret the repository points at a file outside the project, before building', async () => {
-    const dir = renderedFixture();
+    const dir = await renderedFixture();
     const composeFile = path.join(dir, 'compose.yaml');
     const compose = parseYaml(fs.readFileSync(composeFile, 'utf8')) as { services: Record<string, { build?: Record<string, unknown> }>; secrets?: Record<string, unknown> };
     const app = Object.values(compose.services).find((svc) => svc.build)!;
@@ -88,7 +88,7 @@ describeDocker('verify on the real engine', () => {
   it('fails a healthy app whose logs show it cannot reach its cache, quoting the line', async () => {
     // The app answers /health, but its cache client dials the host name `cache` while the stack's
     // Redis is named `redis`: the wiring mistake a healthcheck alone never shows.
-    const dir = renderedFixture();
+    const dir = await renderedFixture();
     const app = path.join(dir, 'app.py');
     fs.writeFileSync(
       app,
@@ -102,8 +102,8 @@ describeDocker('verify on the real engine', () => {
     spec.backingServices = { redis: { kind: 'redis' } };
     for (const svc of Object.values(spec.services)) svc.dependsOn = ['redis'];
     fs.writeFileSync(specFile, stringifyYaml(spec));
-    const render = spawnSync(process.execPath, [CLI, 'render', dir, '--force'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-    expect(render.status, render.stderr + render.stdout).toBe(0);
+    const render = await runCli(['render', dir, '--force'], { env: { ...process.env, NO_COLOR: '1' } });
+    expect(render.code, render.stderr + render.stdout).toBe(0);
 
     const report = await verify(dir, { imageMap: OFFLINE_IMAGE_MAP, caBundle: HOST_CA_BUNDLE, timeout: '120s', settle: '3s' });
     expect(report.ok).toBe(false);
@@ -115,8 +115,8 @@ describeDocker('verify on the real engine', () => {
   }, 600_000);
 
   it('names an image that is neither local nor pullable up front, with the fix', async () => {
-    const dir = renderedFixture();
-    const file = dockerfileOf(dir);
+    const dir = await renderedFixture();
+    const file = await dockerfileOf(dir);
     const text = fs.readFileSync(file, 'utf8');
     fs.writeFileSync(file, text.replace(/^FROM\s+\S+/im, 'FROM stackgen.invalid/nowhere:404'));
     const err = await verify(dir, { imageMap: OFFLINE_IMAGE_MAP, caBundle: HOST_CA_BUNDLE }).then(
@@ -129,9 +129,9 @@ describeDocker('verify on the real engine', () => {
   }, 300_000);
 });
 
-it('the CLI exits 75 with how to start Docker when DOCKER_HOST points to a dead socket', () => {
-  const dir = renderedFixture();
-  const run = spawnSync(process.execPath, [CLI, 'verify', dir], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', DOCKER_HOST: 'unix:///nonexistent.sock' }, timeout: 120_000 });
-  expect(run.status, run.stderr).toBe(75);
-  expect(run.stderr).toMatch(/ensure-docker|dockerd|systemctl/);
+it('the CLI exits 75 with how to start Docker when DOCKER_HOST points to a dead socket', async () => {
+  const dir = await renderedFixture();
+  const verifyRun = await runCli(['verify', dir], { env: { ...process.env, NO_COLOR: '1', DOCKER_HOST: 'unix:///nonexistent.sock' }, timeout: 120_000 });
+  expect(verifyRun.code, verifyRun.stderr).toBe(75);
+  expect(verifyRun.stderr).toMatch(/ensure-docker|dockerd|systemctl/);
 }, 120_000);

@@ -9,9 +9,6 @@ import type { CommandModule } from 'yargs';
 import { detectWithReport } from '../../detect/detect.js';
 import { BACKING_KINDS, type BackingKind } from '../../detect/types.js';
 import { StackgenError } from '../../errors.js';
-import { loadImageMap } from '../../images/image-map.js';
-import { airGappedFromSpec } from '../../generate.js';
-import { render } from '../../render/render.js';
 import { normalizeTargets, specFromTopology, TARGETS, type SpecFromTopologyOptions, type Target } from '../../spec/from-topology.js';
 import { validateSpecText } from '../../spec/load.js';
 import { SCHEMA_ID, SCHEMA_RELATIVE_PATH } from '../../spec/schema.js';
@@ -23,7 +20,7 @@ import type { FlushedTree } from '../../tree/virtual-tree.js';
 import { conflictError, info, note, printChanges, printJson, style } from '../output.js';
 import { askInitOptions, type GivenAnswers } from '../prompts/init-prompts.js';
 import { printTopology } from './detect.js';
-import { templateOptions, writeFlags, writeFromArgs, type WriteArgs } from './render.js';
+import { generateFromArgs, writeFlags, type WriteArgs } from './render.js';
 import { COMMAND_META } from './meta.js';
 
 export const SPEC_FILE = 'stackgen.yaml';
@@ -215,11 +212,8 @@ export const initCommand: CommandModule<object, InitArgs> = {
       throw specErrorsToStackgenError(displayPath, result.errors);
     }
 
-    const renderOptions: Parameters<typeof render>[1] = { rootDir, ...templateOptions(args) };
-    if (args.imageMap) renderOptions.imageMap = loadImageMap(path.resolve(args.imageMap));
-    const tree = await render(result.spec, renderOptions);
     // The spec joins the tree after lint: it is the user's file, not a rendered artifact.
-    const { flushed, diff, lint, warnings } = await writeFromArgs(tree, args, { airGapped: airGappedFromSpec(result.spec), userFiles: [{ path: SPEC_FILE, content: text }] });
+    const { flushed, diff, lint, warnings } = await generateFromArgs(result.spec, { ...args, rootDir }, { userFiles: [{ path: SPEC_FILE, content: text }] });
 
     if (args.json) {
       printJson({
