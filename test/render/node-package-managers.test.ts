@@ -104,6 +104,21 @@ describe('yarn berry: which yarn runs the install', () => {
     expect(dockerfile).toContain('corepack enable && corepack prepare yarn@stable --activate');
   });
 
+  it("Plug'n'Play (no nodeLinker: berry's default) keeps yarn's cache in the project, where the build and the app load packages from", async () => {
+    const { dockerfile } = await renderApp({ 'package.json': pkg({ packageManager: 'yarn@4.12.0' }), 'yarn.lock': berryLock });
+    expect(dockerfile).toContain('ENV YARN_ENABLE_GLOBAL_CACHE=false\n');
+    expect(dockerfile.indexOf('YARN_ENABLE_GLOBAL_CACHE')).toBeLessThan(dockerfile.indexOf('yarn install --immutable'));
+    // The global cache stays mounted: as yarn's mirror it spares the network.
+    expect(dockerfile).toContain('--mount=type=cache,target=/root/.yarn/berry/cache');
+  });
+
+  it('an explicit `nodeLinker: pnp` is Plug\'n\'Play too; the node-modules linker keeps the global cache', async () => {
+    const pnp = await renderApp({ 'package.json': pkg({ packageManager: 'yarn@4.12.0' }), 'yarn.lock': berryLock, '.yarnrc.yml': 'nodeLinker: "pnp"\n' });
+    expect(pnp.dockerfile).toContain('ENV YARN_ENABLE_GLOBAL_CACHE=false');
+    const modules = await renderApp({ 'package.json': pkg({ packageManager: 'yarn@4.12.0' }), 'yarn.lock': berryLock, '.yarnrc.yml': 'nodeLinker: node-modules\n' });
+    expect(modules.dockerfile).not.toContain('YARN_ENABLE_GLOBAL_CACHE');
+  });
+
   it('a yarnPath that leaves the repository or carries odd characters is not copied', async () => {
     const { dockerfile } = await renderApp({ 'package.json': pkg(), 'yarn.lock': berryLock, '.yarnrc.yml': 'yarnPath: ../outside/yarn.cjs\n' });
     expect(dockerfile).not.toContain('outside/yarn.cjs');

@@ -347,6 +347,11 @@ function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, 
   const yarnPath = pm === 'yarn-berry' ? /^yarnPath:\s*["']?([^"'\s#]+)/m.exec(readText(rootDir, join(pkgDir, '.yarnrc.yml')) ?? '')?.[1] : undefined;
   // Repository text that becomes a COPY source: a plain relative path of safe characters, inside the repository, that exists.
   const berryRelease = yarnPath && /^[A-Za-z0-9._@+/-]+$/.test(yarnPath) && !yarnPath.startsWith('/') && !yarnPath.split('/').includes('..') && exists(rootDir, join(pkgDir, yarnPath)) ? path.posix.normalize(yarnPath) : null;
+  // Plug'n'Play, berry's default linker, resolves packages from yarn's zip cache whenever a tool
+  // runs (the build, the app), so that cache must be in the image: the project's own .yarn/cache.
+  // The cache mount then only feeds it (yarn's global mirror). The node-modules and pnpm linkers
+  // copy the packages out, and keep the global cache in the mount.
+  const yarnPnp = pm === 'yarn-berry' && ['pnp', undefined].includes(/^nodeLinker:\s*["']?([\w-]+)/m.exec(readText(rootDir, join(pkgDir, '.yarnrc.yml')) ?? '')?.[1]);
   const hasLock = lockfiles.some((f) => ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock'].includes(f));
   const wsFlag = ws === null ? '' : ` --workspace=${serviceRel}`;
   const install = {
@@ -411,6 +416,7 @@ function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, 
     workdir: m.workdir,
     install,
     pnpmVersion,
+    yarnPnp,
     build: s.commands.build ? `${svelteAuto ? 'GCP_BUILDPACKS=1 ' : ''}${toShell(s.commands.build)}` : null,
   };
   return base;
@@ -448,6 +454,7 @@ function staticContext(base: DockerfileContext, m: ServiceModel, rootDir: string
       toolFiles: [],
       workspace: false,
       pnpmVersion: null,
+      yarnPnp: false,
       install: { all: `bun install${lock.length ? ' --frozen-lockfile' : ''}`, prod: `bun install${lock.length ? ' --frozen-lockfile' : ''} --production`, cache: '/root/.bun/install/cache', setup: null },
     };
     if (base.dev.length) base.dev = ['bun', ...base.dev.slice(1).filter((a) => a !== '--')];
