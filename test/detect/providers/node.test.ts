@@ -331,6 +331,20 @@ describe('not a service', () => {
     expect(c.map((x) => x.role)).toEqual(['library']);
   });
 
+  it("npm-run-all in the build (`run-p type-check \"build-only {@}\"`, as create-vue writes it) runs the package's own scripts: a static SPA", async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'vue-app', private: true, type: 'module', scripts: { dev: 'vite', build: 'run-p type-check "build-only {@}" --', 'build-only': 'vite build', 'type-check': 'vue-tsc --build' }, dependencies: { vue: '^3.5.0' }, devDependencies: { vite: '^8.0.0', '@vitejs/plugin-vue': '^6.0.0', 'npm-run-all2': '^9.0.0' } },
+      'index.html': '<div id="app"></div>\n',
+      'src/main.ts': "import { createApp } from 'vue';\n",
+    });
+    expect(t.services.map((s) => [s.role, s.commands.build, s.staticDir])).toEqual([['static', 'npm run build', 'dist']]);
+  });
+
+  it('npm-run-all whose scripts build other packages (`run-s build:*` → `npm run build -w web`) still delegates', async () => {
+    const c = await candidates({ 'package.json': { name: 'r', workspaces: ['apps/*'], scripts: { build: 'run-s build:*', 'build:web': 'npm run build -w web' }, devDependencies: { vite: '^6', 'npm-run-all': '^4' } }, 'index.html': '<div></div>\n', 'apps/web/package.json': { name: 'web' } });
+    expect(c.find((x) => x.path === '.')!.role).toBe('workspace');
+  });
+
   it('a root whose start only delegates (turbo) is a workspace', async () => {
     const c = await candidates({ 'package.json': { name: 'r', workspaces: ['apps/*'], scripts: { start: 'turbo run start', build: 'turbo run build' }, devDependencies: { turbo: '^2', vite: '^6' } }, 'apps/a/package.json': { name: 'a' } });
     expect(c.find((x) => x.path === '.')!.role).toBe('workspace');
