@@ -98,7 +98,7 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
 
   // The start command a container should run: a production start script, never a dev server or a delegation.
   const usable = (s: string | undefined) => (s !== undefined && !DEV_START.test(s) && !delegates(source, dir, s, scripts) ? s : undefined);
-  const prodKey = ['start:prod', 'start:production', 'serve:prod', 'prod', 'production', 'start:server'].find((k) => usable(scripts[k]));
+  const prodKey = ['start:prod', 'start:production', 'serve:prod', 'prod', 'production', 'start:server', 'serve'].find((k) => usable(scripts[k]));
   let startKey: string | undefined;
   if (usable(scripts.start) && !(PREFER_PROD.test(scripts.start!) && prodKey)) startKey = 'start';
   else if (prodKey) startKey = prodKey;

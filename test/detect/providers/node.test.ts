@@ -142,6 +142,14 @@ describe('workspaces', () => {
 });
 
 describe('frameworks', () => {
+  it('a dev-server `start` and a `serve` script that runs node (a Qwik City adapter): the container runs `serve`', async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'qwik-app', private: true, type: 'module', scripts: { build: 'qwik build', dev: 'vite --mode ssr', start: 'vite --open --mode ssr', serve: 'node server/entry.node-server' }, devDependencies: { '@builder.io/qwik': '^1.20.1', '@builder.io/qwik-city': '^1.20.1', vite: '7.3.1' } },
+      'src/entry.node-server.tsx': "import { createServer } from 'node:http';\nconst PORT = process.env.PORT ?? 3004;\ncreateServer(() => {}).listen(PORT);\n",
+    });
+    expect(t.services.map((s) => [s.commands.start, s.port])).toEqual([['node server/entry.node-server', 3004]]);
+  });
+
   it('prefers the server framework used in source over one only declared', async () => {
     const t = await detectFiles({
       'package.json': { name: 'svc', scripts: { start: 'node index.js' }, dependencies: { express: '^4', koa: '^2' } },
