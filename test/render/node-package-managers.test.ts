@@ -146,6 +146,18 @@ describe('generated apps: the build stage runs what the project chose', () => {
     expect(dockerfile).toContain(`export COREPACK_NPM_REGISTRY="\${COREPACK_NPM_REGISTRY:-$(npm config get registry | sed 's:/*$::')}" && corepack enable`);
   });
 
+  it('Angular SSR (as `ng new --ssr` writes it) allows the hosts the stack reaches it by: its server answers 400 to any other', async () => {
+    const { service, dockerfile } = await renderApp({
+      'server.js': '',
+      'package.json': { name: 'ng-ssr', private: true, scripts: { start: 'ng serve', build: 'ng build', 'serve:ssr:ng-ssr': 'node dist/ng-ssr/server/server.mjs' }, dependencies: { '@angular/core': '^22.2.0', '@angular/ssr': '^22.2.7', express: '^5.1.0' }, devDependencies: { '@angular/build': '^22.2.7', '@angular/cli': '^22.2.7' } },
+      'package-lock.json': '{}',
+      'angular.json': JSON.stringify({ projects: { 'ng-ssr': { architect: { build: { options: { outputPath: 'dist/ng-ssr', server: 'src/main.server.ts', ssr: { entry: 'src/server.ts' } } } } } } }),
+      'src/server.ts': "import { AngularNodeAppEngine } from '@angular/ssr/node';\n",
+    });
+    expect([service.framework, service.commands.start]).toEqual(['angular', 'node dist/ng-ssr/server/server.mjs']);
+    expect(dockerfile).toMatch(/NG_ALLOWED_HOSTS="localhost,127\.0\.0\.1,ng-ssr,\*\.localhost"/);
+  });
+
   it('SvelteKit with adapter-auto (as `sv create` writes it) builds with adapter-node and starts `node build`', async () => {
     const { service, dockerfile } = await renderApp({
       'server.js': '',

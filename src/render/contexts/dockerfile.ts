@@ -404,6 +404,10 @@ function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, 
   base.start = start;
   base.dev = dev;
   base.env.unshift(['NODE_ENV', 'production']);
+  // Angular's SSR server answers 400 to a Host it was not told about (its SSRF guard): allow the
+  // names the stack reaches it by (published port, compose network, the proxy's *.localhost
+  // routes); a public domain is added by setting NG_ALLOWED_HOSTS where the stack is deployed.
+  if (s.framework === 'angular' && start[0] === 'node') base.env.push(['NG_ALLOWED_HOSTS', `localhost,127.0.0.1,${m.name},*.localhost`]);
   base.x = {
     pm,
     installDownloads: installDownloads(rootDir, installManifests(pkgDir, memberManifests), pkgRel),
