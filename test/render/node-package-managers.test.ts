@@ -158,6 +158,16 @@ describe('generated apps: the build stage runs what the project chose', () => {
     expect(dockerfile).toMatch(/NG_ALLOWED_HOSTS="localhost,127\.0\.0\.1,ng-ssr,\*\.localhost"/);
   });
 
+  it('SvelteKit with adapter-node and a Bun lockfile runs `bun ./build`: a bare `bun build` is the bundler', async () => {
+    const { dockerfile } = await renderApp({
+      'server.js': '',
+      'package.json': { name: 'sk', private: true, type: 'module', scripts: { build: 'vite build' }, devDependencies: { '@sveltejs/adapter-node': '^5.5.4', '@sveltejs/kit': '^2.63.0', vite: '^8.0.16' } },
+      'bun.lock': '{\n  "lockfileVersion": 1,\n  "workspaces": {}\n}\n',
+      'vite.config.ts': "import adapter from '@sveltejs/adapter-node';\n",
+    });
+    expect(dockerfile).toMatch(/^CMD \["bun","\.\/build"\]$/m);
+  });
+
   it('SvelteKit with adapter-auto (as `sv create` writes it) builds with adapter-node and starts `node build`', async () => {
     const { service, dockerfile } = await renderApp({
       'server.js': '',
