@@ -23,7 +23,7 @@ import { findWorkspaces, type WorkspaceRoot } from './node/workspaces.js';
 export { normalizeNodeVersion } from './node/versions.js';
 
 /** Start scripts that run a development server: not what a production container runs. */
-const DEV_START = /^\s*(?:cross-env\s+(?:\w+=\S+\s+)+)?(?:nodemon|ts-node-dev|tsx\s+watch|node\s+--watch|vite(?:\s|$)|next\s+dev|nuxi?\s+dev|react-scripts\s+start|craco\s+start|ng\s+serve|astro\s+dev|remix\s+dev|react-router\s+dev|webpack(?:-dev-server|\s+serve)|vue-cli-service\s+serve|parcel(?:\s|$)|gatsby\s+develop|vite-node\s+--watch|vinxi\s+dev|nest\s+start\s+--watch|bun\s+--(?:hot|watch))/;
+const DEV_START = /^\s*(?:cross-env\s+(?:\w+=\S+\s+)+)?(?:nodemon|ts-node-dev|tsx\s+watch|node\s+--watch|vite(?:\s|$)|next\s+dev|nuxi?\s+dev|react-scripts\s+start|craco\s+start|ng\s+serve|astro\s+dev|remix\s+dev|react-router\s+dev|webpack(?:-dev-server|\s+serve)|vue-cli-service\s+serve|docusaurus\s+start|parcel(?:\s|$)|gatsby\s+develop|vite-node\s+--watch|vinxi\s+dev|nest\s+start\s+--watch|bun\s+--(?:hot|watch))/;
 /** Start scripts that work but have a better production sibling (`start:prod`). */
 const PREFER_PROD = /^\s*(?:nest\s+start|ts-node\b|tsx\b)/;
 const QUEUE_DEPS = /^(bullmq|bull|bee-queue|kafkajs|amqplib|amqp-connection-manager|agenda|node-cron|cron|@temporalio\/worker|graphile-worker|pg-boss|sqs-consumer|@google-cloud\/pubsub|node-schedule)$/;
@@ -98,7 +98,9 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
 
   // The start command a container should run: a production start script, never a dev server or a delegation.
   const usable = (s: string | undefined) => (s !== undefined && !DEV_START.test(s) && !delegates(source, dir, s, scripts) ? s : undefined);
-  const prodKey = ['start:prod', 'start:production', 'serve:prod', 'prod', 'production', 'start:server', 'serve'].find((k) => usable(scripts[k]));
+  // `serve` counts only when it runs node (Qwik City's adapters): elsewhere it is often a preview
+  // server of a static build (`docusaurus serve`, `vite preview`).
+  const prodKey = ['start:prod', 'start:production', 'serve:prod', 'prod', 'production', 'start:server', 'serve'].find((k) => usable(scripts[k]) && (k !== 'serve' || /^\s*node\s/.test(scripts[k]!)));
   let startKey: string | undefined;
   if (usable(scripts.start) && !(PREFER_PROD.test(scripts.start!) && prodKey)) startKey = 'start';
   else if (prodKey) startKey = prodKey;
