@@ -168,6 +168,16 @@ describe('generated apps: the build stage runs what the project chose', () => {
     expect(dockerfile).toMatch(/^CMD \["bun","\.\/build"\]$/m);
   });
 
+  it("a static site's folder redirects (/docs/intro → /docs/intro/, Docusaurus's layout) keep the published port: nginx answers with a relative Location", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-pm-'));
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'site', private: true, scripts: { start: 'docusaurus start', build: 'docusaurus build' }, dependencies: { '@docusaurus/core': '3.10.2' } }));
+    const topology = await detect(dir);
+    const tree = await render(fixtureSpec(topology, 'app'), { rootDir: dir });
+    const nginx = tree.files().map((e) => e.path).find((p) => p.endsWith('nginx.conf'));
+    expect(nginx && tree.read(nginx)).toMatch(/^\s*absolute_redirect off;$/m);
+  });
+
   it('SvelteKit with adapter-auto (as `sv create` writes it) builds with adapter-node and starts `node build`', async () => {
     const { service, dockerfile } = await renderApp({
       'server.js': '',
