@@ -5,13 +5,13 @@
  */
 
 export interface ImageChoice {
-  /** Full reference rendered into Dockerfiles / compose, e.g. "node:22.21.1-bookworm-slim". */
+  /** Full reference rendered into Dockerfiles / compose, e.g. "node:22.23.5-bookworm-slim". */
   ref: string;
   /** The runtime version this image provides, when it is a language runtime. */
   version?: string;
 }
 
-const NODE: Record<string, string> = { '18': '18.20.8', '20': '20.19.5', '22': '22.21.1', '24': '24.11.1' };
+const NODE: Record<string, string> = { '18': '18.20.8', '20': '20.19.5', '22': '22.23.5', '24': '24.22.3' };
 const PYTHON: Record<string, string> = { '3.9': '3.9.25', '3.10': '3.10.19', '3.11': '3.11.14', '3.12': '3.12.12', '3.13': '3.13.9' };
 const GO: Record<string, string> = { '1.19': '1.19.13', '1.20': '1.20.14', '1.21': '1.21.13', '1.22': '1.22.12', '1.23': '1.23.12', '1.24': '1.24.10', '1.25': '1.25.4' };
 

@@ -104,6 +104,21 @@ describe('yarn berry: which yarn runs the install', () => {
     expect(dockerfile).toContain('corepack enable && corepack prepare yarn@stable --activate');
   });
 
+  it("Plug'n'Play (no nodeLinker: berry's default) keeps yarn's cache in the project, where the build and the app load packages from", async () => {
+    const { dockerfile } = await renderApp({ 'package.json': pkg({ packageManager: 'yarn@4.12.0' }), 'yarn.lock': berryLock });
+    expect(dockerfile).toContain('ENV YARN_ENABLE_GLOBAL_CACHE=false\n');
+    expect(dockerfile.indexOf('YARN_ENABLE_GLOBAL_CACHE')).toBeLessThan(dockerfile.indexOf('yarn install --immutable'));
+    // The global cache stays mounted: as yarn's mirror it spares the network.
+    expect(dockerfile).toContain('--mount=type=cache,target=/root/.yarn/berry/cache');
+  });
+
+  it('an explicit `nodeLinker: pnp` is Plug\'n\'Play too; the node-modules linker keeps the global cache', async () => {
+    const pnp = await renderApp({ 'package.json': pkg({ packageManager: 'yarn@4.12.0' }), 'yarn.lock': berryLock, '.yarnrc.yml': 'nodeLinker: "pnp"\n' });
+    expect(pnp.dockerfile).toContain('ENV YARN_ENABLE_GLOBAL_CACHE=false');
+    const modules = await renderApp({ 'package.json': pkg({ packageManager: 'yarn@4.12.0' }), 'yarn.lock': berryLock, '.yarnrc.yml': 'nodeLinker: node-modules\n' });
+    expect(modules.dockerfile).not.toContain('YARN_ENABLE_GLOBAL_CACHE');
+  });
+
   it('a yarnPath that leaves the repository or carries odd characters is not copied', async () => {
     const { dockerfile } = await renderApp({ 'package.json': pkg(), 'yarn.lock': berryLock, '.yarnrc.yml': 'yarnPath: ../outside/yarn.cjs\n' });
     expect(dockerfile).not.toContain('outside/yarn.cjs');
@@ -129,6 +144,38 @@ describe('generated apps: the build stage runs what the project chose', () => {
   it('yarn berry: corepack fetches yarn from the registry npm is configured for', async () => {
     const { dockerfile } = await renderApp({ 'package.json': pkg({ packageManager: 'yarn@4.12.0' }), 'yarn.lock': '__metadata:\n  version: 8\n' });
     expect(dockerfile).toContain(`export COREPACK_NPM_REGISTRY="\${COREPACK_NPM_REGISTRY:-$(npm config get registry | sed 's:/*$::')}" && corepack enable`);
+  });
+
+  it('Angular SSR (as `ng new --ssr` writes it) allows the hosts the stack reaches it by: its server answers 400 to any other', async () => {
+    const { service, dockerfile } = await renderApp({
+      'server.js': '',
+      'package.json': { name: 'ng-ssr', private: true, scripts: { start: 'ng serve', build: 'ng build', 'serve:ssr:ng-ssr': 'node dist/ng-ssr/server/server.mjs' }, dependencies: { '@angular/core': '^22.2.0', '@angular/ssr': '^22.2.7', express: '^5.1.0' }, devDependencies: { '@angular/build': '^22.2.7', '@angular/cli': '^22.2.7' } },
+      'package-lock.json': '{}',
+      'angular.json': JSON.stringify({ projects: { 'ng-ssr': { architect: { build: { options: { outputPath: 'dist/ng-ssr', server: 'src/main.server.ts', ssr: { entry: 'src/server.ts' } } } } } } }),
+      'src/server.ts': "import { AngularNodeAppEngine } from '@angular/ssr/node';\n",
+    });
+    expect([service.framework, service.commands.start]).toEqual(['angular', 'node dist/ng-ssr/server/server.mjs']);
+    expect(dockerfile).toMatch(/NG_ALLOWED_HOSTS="localhost,127\.0\.0\.1,ng-ssr,\*\.localhost"/);
+  });
+
+  it('SvelteKit with adapter-node and a Bun lockfile runs `bun ./build`: a bare `bun build` is the bundler', async () => {
+    const { dockerfile } = await renderApp({
+      'server.js': '',
+      'package.json': { name: 'sk', private: true, type: 'module', scripts: { build: 'vite build' }, devDependencies: { '@sveltejs/adapter-node': '^5.5.4', '@sveltejs/kit': '^2.63.0', vite: '^8.0.16' } },
+      'bun.lock': '{\n  "lockfileVersion": 1,\n  "workspaces": {}\n}\n',
+      'vite.config.ts': "import adapter from '@sveltejs/adapter-node';\n",
+    });
+    expect(dockerfile).toMatch(/^CMD \["bun","\.\/build"\]$/m);
+  });
+
+  it("a static site's folder redirects (/docs/intro → /docs/intro/, Docusaurus's layout) keep the published port: nginx answers with a relative Location", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-pm-'));
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'site', private: true, scripts: { start: 'docusaurus start', build: 'docusaurus build' }, dependencies: { '@docusaurus/core': '3.10.2' } }));
+    const topology = await detect(dir);
+    const tree = await render(fixtureSpec(topology, 'app'), { rootDir: dir });
+    const nginx = tree.files().map((e) => e.path).find((p) => p.endsWith('nginx.conf'));
+    expect(nginx && tree.read(nginx)).toMatch(/^\s*absolute_redirect off;$/m);
   });
 
   it('SvelteKit with adapter-auto (as `sv create` writes it) builds with adapter-node and starts `node build`', async () => {

@@ -112,8 +112,8 @@ describe('render', () => {
   });
 
   it('an override naming the exact reference wins over the repository wildcard listed before it', () => {
-    const overrides = { 'node:*': 'local/node:20', 'node:22.21.1-bookworm-slim': 'local/node:22' };
-    expect(mapImage('node:22.21.1-bookworm-slim', { overrides })).toBe('local/node:22');
+    const overrides = { 'node:*': 'local/node:20', 'node:22.23.5-bookworm-slim': 'local/node:22' };
+    expect(mapImage('node:22.23.5-bookworm-slim', { overrides })).toBe('local/node:22');
     expect(mapImage('node:18.20.8-bookworm-slim', { overrides })).toBe('local/node:20');
     expect(mapImage('python:3.12', { overrides })).toBe('python:3.12');
   });

@@ -23,7 +23,7 @@ import { findWorkspaces, type WorkspaceRoot } from './node/workspaces.js';
 export { normalizeNodeVersion } from './node/versions.js';
 
 /** Start scripts that run a development server: not what a production container runs. */
-const DEV_START = /^\s*(?:cross-env\s+(?:\w+=\S+\s+)+)?(?:nodemon|ts-node-dev|tsx\s+watch|node\s+--watch|vite(?:\s|$)|next\s+dev|nuxi?\s+dev|react-scripts\s+start|craco\s+start|ng\s+serve|astro\s+dev|remix\s+dev|react-router\s+dev|webpack(?:-dev-server|\s+serve)|vue-cli-service\s+serve|parcel(?:\s|$)|gatsby\s+develop|vite-node\s+--watch|vinxi\s+dev|nest\s+start\s+--watch|bun\s+--(?:hot|watch))/;
+const DEV_START = /^\s*(?:cross-env\s+(?:\w+=\S+\s+)+)?(?:nodemon|ts-node-dev|tsx\s+watch|node\s+--watch|vite(?:\s|$)|next\s+dev|nuxi?\s+dev|react-scripts\s+start|craco\s+start|ng\s+serve|astro\s+dev|remix\s+dev|react-router\s+dev|webpack(?:-dev-server|\s+serve)|vue-cli-service\s+serve|docusaurus\s+start|parcel(?:\s|$)|gatsby\s+develop|vite-node\s+--watch|vinxi\s+dev|nest\s+start\s+--watch|bun\s+--(?:hot|watch))/;
 /** Start scripts that work but have a better production sibling (`start:prod`). */
 const PREFER_PROD = /^\s*(?:nest\s+start|ts-node\b|tsx\b)/;
 const QUEUE_DEPS = /^(bullmq|bull|bee-queue|kafkajs|amqplib|amqp-connection-manager|agenda|node-cron|cron|@temporalio\/worker|graphile-worker|pg-boss|sqs-consumer|@google-cloud\/pubsub|node-schedule)$/;
@@ -40,8 +40,30 @@ const STATIC_BUILDERS: ReadonlyArray<readonly [RegExp, string]> = [
 /** Start commands of desktop and mobile tooling: nothing a server container runs. */
 const NOT_A_SERVER = /^\s*(?:electron|electron-forge|react-native\s+start|tauri|cap\s+run|ionic\s+serve)\b/;
 
-/** A script that runs other packages' scripts (turbo, nx, `npm -w`, `cd server && …`) rather than an app of its own. */
-function delegates(source: SourceView, dir: string, cmd: string): boolean {
+/** npm-run-all's commands (`run-p`, `run-s`, `npm-run-all`): they run scripts of the same package. */
+const RUN_ALL = /^\s*(?:run-p|run-s|npm-run-all2?)\s+(.*)$/;
+
+/**
+ * A script that runs other packages' scripts (turbo, nx, `npm -w`, `cd server && …`) rather than an
+ * app of its own. npm-run-all runs this package's own scripts (`run-p type-check "build-only {@}"`,
+ * as create-vue writes it): it delegates only when one of the scripts it names does.
+ */
+function delegates(source: SourceView, dir: string, cmd: string, scripts: Record<string, string> = {}, seen = new Set<string>()): boolean {
+  const runAll = RUN_ALL.exec(cmd);
+  if (runAll) {
+    // Script names and globs (`build:*` one level, `build:**` any); options and npm-run-all's argument placeholders ({@}, {1}) are not.
+    const names = [...runAll[1]!.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)]
+      .map((m) => (m[1] ?? m[2] ?? m[3]!).trim().split(/\s+/)[0]!)
+      .filter((n) => n && !n.startsWith('-') && !/^\{/.test(n));
+    const matches = (glob: string) => (name: string) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*\*|\*/g, (star) => (star === '**' ? '.*' : '[^:]*'))}$`).test(name);
+    return names.some((n) =>
+      Object.keys(scripts).filter(matches(n)).some((k) => {
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return delegates(source, dir, scripts[k]!, scripts, seen);
+      }),
+    );
+  }
   if (/\b(turbo|nx|lerna|concurrently|npm-run-all2?|run-p|run-s|wireit|ultra)\b/.test(cmd)) return true;
   if (/\b(pnpm|yarn|npm|bun)\b[^&|;]*(?:\s-r\b|--recursive|--filter\b|\s-F\s|--workspaces?\b|\s-w\s|\bworkspaces?\s|--prefix[\s=]|--cwd[\s=]|-C\s)/.test(cmd)) return true;
   const cd = /\bcd\s+([\w./-]+)\s*&&/.exec(cmd);
@@ -75,8 +97,10 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
   if (ctx.root) facts.push(...ctx.root.facts);
 
   // The start command a container should run: a production start script, never a dev server or a delegation.
-  const usable = (s: string | undefined) => (s !== undefined && !DEV_START.test(s) && !delegates(source, dir, s) ? s : undefined);
-  const prodKey = ['start:prod', 'start:production', 'serve:prod', 'prod', 'production', 'start:server'].find((k) => usable(scripts[k]));
+  const usable = (s: string | undefined) => (s !== undefined && !DEV_START.test(s) && !delegates(source, dir, s, scripts) ? s : undefined);
+  // `serve` counts only when it runs node (Qwik City's adapters): elsewhere it is often a preview
+  // server of a static build (`docusaurus serve`, `vite preview`).
+  const prodKey = ['start:prod', 'start:production', 'serve:prod', 'prod', 'production', 'start:server', 'serve'].find((k) => usable(scripts[k]) && (k !== 'serve' || /^\s*node\s/.test(scripts[k]!)));
   let startKey: string | undefined;
   if (usable(scripts.start) && !(PREFER_PROD.test(scripts.start!) && prodKey)) startKey = 'start';
   else if (prodKey) startKey = prodKey;
@@ -119,12 +143,12 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
   if (framework?.kind === 'server' && used.has(framework.id)) staticOut = undefined;
   if (!framework && !startScript) {
     const builder = STATIC_BUILDERS.find(([re]) => Object.keys(every).some((d) => re.test(d)));
-    if (builder && scripts.build && !delegates(source, dir, scripts.build)) {
+    if (builder && scripts.build && !delegates(source, dir, scripts.build, scripts)) {
       staticOut = { dir: builder[1], fact: { file, ...keyLine(source, file, Object.keys(every).find((d) => builder[0].test(d))!), signal: `static site builder: output in ${builder[1]}`, kind: 'framework' } };
     }
   }
   // A build that only builds other packages (`npm run build --prefix client`) is theirs, not this package's.
-  const buildScript = staticOut?.buildScript ?? (scripts.build && !delegates(source, dir, scripts.build) ? 'build' : undefined);
+  const buildScript = staticOut?.buildScript ?? (scripts.build && !delegates(source, dir, scripts.build, scripts) ? 'build' : undefined);
 
   // Start command.
   let start: string | null = null;
@@ -174,7 +198,7 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
       if (!keeps && !queueDep) facts.push({ file, signal: 'no listener, no consumer, no timer: a job that runs to completion', kind: 'heuristic' });
     }
   } else role = 'library';
-  if (ctx.root && role !== 'web' && !(role === 'static' && !delegates(source, dir, scripts[buildScript ?? 'build'] ?? ''))) role = 'workspace';
+  if (ctx.root && role !== 'web' && !(role === 'static' && !delegates(source, dir, scripts[buildScript ?? 'build'] ?? '', scripts))) role = 'workspace';
   if (worker && role === 'worker') facts.push({ file: worker.file, line: worker.line, signal: `queue consumer \`${clip(worker.text)}\` (no server)`, kind: 'usage' });
 
   let packageManager: PackageManager = pm.pm;

@@ -56,6 +56,20 @@ describe('runtime versions', () => {
     expect(t.services[0]!.evidence).toContainEqual(expect.objectContaining({ file: 'package.json', signal: expect.stringMatching(/engines\.node >=18\.0\.0 \(lowest major/) }));
   });
 
+  it("raises an engines range to the major the locked dependencies need (pnpm-lock.yaml and package-lock.json record their engines)", async () => {
+    const pkg = { name: 'svc', scripts: { start: 'node server.js' }, engines: { node: '^18.17.0 || ^20.3.0 || >=21.0.0' }, dependencies: { express: '^4' }, devDependencies: { undici: '*' } };
+    const pnpmLock = "lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      express:\n        specifier: ^4\n        version: 4.21.2\n    devDependencies:\n      undici:\n        specifier: '*'\n        version: 8.14.0\n\npackages:\n\n  express@4.21.2:\n    resolution: {integrity: sha512-x}\n    engines: {node: '>= 0.10.0'}\n\n  undici@8.14.0:\n    resolution: {integrity: sha512-y}\n    engines: {node: '>=22.19.0'}\n";
+    const pnpm = await detectFiles({ 'package.json': pkg, 'pnpm-lock.yaml': pnpmLock, 'server.js': expressServer() });
+    expect(pnpm.services[0]!.runtimeVersion).toBe('22');
+    expect(pnpm.services[0]!.evidence).toContainEqual(expect.objectContaining({ signal: expect.stringMatching(/raised to Node 22 by the locked undici \(engines\.node >=22\.19\.0, pnpm-lock\.yaml\)/) }));
+    const npmLock = { lockfileVersion: 3, packages: { '': { name: 'svc' }, 'node_modules/express': { version: '4.21.2', engines: { node: '>= 0.10.0' } }, 'node_modules/undici': { version: '8.14.0', dev: true, engines: { node: '>=22.19.0' } } } };
+    const npm = await detectFiles({ 'package.json': pkg, 'package-lock.json': npmLock, 'server.js': expressServer() });
+    expect(npm.services[0]!.runtimeVersion).toBe('22');
+    // Never past what the project's own range allows: ">=18 <21" stays on 18.
+    const capped = await detectFiles({ 'package.json': { ...pkg, engines: { node: '>=18 <21' } }, 'package-lock.json': npmLock, 'server.js': expressServer() });
+    expect(capped.services[0]!.runtimeVersion).toBe('18');
+  });
+
   it('prefers .nvmrc over engines', async () => {
     const t = await detectFiles({ '.nvmrc': 'v22.11.0\n', 'package.json': { name: 'svc', scripts: { start: 'node server.js' }, engines: { node: '>=18' } }, 'server.js': expressServer() });
     expect(t.services[0]!.runtimeVersion).toBe('22.11.0');
@@ -142,6 +156,22 @@ describe('workspaces', () => {
 });
 
 describe('frameworks', () => {
+  it('Docusaurus as create-docusaurus writes it (`start` is its dev server, `serve` its preview) is a static site built into build/', async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'site', private: true, scripts: { docusaurus: 'docusaurus', start: 'docusaurus start', build: 'docusaurus build', serve: 'docusaurus serve' }, dependencies: { '@docusaurus/core': '3.10.2', '@docusaurus/preset-classic': '3.10.2', react: '^19.0.0' } },
+      'docusaurus.config.js': "export default { title: 'My Site' };\n",
+    });
+    expect(t.services.map((s) => [s.role, s.commands.build, s.staticDir])).toEqual([['static', 'npm run build', 'build']]);
+  });
+
+  it('a dev-server `start` and a `serve` script that runs node (a Qwik City adapter): the container runs `serve`', async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'qwik-app', private: true, type: 'module', scripts: { build: 'qwik build', dev: 'vite --mode ssr', start: 'vite --open --mode ssr', serve: 'node server/entry.node-server' }, devDependencies: { '@builder.io/qwik': '^1.20.1', '@builder.io/qwik-city': '^1.20.1', vite: '7.3.1' } },
+      'src/entry.node-server.tsx': "import { createServer } from 'node:http';\nconst PORT = process.env.PORT ?? 3004;\ncreateServer(() => {}).listen(PORT);\n",
+    });
+    expect(t.services.map((s) => [s.commands.start, s.port])).toEqual([['node server/entry.node-server', 3004]]);
+  });
+
   it('prefers the server framework used in source over one only declared', async () => {
     const t = await detectFiles({
       'package.json': { name: 'svc', scripts: { start: 'node index.js' }, dependencies: { express: '^4', koa: '^2' } },
@@ -329,6 +359,20 @@ describe('not a service', () => {
   it('a Laravel-style vite asset build (no index.html) is no SPA', async () => {
     const c = await candidates({ 'package.json': { private: true, type: 'module', scripts: { dev: 'vite', build: 'vite build' }, devDependencies: { vite: '^6', 'laravel-vite-plugin': '^1' } }, 'composer.json': '{}' });
     expect(c.map((x) => x.role)).toEqual(['library']);
+  });
+
+  it("npm-run-all in the build (`run-p type-check \"build-only {@}\"`, as create-vue writes it) runs the package's own scripts: a static SPA", async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'vue-app', private: true, type: 'module', scripts: { dev: 'vite', build: 'run-p type-check "build-only {@}" --', 'build-only': 'vite build', 'type-check': 'vue-tsc --build' }, dependencies: { vue: '^3.5.0' }, devDependencies: { vite: '^8.0.0', '@vitejs/plugin-vue': '^6.0.0', 'npm-run-all2': '^9.0.0' } },
+      'index.html': '<div id="app"></div>\n',
+      'src/main.ts': "import { createApp } from 'vue';\n",
+    });
+    expect(t.services.map((s) => [s.role, s.commands.build, s.staticDir])).toEqual([['static', 'npm run build', 'dist']]);
+  });
+
+  it('npm-run-all whose scripts build other packages (`run-s build:*` → `npm run build -w web`) still delegates', async () => {
+    const c = await candidates({ 'package.json': { name: 'r', workspaces: ['apps/*'], scripts: { build: 'run-s build:*', 'build:web': 'npm run build -w web' }, devDependencies: { vite: '^6', 'npm-run-all': '^4' } }, 'index.html': '<div></div>\n', 'apps/web/package.json': { name: 'web' } });
+    expect(c.find((x) => x.path === '.')!.role).toBe('workspace');
   });
 
   it('a root whose start only delegates (turbo) is a workspace', async () => {

@@ -7,7 +7,8 @@ import type { SourceView } from '../../../source/source-view.js';
 import type { Fact } from '../../provider.js';
 import { versionFilePin } from '../../readers.js';
 import { runtimePin } from '../others-util.js';
-import { keyLine, str, type Pkg } from './package-json.js';
+import { inDir } from '../../provider.js';
+import { allDeps, keyLine, str, type Pkg } from './package-json.js';
 
 /** Newest LTS line when this was written; `lts/*` means "whatever is LTS now". */
 const CURRENT_LTS = '24';
@@ -96,10 +97,77 @@ export function nodeVersionOf(source: SourceView, pkg: Pkg, root: Pkg | undefine
     const engines = str(p.json.engines?.node);
     if (engines) {
       const n = normalizeNodeVersion(engines);
+      // A range says what the project's own code needs; the tools it locked may need a newer major
+      // (vite 7 wants ^20.19 || >=22.12): the lowest major both allow.
+      const floor = n?.note ? lockedEnginesFloor(source, pkg, root) : undefined;
+      if (n && floor && floor.major > Number(n.version) && allowsMajor(engines, floor.major)) {
+        return { version: String(floor.major), fact: { file: p.file, ...keyLine(source, p.file, 'node'), signal: `engines.node ${engines}, raised to Node ${floor.major} by the locked ${floor.dep} (engines.node ${floor.range}, ${floor.file})`, kind: 'version' } };
+      }
       if (n) return { version: n.version, fact: { file: p.file, ...keyLine(source, p.file, 'node'), signal: `engines.node ${engines}${n.note ? ` (${n.note})` : ''}`, kind: 'version' } };
     }
   }
   return undefined;
+}
+
+/** Whether some release of Node `major` satisfies the range, at the granularity of majors. */
+export function allowsMajor(range: string, major: number): boolean {
+  return range.split('||').some((set) => {
+    const low = lowestMajor(set);
+    if (low === undefined || low > major) return false;
+    for (const p of set.replace(/([<>=~^]+)\s+/g, '$1').trim().split(/\s+/)) {
+      const m = /^(<=|<|\^|~)?v?(\d+)(?:\.(\d+|x|\*))?(?:\.(\d+|x|\*))?$/.exec(p);
+      if (!m) continue;
+      const n = Number(m[2]);
+      const minorPatchZero = (m[3] ?? '0') === '0' && (m[4] ?? '0') === '0';
+      if ((m[1] === '^' || m[1] === '~' || m[1] === undefined) && n !== major && !/^[x*]$/.test(p)) return false;
+      if (m[1] === '<' && (minorPatchZero ? major >= n : major > n)) return false;
+      if (m[1] === '<=' && major > n) return false;
+    }
+    return true;
+  });
+}
+
+/**
+ * The lowest Node major that every direct dependency's locked version accepts: the `engines.node`
+ * that package-lock.json (v2/v3) and pnpm-lock.yaml (v9) record per package, in the package's
+ * folder or its workspace root. Undefined without such a lockfile or when no dependency asks.
+ */
+function lockedEnginesFloor(source: SourceView, pkg: Pkg, root: Pkg | undefined): { major: number; dep: string; range: string; file: string } | undefined {
+  const deps = Object.keys(allDeps(pkg.json));
+  const ranges: Array<{ dep: string; range: string; file: string }> = [];
+  for (const dir of [...new Set([pkg.dir, root?.dir].filter((d): d is string => d !== undefined))]) {
+    const npmLock = inDir(dir, 'package-lock.json');
+    const pnpmLock = inDir(dir, 'pnpm-lock.yaml');
+    if (source.has(npmLock)) {
+      const packages = (source.readJson<{ packages?: Record<string, { engines?: unknown }> }>(npmLock).value?.packages ?? {}) as Record<string, { engines?: unknown }>;
+      const member = dir === pkg.dir ? '' : `${pkg.dir.slice(dir === '.' ? 0 : dir.length + 1)}/`;
+      for (const d of deps) {
+        const entry = packages[`${member}node_modules/${d}`] ?? packages[`node_modules/${d}`];
+        const node = (entry?.engines as { node?: unknown } | undefined)?.node;
+        if (typeof node === 'string') ranges.push({ dep: d, range: node, file: npmLock });
+      }
+      break;
+    }
+    if (source.has(pnpmLock)) {
+      type Importer = Record<string, Record<string, { version?: unknown }> | undefined>;
+      const lock = source.readYaml<{ importers?: Record<string, Importer>; packages?: Record<string, { engines?: { node?: unknown } }> }>(pnpmLock).value;
+      const importer = lock?.importers?.[dir === pkg.dir ? '.' : pkg.dir.slice(dir === '.' ? 0 : dir.length + 1)];
+      for (const d of deps) {
+        const version = ['dependencies', 'devDependencies', 'optionalDependencies'].map((k) => importer?.[k]?.[d]?.version).find((v) => typeof v === 'string') as string | undefined;
+        // "8.14.0" or "5.4.1(@types/node@20.19.0)": the package key drops the peer suffix.
+        const node = version ? lock?.packages?.[`${d}@${version.replace(/\(.*$/, '')}`]?.engines?.node : undefined;
+        if (typeof node === 'string') ranges.push({ dep: d, range: node, file: pnpmLock });
+      }
+      break;
+    }
+  }
+  let best: { major: number; dep: string; range: string; file: string } | undefined;
+  for (const r of ranges) {
+    const n = normalizeNodeVersion(r.range);
+    const major = n ? Number(n.version.split('.')[0]) : NaN;
+    if (Number.isFinite(major) && (!best || major > best.major)) best = { major, ...r };
+  }
+  return best;
 }
 
 function normalizeBun(raw: string): Normalized | undefined {

@@ -40,5 +40,9 @@ export function bunContext({ model: m, rootDir, img, base }: BuildInput): BunCon
  * already puts a `node` shim on PATH for package scripts, so only a direct command needs this.)
  */
 function bunForNode(cmd: string[]): string[] {
-  return cmd[0] === 'node' ? ['bun', ...cmd.slice(1)] : cmd;
+  if (cmd[0] !== 'node') return cmd;
+  // `node build` (SvelteKit's adapter-node) loads ./build; to bun a bare word is a subcommand
+  // (`bun build` bundles), so the path gets its `./`.
+  const [first, ...rest] = cmd.slice(1);
+  return first !== undefined && /^[\w-]+$/.test(first) && !first.startsWith('-') ? ['bun', `./${first}`, ...rest] : ['bun', ...cmd.slice(1)];
 }

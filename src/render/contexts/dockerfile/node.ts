@@ -41,6 +41,8 @@ export interface NodeX {
   workdir: string;
   install: NodeInstall;
   pnpmVersion: string | null;
+  /** Yarn berry with Plug'n'Play: its package cache must live in the project (see below). */
+  yarnPnp: boolean;
   /** The spec's build command as the build stage runs it, or null. */
   build: string | null;
 }
@@ -88,8 +90,17 @@ export function nodeContext({ model: m, rootDir, img, base }: BuildInput): NodeC
   const yarnPath = pm === 'yarn-berry' ? /^yarnPath:\s*["']?([^"'\s#]+)/m.exec(readText(rootDir, join(pkgDir, '.yarnrc.yml')) ?? '')?.[1] : undefined;
   // Repository text that becomes a COPY source: a plain relative path of safe characters, inside the repository, that exists.
   const berryRelease = yarnPath && /^[A-Za-z0-9._@+/-]+$/.test(yarnPath) && !yarnPath.startsWith('/') && !yarnPath.split('/').includes('..') && exists(rootDir, join(pkgDir, yarnPath)) ? path.posix.normalize(yarnPath) : null;
+  // Plug'n'Play, berry's default linker, resolves packages from yarn's zip cache whenever a tool
+  // runs (the build, the app), so that cache must be in the image: the project's own .yarn/cache.
+  // The cache mount then only feeds it (yarn's global mirror). The node-modules and pnpm linkers
+  // copy the packages out, and keep the global cache in the mount.
+  const yarnPnp = pm === 'yarn-berry' && ['pnp', undefined].includes(/^nodeLinker:\s*["']?([\w-]+)/m.exec(readText(rootDir, join(pkgDir, '.yarnrc.yml')) ?? '')?.[1]);
   const hasLock = lockfiles.some((f) => ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock'].includes(f));
   const wsFlag = ws === null ? '' : ` --workspace=${serviceRel}`;
+  // pnpm selects a folder *with its dependencies* only as `{dir}...`: `./dir...` is a path glob that
+  // selects the folder alone, so a workspace library the app compiles (its tsconfig `extends`, its own
+  // dependencies) would be linked but not installed.
+  const pnpmFilter = ws === null ? '' : ` --filter={./${serviceRel}}...`;
   const install: NodeInstall = {
     npm: {
       prod: `${hasLock ? 'npm ci' : 'npm install'} --omit=dev${wsFlag}`,
@@ -98,8 +109,8 @@ export function nodeContext({ model: m, rootDir, img, base }: BuildInput): NodeC
       setup: null,
     },
     pnpm: {
-      prod: `pnpm install --prod ${hasLock ? '--frozen-lockfile ' : ''}--store-dir=/pnpm/store${ws === null ? '' : ` --filter=./${serviceRel}...`}`,
-      all: `pnpm install ${hasLock ? '--frozen-lockfile ' : ''}--store-dir=/pnpm/store${ws === null ? '' : ` --filter=./${serviceRel}...`}`,
+      prod: `pnpm install --prod ${hasLock ? '--frozen-lockfile ' : ''}--store-dir=/pnpm/store${pnpmFilter}`,
+      all: `pnpm install ${hasLock ? '--frozen-lockfile ' : ''}--store-dir=/pnpm/store${pnpmFilter}`,
       cache: '/pnpm/store',
       setup: 'npm install --global pnpm@${PNPM_VERSION}',
     },
@@ -144,7 +155,10 @@ export function nodeContext({ model: m, rootDir, img, base }: BuildInput): NodeC
     start,
     dev,
     devDirs: ['/app/node_modules'],
-    env: [['NODE_ENV', 'production'], ...base.env],
+    // Angular's SSR server answers 400 to a Host it was not told about (its SSRF guard): allow the
+    // names the stack reaches it by (published port, compose network, the proxy's *.localhost
+    // routes); a public domain is added by setting NG_ALLOWED_HOSTS where the stack is deployed.
+    env: [['NODE_ENV', 'production'], ...base.env, ...(s.framework === 'angular' && start[0] === 'node' ? [['NG_ALLOWED_HOSTS', `localhost,127.0.0.1,${m.name},*.localhost`] as [string, string]] : [])],
     x: {
       pm,
       installDownloads: installDownloads(rootDir, installManifests(pkgDir, memberManifests), pkgRel),
@@ -157,6 +171,7 @@ export function nodeContext({ model: m, rootDir, img, base }: BuildInput): NodeC
       workdir: m.workdir,
       install,
       pnpmVersion,
+      yarnPnp,
       build: s.commands.build ? `${svelteAuto ? 'GCP_BUILDPACKS=1 ' : ''}${s.commands.build.trim()}` : null,
     },
   };

@@ -26,6 +26,7 @@ export interface StaticBuiltX extends Pick<NodeX, 'configMounts' | 'serviceDir'>
   workspace: boolean;
   install: NodeInstall;
   pnpmVersion: string | null;
+  yarnPnp: boolean;
 }
 
 export type StaticContext = TemplateContext<'static', { runtime: string; build: string | null }, StaticPlainX | StaticBuiltX>;
@@ -47,12 +48,12 @@ export function staticContext(input: BuildInput): StaticContext {
   };
   if (build === null) return plain;
   const node = nodeContext({ ...input, base: { ...base, env: [] } });
-  const { pm, installDownloads, manifests, configMounts, memberManifests, toolFiles, workspace, serviceDir, install, pnpmVersion } = node.x;
+  const { pm, installDownloads, manifests, configMounts, memberManifests, toolFiles, workspace, serviceDir, install, pnpmVersion, yarnPnp } = node.x;
   // Vite-based dev servers listen on localhost:5173 unless told otherwise.
   const viteLike = s.framework === 'vite' || s.framework === 'astro' || s.framework === 'sveltekit';
   const args = viteLike ? ['--host', '0.0.0.0', '--port', String(m.port ?? 8080)] : [];
   const dev = hasScript(rootDir, m.dir, 'dev') ? [runner(pm), 'run', 'dev', ...(pm === 'npm' && args.length ? ['--'] : []), ...args] : [];
-  const x: StaticBuiltX = { pm, installDownloads, manifests, configMounts, memberManifests, toolFiles, workspace, serviceDir, install, pnpmVersion, build: build.trim(), staticDir };
+  const x: StaticBuiltX = { pm, installDownloads, manifests, configMounts, memberManifests, toolFiles, workspace, serviceDir, install, pnpmVersion, yarnPnp, build: build.trim(), staticDir };
   if (s.packageManager !== 'bun') return { ...plain, images: { ...plain.images, build: node.images.build }, dev, x };
   // A Bun project's static build: Bun's image installs from its lockfile and runs the build
   // (`bun run` puts a `node` shim on PATH for tools such as vite); npm would ignore bun.lock.
@@ -70,6 +71,7 @@ export function staticContext(input: BuildInput): StaticContext {
       toolFiles: [],
       workspace: false,
       pnpmVersion: null,
+      yarnPnp: false,
       install: { all: `bun install${frozen}`, prod: `bun install${frozen} --production`, cache: '/root/.bun/install/cache', setup: null },
     },
   };
