@@ -349,6 +349,10 @@ function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, 
   const berryRelease = yarnPath && /^[A-Za-z0-9._@+/-]+$/.test(yarnPath) && !yarnPath.startsWith('/') && !yarnPath.split('/').includes('..') && exists(rootDir, join(pkgDir, yarnPath)) ? path.posix.normalize(yarnPath) : null;
   const hasLock = lockfiles.some((f) => ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock'].includes(f));
   const wsFlag = ws === null ? '' : ` --workspace=${serviceRel}`;
+  // pnpm selects a folder *with its dependencies* only as `{dir}...`: `./dir...` is a path glob that
+  // selects the folder alone, so a workspace library the app compiles (its tsconfig `extends`, its own
+  // dependencies) would be linked but not installed.
+  const pnpmFilter = ws === null ? '' : ` --filter={./${serviceRel}}...`;
   const install = {
     npm: {
       prod: `${hasLock ? 'npm ci' : 'npm install'} --omit=dev${wsFlag}`,
@@ -357,8 +361,8 @@ function nodeContext(base: DockerfileContext, m: ServiceModel, rootDir: string, 
       setup: null as string | null,
     },
     pnpm: {
-      prod: `pnpm install --prod ${hasLock ? '--frozen-lockfile ' : ''}--store-dir=/pnpm/store${ws === null ? '' : ` --filter=./${serviceRel}...`}`,
-      all: `pnpm install ${hasLock ? '--frozen-lockfile ' : ''}--store-dir=/pnpm/store${ws === null ? '' : ` --filter=./${serviceRel}...`}`,
+      prod: `pnpm install --prod ${hasLock ? '--frozen-lockfile ' : ''}--store-dir=/pnpm/store${pnpmFilter}`,
+      all: `pnpm install ${hasLock ? '--frozen-lockfile ' : ''}--store-dir=/pnpm/store${pnpmFilter}`,
       cache: '/pnpm/store',
       setup: 'npm install --global pnpm@${PNPM_VERSION}',
     },
