@@ -15,7 +15,7 @@ import { clip, findInFiles } from './others-util.js';
 import { backingOf, metricsDependency, proxyLinks } from './node/data.js';
 import { DEFAULT_PORTS, FRAMEWORKS, USAGE, WEAK_DEFAULT, frameworkStart, staticOutput, type FrameworkDef, type StaticOutput } from './node/frameworks.js';
 import { allDeps, keyLine, runtimeDeps, scriptsOf, str, type PackageJson, type Pkg } from './node/package-json.js';
-import { installCommand, packageManagerOf, runScript, type PmInfo } from './node/package-manager.js';
+import { execBin, installCommand, packageManagerOf, runScript, type PmInfo } from './node/package-manager.js';
 import { SERVER_CALL, defaultExportServes, ownedBy, WORKER_USAGE, entryFiles, healthPath, ownSources, scriptPort, sourcePort } from './node/source-scan.js';
 import { bunVersionOf, nodeVersionOf } from './node/versions.js';
 import { findWorkspaces, type WorkspaceRoot } from './node/workspaces.js';
@@ -169,7 +169,7 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
   const worker = Object.keys(deps).some((d) => QUEUE_DEPS.test(d)) && findInFiles(source, files, [WORKER_USAGE], 150);
 
   let role: Role;
-  if (staticOut && buildScript) role = 'static';
+  if (staticOut && (buildScript || staticOut.buildCommand)) role = 'static';
   else if (framework?.kind === 'meta' && !staticOut) role = framework.id === 'angular' && start === null ? 'library' : 'web';
   else if (start !== null && NOT_A_SERVER.test(start)) role = 'library';
   else if (start !== null) {
@@ -206,7 +206,7 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
   const pmForCommands: PmInfo = packageManager === pm.pm ? pm : { ...pm, pm: 'bun' };
   c.commands = {
     install: installCommand(pmForCommands),
-    build: buildScript ? runScript(pmForCommands, buildScript, memberInfo) : null,
+    build: buildScript ? runScript(pmForCommands, buildScript, memberInfo) : role === 'static' && staticOut?.buildCommand ? execBin(pmForCommands, staticOut.buildCommand) : null,
     start: role === 'static' || role === 'library' || role === 'workspace' ? null : start,
   };
   if (role === 'static' && staticOut) {

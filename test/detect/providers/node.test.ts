@@ -202,6 +202,28 @@ describe('frameworks', () => {
     expect(t.services[0]).toMatchObject({ ...want, port: null, commands: { start: null } });
   });
 
+  // create-expo-app's default template: no build script, `expo start` (Metro, a dev server) as start.
+  const expoApp = (output: string, lock: Record<string, string> = { 'package-lock.json': '{}' }) => ({
+    'package.json': { name: 'e', main: 'expo-router/entry', scripts: { start: 'expo start', web: 'expo start --web' }, dependencies: { expo: '~57.0.26', 'expo-router': '~57.0.24', react: '19.2.3', 'react-dom': '19.2.3', 'react-native': '0.86.3', 'react-native-web': '~0.21.0' } },
+    'app.json': `{\n  "expo": {\n    "name": "e",\n    "web": {\n      "output": "${output}"\n    }\n  }\n}\n`,
+    'src/app/index.tsx': 'export default function Home() { return null; }\n',
+    ...lock,
+  });
+
+  it.each([
+    ['npm', { 'package-lock.json': '{}' }, 'npx --no-install expo export -p web'],
+    ['bun (its `bun run` shims node for the Expo CLI)', { 'bun.lock': '{}' }, 'bun run expo export -p web'],
+  ])('an Expo app with web support exports static files without a build script (%s)', async (_pm, lock, build) => {
+    const t = await detectFiles(expoApp('static', lock));
+    expect(t.services[0]).toMatchObject({ role: 'static', framework: 'expo', staticDir: 'dist', port: null, commands: { build, start: null } });
+    expect(t.services[0]!.evidence).toContainEqual(expect.objectContaining({ file: 'app.json', line: 5, signal: 'Expo web (react-native-web, web.output static): `expo export -p web` writes dist' }));
+  });
+
+  it('an Expo app with server output (API routes) is not a static export', async () => {
+    const t = await detectFiles(expoApp('server'));
+    expect(t.services[0]!.role).not.toBe('static');
+  });
+
   it.each([
     ['next', { 'package.json': { name: 'a', scripts: { build: 'next build', start: 'next start -p 4100' }, dependencies: { next: '15' } } }, { framework: 'nextjs', port: 4100, commands: { start: 'next start -p 4100' } }],
     ['astro with the node adapter', { 'package.json': { name: 'a', scripts: { build: 'astro build' }, dependencies: { astro: '^5', '@astrojs/node': '^9' } } }, { framework: 'astro', port: 4321, commands: { start: 'node ./dist/server/entry.mjs' } }],
