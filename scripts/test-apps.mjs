@@ -9,6 +9,7 @@
  * BuildKit cache mounts in the rendered Dockerfiles, so they persist between apps and runs.
  * Prints one line per app and closes with "N passed, N failed"; exits 1 when any app fails. An app
  * whose stackgen.app.json has `knownFailure` (why) is run and reported, but not counted as failed.
+ * A worker or job names its `role` instead of HTTP probes: init must have detected that role.
  *
  * Usage: node scripts/test-apps.mjs [--skip-known] [NAME...]   (default: all)
  *   --skip-known  leave out the apps marked knownFailure (listed as SKIP with why): CI's time goes to
@@ -39,6 +40,17 @@ export function loadApps(dir = APPS) {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * A worker or job has nothing to probe over HTTP: its app file names the role instead (`"role":
+ * "worker"` / `"job"`), init must have given the first service that role, and verify then judges it
+ * by the role (up with no restarts; exited 0). Returns why not, or null.
+ */
+export function roleMismatch(app, service) {
+  if (!app.role) return null;
+  const got = service?.role ?? 'web';
+  return got === app.role ? null : `init made the service a ${got}, the app is a ${app.role}`;
+}
+
 async function cli(args) {
   const r = await execa(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' }, timeout: 900_000, reject: false, all: true });
   return { status: r.exitCode, stdout: String(r.stdout ?? ''), all: String(r.all ?? '') };
@@ -60,11 +72,14 @@ async function runApp({ name, dir, app }) {
     // No observability stack: Grafana cannot be had offline, and the apps are what is under test.
     const init = await cli(['init', work, '--yes', '--no-observability', ...(app.initArgs ?? [])]);
     if (init.status !== 0) return { ok: false, stage: 'init', seconds: seconds(), detail: tail(init.all) };
+    const file = path.join(work, 'stackgen.yaml');
+    const doc = parseDocument(fs.readFileSync(file, 'utf8'));
+    const services = doc.toJS().services ?? {};
+    // A probe without a service is for the app's only (first) service, whatever init named it.
+    const first = Object.keys(services)[0];
+    const wrongRole = roleMismatch(app, services[first]);
+    if (wrongRole) return { ok: false, stage: 'init', seconds: seconds(), detail: `      ${wrongRole}` };
     if (app.probes?.length) {
-      const file = path.join(work, 'stackgen.yaml');
-      const doc = parseDocument(fs.readFileSync(file, 'utf8'));
-      // A probe without a service is for the app's only (first) service, whatever init named it.
-      const first = Object.keys(doc.toJS().services ?? {})[0];
       doc.setIn(['verify', 'checks'], app.probes.map((p) => ({ service: p.service ?? first, ...p })));
       fs.writeFileSync(file, doc.toString());
     }

@@ -12,7 +12,7 @@ describe.runIf(hasKubectl())('verify --target kubernetes: the role of each workl
   it('worker, serving or job, from what the built overlay says', async () => {
     const tree = await renderK8s('python-django-postgres-celery', { jobs: { migrate: { service: 'python-django-postgres-celery', command: 'python manage.py migrate', backoffLimit: 1 } } });
     const dir = writeKubernetes(tree);
-    const objects = parseAllDocuments(kustomize(`${dir}/kubernetes/overlays/dev`)).map((d) => d.toJS() as Record<string, any>);
+    const objects = parseAllDocuments(await kustomize(`${dir}/kubernetes/overlays/dev`)).map((d) => d.toJS() as Record<string, any>);
     const services = objects.filter((o) => o.kind === 'Service');
     const roles = objects.filter((o) => ['Deployment', 'StatefulSet', 'Job'].includes(o.kind)).map((o) => `${o.kind}/${o.metadata.name}:${podRole(o, services)}`).sort();
     expect(roles).toEqual([

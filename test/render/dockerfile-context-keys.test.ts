@@ -16,7 +16,7 @@ import { render } from '../../src/render/render.js';
 import { dockerfileContext, type DockerfileContext } from '../../src/render/contexts/dockerfile.js';
 import { serviceModels, type TemplateName } from '../../src/render/contexts/service.js';
 import type { Spec, SpecInput } from '../../src/spec/types.generated.js';
-import { specFromValue } from '../../src/cli/commands/render.js';
+import { withSpecDefaults as specFromValue } from '../../src/spec/load.js';
 import { fixtureSpec } from '../helpers/fixture-spec.js';
 import { renderableFixtures } from '../helpers/fixtures.js';
 import { TemplateReader, missingKeys, type Reference } from '../helpers/template-references.js';

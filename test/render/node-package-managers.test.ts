@@ -67,6 +67,35 @@ describe('pnpm: the major that reads the lockfile', () => {
     expect(bare.dockerfile).toContain('ARG PNPM_VERSION=10\n');
     expect(bare.service.evidence).toContainEqual(expect.objectContaining({ signal: expect.stringMatching(/^pnpm 10 \(default/) }));
   });
+
+  it('a workspace member installs with the workspace packages it depends on (`{dir}...`, not the path glob `./dir...`)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-pm-'));
+    dirs.push(dir);
+    const files: Record<string, string | object> = {
+      'package.json': { name: 'mono', private: true, scripts: { build: 'turbo run build' }, devDependencies: { turbo: '^2' }, packageManager: 'pnpm@10.34.9' },
+      'pnpm-workspace.yaml': 'packages:\n  - "apps/*"\n  - "packages/*"\n',
+      'pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
+      'turbo.json': '{ "tasks": { "build": { "dependsOn": ["^build"], "outputs": ["dist/**"] } } }\n',
+      'apps/web/package.json': { name: 'web', private: true, scripts: { build: 'vite build' }, dependencies: { '@repo/ui': 'workspace:*' }, devDependencies: { vite: '^6' } },
+      'apps/web/index.html': '<div id="app"></div><script type="module" src="/src/main.ts"></script>\n',
+      'apps/web/src/main.ts': "import { Header } from '@repo/ui/header';\ndocument.body.innerHTML = Header();\n",
+      // Compiled from source by the app's build: its tsconfig extends a package only its devDependencies install.
+      'packages/ui/package.json': { name: '@repo/ui', private: true, exports: { './header': './src/header.ts' }, devDependencies: { '@repo/typescript-config': 'workspace:*' } },
+      'packages/ui/tsconfig.json': '{ "extends": "@repo/typescript-config/vite.json" }\n',
+      'packages/ui/src/header.ts': "export const Header = () => '<h1>Web</h1>';\n",
+      'packages/typescript-config/package.json': { name: '@repo/typescript-config', private: true },
+    };
+    for (const [f, content] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+    }
+    const topology = await detect(dir);
+    const web = topology.services.find((s) => s.name === 'web')!;
+    expect(web).toMatchObject({ role: 'static', commands: { build: 'turbo run build --filter=web' } });
+    const dockerfile = (await render(fixtureSpec(topology, 'mono'), { rootDir: dir })).read('apps/web/Dockerfile')!;
+    expect(dockerfile).toContain('pnpm install --frozen-lockfile --store-dir=/pnpm/store --filter={./apps/web}... \\\n');
+    expect(dockerfile).not.toMatch(/--filter=\.\/apps\/web\.\.\./);
+  });
 });
 
 describe('yarn: berry or classic, as detect tells them apart', () => {

@@ -15,15 +15,15 @@ import { clip, findInFiles } from './others-util.js';
 import { backingOf, metricsDependency, proxyLinks } from './node/data.js';
 import { DEFAULT_PORTS, FRAMEWORKS, USAGE, WEAK_DEFAULT, frameworkStart, staticOutput, type FrameworkDef, type StaticOutput } from './node/frameworks.js';
 import { allDeps, keyLine, runtimeDeps, scriptsOf, str, type PackageJson, type Pkg } from './node/package-json.js';
-import { installCommand, packageManagerOf, runScript, type PmInfo } from './node/package-manager.js';
-import { SERVER_CALL, ownedBy, WORKER_USAGE, entryFiles, healthPath, ownSources, scriptPort, sourcePort } from './node/source-scan.js';
+import { execBin, installCommand, packageManagerOf, runScript, type PmInfo } from './node/package-manager.js';
+import { SERVER_CALL, defaultExportServes, ownedBy, WORKER_USAGE, entryFiles, healthPath, ownSources, scriptPort, sourcePort } from './node/source-scan.js';
 import { bunVersionOf, nodeVersionOf } from './node/versions.js';
 import { findWorkspaces, type WorkspaceRoot } from './node/workspaces.js';
 
 export { normalizeNodeVersion } from './node/versions.js';
 
 /** Start scripts that run a development server: not what a production container runs. */
-const DEV_START = /^\s*(?:cross-env\s+(?:\w+=\S+\s+)+)?(?:nodemon|ts-node-dev|tsx\s+watch|node\s+--watch|vite(?:\s|$)|next\s+dev|nuxi?\s+dev|react-scripts\s+start|craco\s+start|ng\s+serve|astro\s+dev|remix\s+dev|react-router\s+dev|webpack(?:-dev-server|\s+serve)|vue-cli-service\s+serve|docusaurus\s+start|parcel(?:\s|$)|gatsby\s+develop|vite-node\s+--watch|vinxi\s+dev|nest\s+start\s+--watch|bun\s+--(?:hot|watch))/;
+const DEV_START = /^\s*(?:cross-env\s+(?:\w+=\S+\s+)+)?(?:nodemon|ts-node-dev|tsx\s+watch|node\s+--watch|vite(?:\s|$)|next\s+dev|nuxi?\s+dev|react-scripts\s+start|craco\s+start|ng\s+serve|astro\s+dev|remix\s+dev|react-router\s+dev|webpack(?:-dev-server|\s+serve)|vue-cli-service\s+serve|docusaurus\s+start|parcel(?:\s|$)|gatsby\s+develop|vite-node\s+--watch|vinxi\s+dev|nx\s+(?:serve|dev)\b|nest\s+start\s+--watch|bun\s+--(?:hot|watch))/;
 /** Start scripts that work but have a better production sibling (`start:prod`). */
 const PREFER_PROD = /^\s*(?:nest\s+start|ts-node\b|tsx\b)/;
 const QUEUE_DEPS = /^(bullmq|bull|bee-queue|kafkajs|amqplib|amqp-connection-manager|agenda|node-cron|cron|@temporalio\/worker|graphile-worker|pg-boss|sqs-consumer|@google-cloud\/pubsub|node-schedule)$/;
@@ -49,6 +49,7 @@ const RUN_ALL = /^\s*(?:run-p|run-s|npm-run-all2?)\s+(.*)$/;
  * as create-vue writes it): it delegates only when one of the scripts it names does.
  */
 function delegates(source: SourceView, dir: string, cmd: string, scripts: Record<string, string> = {}, seen = new Set<string>()): boolean {
+  if (runsOwnNxTarget(source, dir, cmd)) return false;
   const runAll = RUN_ALL.exec(cmd);
   if (runAll) {
     // Script names and globs (`build:*` one level, `build:**` any); options and npm-run-all's argument placeholders ({@}, {1}) are not.
@@ -68,6 +69,16 @@ function delegates(source: SourceView, dir: string, cmd: string, scripts: Record
   if (/\b(pnpm|yarn|npm|bun)\b[^&|;]*(?:\s-r\b|--recursive|--filter\b|\s-F\s|--workspaces?\b|\s-w\s|\bworkspaces?\s|--prefix[\s=]|--cwd[\s=]|-C\s)/.test(cmd)) return true;
   const cd = /\bcd\s+([\w./-]+)\s*&&/.exec(cmd);
   return Boolean(cd?.[1] && source.has(inDir(dir, `${cd[1].replace(/\/$/, '')}/package.json`)));
+}
+
+/**
+ * `nx build` (or `nx run app:build`) in an Nx standalone workspace runs a target of the package's own
+ * project (project.json beside package.json, as create-nx-workspace's `*-standalone` presets write
+ * it), not other packages' scripts. `run-many`, `affected` and `--projects` still delegate.
+ */
+function runsOwnNxTarget(source: SourceView, dir: string, cmd: string): boolean {
+  if (!source.has(inDir(dir, 'project.json'))) return false;
+  return /^\s*nx\s+(?!run-many\b|affected\b|graph\b|g\b|generate\b)(?:run\s+)?[\w:-]+(?:\s+--?[\w-]+(?:=\S+)?)*\s*$/.test(cmd) && !/--projects?\b|\s-p\s/.test(cmd);
 }
 
 /** First source line importing/using a module: type-only imports do not count. */
@@ -159,7 +170,9 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
     start = frameworkStart(source, dir, framework.id, every, scripts);
   }
   if (start === null && !ctx.root && framework?.kind !== 'spa' && framework?.kind !== 'meta') {
-    const server = entries.find((f) => SERVER_CALL.test(source.readText(f) ?? ''));
+    // Bun also serves an entry's default-exported app (`export default app`, create-hono's Bun template).
+    const serves = (text: string) => SERVER_CALL.test(text) || (language === 'bun' && defaultExportServes(text));
+    const server = entries.find((f) => serves(source.readText(f) ?? ''));
     // No script and no server: the package's own program (`main` or `bin` that runs rather than exports).
     const program = server ? undefined : programEntry(source, dir, json, entries);
     const entry = server ?? program?.file;
@@ -180,7 +193,7 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
   const worker = Object.keys(deps).some((d) => QUEUE_DEPS.test(d)) && findInFiles(source, files, [WORKER_USAGE], 150);
 
   let role: Role;
-  if (staticOut && buildScript) role = 'static';
+  if (staticOut && (buildScript || staticOut.buildCommand)) role = 'static';
   else if (framework?.kind === 'meta' && !staticOut) role = framework.id === 'angular' && start === null ? 'library' : 'web';
   else if (start !== null && NOT_A_SERVER.test(start)) role = 'library';
   else if (start !== null) {
@@ -217,7 +230,7 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
   const pmForCommands: PmInfo = packageManager === pm.pm ? pm : { ...pm, pm: 'bun' };
   c.commands = {
     install: installCommand(pmForCommands),
-    build: buildScript ? runScript(pmForCommands, buildScript, memberInfo) : null,
+    build: buildScript ? runScript(pmForCommands, buildScript, memberInfo) : role === 'static' && staticOut?.buildCommand ? execBin(pmForCommands, staticOut.buildCommand) : null,
     start: role === 'static' || role === 'library' || role === 'workspace' ? null : start,
   };
   if (role === 'static' && staticOut) {

@@ -153,6 +153,29 @@ describe('workspaces', () => {
     expect(t.services.find((s) => s.name === 'client')).toMatchObject({ role: 'static', framework: 'vite', port: null, commands: { start: null } });
     expect(t.services.find((s) => s.name === 'server')).toMatchObject({ port: 5000, framework: 'express' });
   });
+
+  // create-nx-workspace --preset=react-standalone: nx.json and the app's own project.json at the root.
+  const nxStandalone = (extra: Record<string, string | object> = {}) => ({
+    'package.json': { name: '@nx-react/source', private: true, scripts: { start: 'nx serve', build: 'nx build', test: 'nx test' }, dependencies: { react: '^19' }, devDependencies: { nx: '22.0.4', '@nx/vite': '22.0.4', vite: '^7', cypress: '^14.2.1' } },
+    'package-lock.json': '{}',
+    'nx.json': '{ "plugins": [{ "plugin": "@nx/vite/plugin", "options": { "buildTargetName": "build" } }] }\n',
+    'index.html': '<div id="root"></div><script type="module" src="/src/main.tsx"></script>\n',
+    'vite.config.ts': "import { defineConfig } from 'vite';\nexport default defineConfig(() => ({ build: { outDir: './dist/nx-react' } }));\n",
+    'src/main.tsx': "import { createRoot } from 'react-dom/client';\ncreateRoot(document.getElementById('root')!).render(null);\n",
+    ...extra,
+  });
+
+  it('an Nx standalone app: `nx build` builds its own project (project.json at the root), `nx serve` is a dev server', async () => {
+    const t = await detectFiles(nxStandalone({ 'project.json': '{ "name": "nx-react", "sourceRoot": "./src", "projectType": "application", "targets": {} }\n' }));
+    expect(t.services).toHaveLength(1);
+    expect(t.services[0]).toMatchObject({ role: 'static', framework: 'vite', staticDir: 'dist/nx-react', commands: { build: 'npm run build', start: null } });
+    expect(t.services[0]!.evidence.map((e) => e.signal)).not.toContain('start script `nx serve`');
+  });
+
+  it('an Nx repository without a root project: `nx build` builds other projects, the root is a workspace', async () => {
+    const c = await candidates(nxStandalone());
+    expect(c[0]).toMatchObject({ role: 'workspace' });
+  });
 });
 
 describe('frameworks', () => {
@@ -207,6 +230,28 @@ describe('frameworks', () => {
   ])('%s builds static files and has no start', async (_label, files, want) => {
     const t = await detectFiles(files);
     expect(t.services[0]).toMatchObject({ ...want, port: null, commands: { start: null } });
+  });
+
+  // create-expo-app's default template: no build script, `expo start` (Metro, a dev server) as start.
+  const expoApp = (output: string, lock: Record<string, string> = { 'package-lock.json': '{}' }) => ({
+    'package.json': { name: 'e', main: 'expo-router/entry', scripts: { start: 'expo start', web: 'expo start --web' }, dependencies: { expo: '~57.0.26', 'expo-router': '~57.0.24', react: '19.2.3', 'react-dom': '19.2.3', 'react-native': '0.86.3', 'react-native-web': '~0.21.0' } },
+    'app.json': `{\n  "expo": {\n    "name": "e",\n    "web": {\n      "output": "${output}"\n    }\n  }\n}\n`,
+    'src/app/index.tsx': 'export default function Home() { return null; }\n',
+    ...lock,
+  });
+
+  it.each([
+    ['npm', { 'package-lock.json': '{}' }, 'npx --no-install expo export -p web'],
+    ['bun (its `bun run` shims node for the Expo CLI)', { 'bun.lock': '{}' }, 'bun run expo export -p web'],
+  ])('an Expo app with web support exports static files without a build script (%s)', async (_pm, lock, build) => {
+    const t = await detectFiles(expoApp('static', lock));
+    expect(t.services[0]).toMatchObject({ role: 'static', framework: 'expo', staticDir: 'dist', port: null, commands: { build, start: null } });
+    expect(t.services[0]!.evidence).toContainEqual(expect.objectContaining({ file: 'app.json', line: 5, signal: 'Expo web (react-native-web, web.output static): `expo export -p web` writes dist' }));
+  });
+
+  it('an Expo app with server output (API routes) is not a static export', async () => {
+    const t = await detectFiles(expoApp('server'));
+    expect(t.services[0]!.role).not.toBe('static');
   });
 
   it.each([
@@ -330,6 +375,22 @@ describe('Bun', () => {
   it('runs on bun when scripts run files with bun; Bun.serve defaults to port 3000', async () => {
     const t = await detectFiles({ 'package.json': { name: 'b', scripts: { start: 'bun run index.ts' }, devDependencies: { '@types/bun': 'latest' } }, 'bun.lockb': 'lock', 'index.ts': 'Bun.serve({ fetch: () => new Response("hi") });\n' });
     expect(t.services[0]).toMatchObject({ language: 'bun', packageManager: 'bun', port: 3000, commands: { install: 'bun install --frozen-lockfile', start: 'bun run index.ts' } });
+  });
+
+  it("serves an entry's default-exported app (create-hono's Bun template: only a `bun run --hot` dev script)", async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'h', scripts: { dev: 'bun run --hot src/index.ts' }, dependencies: { hono: '^4' }, devDependencies: { '@types/bun': 'latest' } },
+      'bun.lock': '{}',
+      'src/index.ts': "import { Hono } from 'hono'\n\nconst app = new Hono()\n\napp.get('/', (c) => c.text('Hello Hono!'))\n\nexport default app\n",
+    });
+    expect(t.services).toHaveLength(1);
+    expect(t.services[0]).toMatchObject({ language: 'bun', framework: 'hono', port: 3000, commands: { start: 'bun src/index.ts' } });
+    expect(t.services[0]!.role).toBeUndefined(); // a web service
+  });
+
+  it('in Node, a default-exported app is a module, not a server entry', async () => {
+    const c = await candidates({ 'package.json': { name: 'm', main: 'index.js', type: 'module', dependencies: { hono: '^4' } }, 'index.js': "import { Hono } from 'hono'\nconst app = new Hono()\nexport default app\n" });
+    expect(c[0]).toMatchObject({ role: 'library', language: 'node' });
   });
 
   it('a Next.js app installed with bun still runs on node', async () => {

@@ -71,6 +71,8 @@ export interface StaticOutput {
   fact: Fact;
   /** A script other than `build` that produces the static files (nuxt generate). */
   buildScript?: string;
+  /** The framework's own command for the static files, when the package has no script for them (Expo's web export). */
+  buildCommand?: string;
 }
 
 function fact(file: string, signal: string, line?: number): Fact {
@@ -171,8 +173,17 @@ export function staticOutput(source: SourceView, dir: string, fw: Framework, dep
       const line = cfg ? source.lineOf(cfg.file, /\bssr\s*:\s*false/) : undefined;
       return cfg && line ? { dir: 'build/client', fact: fact(cfg.file, 'react-router ssr: false (SPA mode): static output in build/client', line) } : undefined;
     }
-    case 'expo':
-      return /\bexpo\s+export\b/.test(scripts.build ?? '') ? { dir: 'dist', fact: fact(pkgFile, 'build runs `expo export` (static web build)', source.lineOf(pkgFile, 'expo export')) } : undefined;
+    case 'expo': {
+      if (/\bexpo\s+export\b/.test(scripts.build ?? '')) return { dir: 'dist', fact: fact(pkgFile, 'build runs `expo export` (static web build)', source.lineOf(pkgFile, 'expo export')) };
+      // create-expo-app writes no build script: its web target is `expo export -p web` (Expo's
+      // "Publishing websites"), static unless app.json asks for server output (API routes).
+      if (!deps['react-native-web'] || !deps['react-dom']) return undefined;
+      const appJson = inDir(dir, 'app.json');
+      const output = (source.readJson<{ expo?: { web?: { output?: unknown } } }>(appJson).value?.expo?.web?.output as string | undefined) ?? 'single';
+      if (output === 'server') return undefined;
+      const line = source.has(appJson) ? source.lineOf(appJson, /"output"\s*:/) : undefined;
+      return { dir: 'dist', buildCommand: 'expo export -p web', fact: fact(source.has(appJson) && line ? appJson : pkgFile, `Expo web (react-native-web, web.output ${output}): \`expo export -p web\` writes dist`, line) };
+    }
     default:
       return undefined;
   }

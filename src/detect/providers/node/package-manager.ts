@@ -104,6 +104,21 @@ export function installCommand(pm: PmInfo): string {
   }
 }
 
+/** How to run a command of an installed package (`node_modules/.bin`) with the project's package manager. */
+export function execBin(pm: PmInfo, command: string): string {
+  switch (pm.pm) {
+    case 'pnpm':
+      return `pnpm exec ${command}`;
+    case 'yarn':
+      return `yarn ${command}`;
+    case 'bun':
+      // `bun run` puts a `node` shim on PATH, so a CLI with a node shebang runs in Bun's image.
+      return `bun run ${command}`;
+    default:
+      return `npx --no-install ${command}`;
+  }
+}
+
 /** How to run one script of a package: at its own folder, or from the workspace root for a member. */
 export function runScript(pm: PmInfo, script: string, member: { name: string; turbo: boolean } | undefined): string {
   if (member && script === 'build' && member.turbo) return `turbo run build --filter=${member.name}`;

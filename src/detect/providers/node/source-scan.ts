@@ -62,6 +62,16 @@ export function entryFiles(source: SourceView, dir: string, commands: Array<stri
 }
 
 /** A call that starts a server (or a Bun/Deno handler export). */
+/**
+ * Bun (like Workers) serves a module's default export when it has a `fetch` method: create-hono's
+ * Bun template ends with `export default app` where `const app = new Hono()`. Only meaningful for a
+ * file Bun runs; in Node, `export default app` is an app module that something else listens with.
+ */
+export function defaultExportServes(text: string): boolean {
+  const id = /^export\s+default\s+([A-Za-z_$][\w$]*)\s*;?\s*$/m.exec(text)?.[1];
+  return id !== undefined && new RegExp(`\\b(?:const|let|var)\\s+${id.replace(/\$/g, '\\$')}\\s*=\\s*new\\s+[A-Z][\\w$]*\\s*(?:<[^;]*>)?\\s*\\(`).test(text);
+}
+
 export const SERVER_CALL = /\b(?:createServer\(|\.listen\(|Bun\.serve\(|Deno\.serve\(|serve\(\s*\{|serve\(\s*app\b|NestFactory\.create|\.bindAsync\(|Hapi\.server\(|startStandaloneServer\(|export\s+default\s+\{[^}]*\bfetch\b|\bserver\.start\(\))/;
 
 /** Ports of backing services: a `port: 5432` in a database config is not the app's port. */
