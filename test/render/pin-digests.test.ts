@@ -104,7 +104,7 @@ async function freePort(): Promise<number> {
 
 it('names the registry, repository and tag a reference resolves at', async () => {
   const { registryCoordinates } = await import('../../src/images/digests.js');
-  expect(registryCoordinates('node:22.23.5-bookworm-slim')).toEqual({ host: 'registry-1.docker.io', repository: 'library/node', tag: '22.21.1-bookworm-slim' });
+  expect(registryCoordinates('node:22.23.5-bookworm-slim')).toEqual({ host: 'registry-1.docker.io', repository: 'library/node', tag: '22.23.5-bookworm-slim' });
   expect(registryCoordinates('prom/prometheus:v3.7.3')).toEqual({ host: 'registry-1.docker.io', repository: 'prom/prometheus', tag: 'v3.7.3' });
   expect(registryCoordinates('gcr.io/distroless/static-debian12:nonroot')).toEqual({ host: 'gcr.io', repository: 'distroless/static-debian12', tag: 'nonroot' });
   expect(registryCoordinates('localhost:5000/team/app')).toEqual({ host: 'localhost:5000', repository: 'team/app', tag: 'latest' });
