@@ -87,14 +87,15 @@ export function nodeContext({ model: m, rootDir, img, base }: BuildInput): NodeC
     memberManifests.push(...found.sort());
   }
   // Yarn berry's checked-in release (`.yarnrc.yml` yarnPath): the install runs it, so it is copied with the manifests.
-  const yarnPath = pm === 'yarn-berry' ? /^yarnPath:\s*["']?([^"'\s#]+)/m.exec(readText(rootDir, join(pkgDir, '.yarnrc.yml')) ?? '')?.[1] : undefined;
+  const yarnrc = pm === 'yarn-berry' ? (readText(rootDir, join(pkgDir, '.yarnrc.yml')) ?? '') : '';
+  const yarnPath = pm === 'yarn-berry' ? /^yarnPath:\s*["']?([^"'\s#]+)/m.exec(yarnrc)?.[1] : undefined;
   // Repository text that becomes a COPY source: a plain relative path of safe characters, inside the repository, that exists.
   const berryRelease = yarnPath && /^[A-Za-z0-9._@+/-]+$/.test(yarnPath) && !yarnPath.startsWith('/') && !yarnPath.split('/').includes('..') && exists(rootDir, join(pkgDir, yarnPath)) ? path.posix.normalize(yarnPath) : null;
   // Plug'n'Play, berry's default linker, resolves packages from yarn's zip cache whenever a tool
   // runs (the build, the app), so that cache must be in the image: the project's own .yarn/cache.
   // The cache mount then only feeds it (yarn's global mirror). The node-modules and pnpm linkers
   // copy the packages out, and keep the global cache in the mount.
-  const yarnPnp = pm === 'yarn-berry' && ['pnp', undefined].includes(/^nodeLinker:\s*["']?([\w-]+)/m.exec(readText(rootDir, join(pkgDir, '.yarnrc.yml')) ?? '')?.[1]);
+  const yarnPnp = pm === 'yarn-berry' && ['pnp', undefined].includes(/^nodeLinker:\s*["']?([\w-]+)/m.exec(yarnrc)?.[1]);
   const hasLock = lockfiles.some((f) => ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock'].includes(f));
   const wsFlag = ws === null ? '' : ` --workspace=${serviceRel}`;
   // pnpm selects a folder *with its dependencies* only as `{dir}...`: `./dir...` is a path glob that
