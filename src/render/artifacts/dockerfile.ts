@@ -6,7 +6,8 @@ import { StackgenError } from '../../errors.js';
 import { hasUnsafeChars } from '../../safe-text.js';
 import type { Artifact, OutputFile } from '../artifact.js';
 import { dockerfileContext } from '../contexts/dockerfile.js';
-import { join, serviceModels, type TemplateName } from '../contexts/service.js';
+import { join } from '../contexts/repo.js';
+import { serviceModels, type TemplateName } from '../contexts/service.js';
 
 /** The .dockerignore template each Dockerfile template uses (templates/dockerignore/<family>.njk). */
 export const IGNORE_FAMILY: Record<TemplateName, string> = {

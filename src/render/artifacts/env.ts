@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import ignore from 'ignore';
 import type { Artifact, OutputFile } from '../artifact.js';
 import { backingModels, type EnvVar } from '../contexts/backing.js';
-import { readText } from '../contexts/service.js';
+import { readText } from '../contexts/repo.js';
 import { unfilledVariables } from '../contexts/wiring.js';
 import { readManifest } from '../../tree/manifest.js';
 

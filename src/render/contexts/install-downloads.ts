@@ -6,7 +6,7 @@
  * turns the download off; a tool the service depends on at run time keeps it, and the Dockerfile says
  * what that install fetches.
  */
-import { join, readJson } from './service.js';
+import { join, readJson } from './repo.js';
 
 interface DownloadingTool {
   /** Package names that trigger the download in their install script. */

@@ -8,13 +8,11 @@ import path from 'node:path';
 import type { Service, Spec } from '../../spec/types.generated.js';
 import { toExec } from './commands.js';
 import { probeCommand, type ProbeKind } from './healthcheck.js';
-import { exists, join, readJson, readText, readToml } from './repo.js';
+import { exists, join, readJson, readText } from './repo.js';
 import type { TemplateName } from './template-name.js';
 import { workspaceOf, type Workspace } from './workspace.js';
 
 export type { TemplateName };
-// The artifacts' contexts import the repository readers from here, as before they moved to repo.ts.
-export { exists, join, readJson, readText, readToml };
 
 export interface ServiceModel {
   name: string;

@@ -14,7 +14,7 @@ import type { RenderWarning } from '../artifact.js';
 import { backingModels, type BackingModel, type Limits } from './backing.js';
 import { ciContext } from './ci.js';
 import { composeContext, type AppServiceCtx, type HealthcheckCtx } from './compose.js';
-import { readText } from './service.js';
+import { readText } from './repo.js';
 
 export const SWARM_FILE = 'compose.swarm.yaml';
 

@@ -7,7 +7,8 @@
  */
 import path from 'node:path';
 import type { Spec } from '../../../spec/types.generated.js';
-import { exists, join, readJson, type ServiceModel, type TemplateName } from '../service.js';
+import { exists, join, readJson } from '../repo.js';
+import { type ServiceModel, type TemplateName } from '../service.js';
 import type { Workspace } from '../workspace.js';
 
 const CA_TARGET = '/run/secrets/ca';

@@ -1,7 +1,7 @@
 /** templates/dockerfile/bun: a Bun service on Bun's image, for build and runtime alike. */
 import { IMAGES } from '../../../images/catalog.js';
 import { installDownloads, type InstallDownloads } from '../install-downloads.js';
-import { exists, join } from '../service.js';
+import { exists, join } from '../repo.js';
 import { firstExisting, hasScript, type BuildInput, type BuildRuntimeImages, type TemplateContext } from './base.js';
 import { resolveScript } from './node.js';
 

@@ -1,7 +1,7 @@
 /** templates/dockerfile/deno: dependencies cached into DENO_DIR at build time. */
 import { IMAGES } from '../../../images/catalog.js';
 import { toExec } from '../commands.js';
-import { exists, join } from '../service.js';
+import { exists, join } from '../repo.js';
 import { firstExisting, type BuildInput, type BuildRuntimeImages, type TemplateContext } from './base.js';
 
 export interface DenoX {

@@ -1,8 +1,6 @@
 /** templates/dockerfile/dotnet: published in the SDK image, run on the ASP.NET runtime image. */
-import path from 'node:path';
-import fg from 'fast-glob';
 import { IMAGES } from '../../../images/catalog.js';
-import { exists, join } from '../service.js';
+import { exists, globIn, join } from '../repo.js';
 import type { BuildInput, BuildRuntimeImages, TemplateContext } from './base.js';
 
 export interface DotnetX {
@@ -18,7 +16,7 @@ export type DotnetContext = TemplateContext<'dotnet', BuildRuntimeImages, Dotnet
 
 export function dotnetContext({ model: m, rootDir, img, base }: BuildInput): DotnetContext {
   const dir = m.dir;
-  const csproj = fg.sync(['*.csproj', '*.fsproj'], { cwd: path.join(rootDir, dir) }).sort()[0] ?? `${m.name}.csproj`;
+  const csproj = globIn(rootDir, dir, ['*.csproj', '*.fsproj']).sort()[0] ?? `${m.name}.csproj`;
   const assembly = csproj.replace(/\.(cs|fs)proj$/, '');
   // ASP.NET reads its port from ASPNETCORE_HTTP_PORTS, not PORT.
   const env = base.env.filter(([k]) => k !== 'PORT');

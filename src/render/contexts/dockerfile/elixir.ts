@@ -1,6 +1,6 @@
 /** templates/dockerfile/elixir: a `mix release` run on Debian slim. */
 import { IMAGES } from '../../../images/catalog.js';
-import { exists, join, readText } from '../service.js';
+import { exists, join, readText } from '../repo.js';
 import type { BuildInput, BuildRuntimeImages, TemplateContext } from './base.js';
 
 export interface ElixirX {

@@ -1,8 +1,6 @@
 /** templates/dockerfile/go: a static binary on distroless/static, with the shared Go health probe. */
-import path from 'node:path';
-import fg from 'fast-glob';
 import { IMAGES } from '../../../images/catalog.js';
-import { exists, join, readText } from '../service.js';
+import { exists, globIn, join, readText } from '../repo.js';
 import type { Workspace } from '../workspace.js';
 import type { BuildInput, BuildRuntimeImages, TemplateContext } from './base.js';
 
@@ -29,7 +27,7 @@ export function goContext({ model: m, rootDir, img, base }: BuildInput): GoConte
     ? fromBuild.replace(/^\.\/?/, '') || '.'
     : exists(rootDir, join(dir, 'main.go'))
       ? '.'
-      : (fg.sync('cmd/*/main.go', { cwd: path.join(rootDir, dir) }).sort()[0]?.replace(/\/main\.go$/, '') ?? '.');
+      : (globIn(rootDir, dir, ['cmd/*/main.go']).sort()[0]?.replace(/\/main\.go$/, '') ?? '.');
   const fromContext = base.inContext(pkg);
   const pkgArg = fromContext === '.' ? '.' : `./${fromContext}`;
   return {

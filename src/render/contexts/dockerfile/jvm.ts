@@ -3,7 +3,7 @@
  * runtime (`_layouts/jvm.njk`: Temurin JRE, Spring Boot's layered jar or the plain jar).
  */
 import { IMAGES } from '../../../images/catalog.js';
-import { exists, join } from '../service.js';
+import { exists, join } from '../repo.js';
 import type { BuildInput, BuildRuntimeImages, TemplateContext } from './base.js';
 
 /** What the shared JVM runtime reads. */

@@ -3,12 +3,12 @@
  * root is the build context. The static template reuses the install half for its build stage.
  */
 import path from 'node:path';
-import fg from 'fast-glob';
 import { IMAGES } from '../../../images/catalog.js';
 import { hasUnsafeChars } from '../../../safe-text.js';
 import { splitSimple, toExec } from '../commands.js';
 import { installDownloads, installManifests, type InstallDownloads } from '../install-downloads.js';
-import { exists, join, nodeWorkspaceRoot, readJson, readText, workspaceGlobs } from '../service.js';
+import { exists, globIn, join, readJson, readText } from '../repo.js';
+import { nodeWorkspaceRoot, workspaceGlobs } from '../service.js';
 // A pure decision shared with detect, so the evidence and the rendered ARG never disagree.
 import { choosePnpm, pnpmLockfileVersion, type PnpmChoice } from '../../../detect/providers/node/pnpm-version.js';
 import { hasScript, type BuildInput, type BuildRuntimeImages, type TemplateContext } from './base.js';
@@ -83,7 +83,7 @@ export function nodeContext({ model: m, rootDir, img, base }: BuildInput): NodeC
   const memberManifests: string[] = [];
   if (ws !== null) {
     const globs = workspaceGlobs(rootDir, ws, readJson(rootDir, join(ws, 'package.json')));
-    const found = fg.sync(globs.map((g) => `${g.replace(/\/+$/, '')}/package.json`), { cwd: path.join(rootDir, ws), ignore: ['**/node_modules/**'] });
+    const found = globIn(rootDir, ws, globs.map((g) => `${g.replace(/\/+$/, '')}/package.json`), ['**/node_modules/**']);
     memberManifests.push(...found.sort());
   }
   // Yarn berry's checked-in release (`.yarnrc.yml` yarnPath): the install runs it, so it is copied with the manifests.

@@ -1,6 +1,6 @@
 /** templates/dockerfile/php: Apache on an unprivileged port as www-data, Composer in its own stage. */
 import { IMAGES } from '../../../images/catalog.js';
-import { exists, join } from '../service.js';
+import { exists, join } from '../repo.js';
 import type { BuildInput, BuildRuntimeImages, TemplateContext } from './base.js';
 
 export interface PhpX {

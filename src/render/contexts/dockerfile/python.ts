@@ -1,7 +1,7 @@
 /** templates/dockerfile/python: a virtualenv at /opt/venv built by pip, Poetry, uv, Pipenv or PDM. */
 import { IMAGES } from '../../../images/catalog.js';
 import { toExec } from '../commands.js';
-import { exists, join, readToml } from '../service.js';
+import { exists, join, readToml } from '../repo.js';
 import type { BuildInput, BuildRuntimeImages, TemplateContext } from './base.js';
 
 export type PythonPm = 'pip' | 'poetry' | 'uv' | 'pipenv' | 'pdm';

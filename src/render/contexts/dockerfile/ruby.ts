@@ -1,7 +1,7 @@
 /** templates/dockerfile/ruby: Bundler in deployment mode, compilers in the build stage only. */
 import { IMAGES } from '../../../images/catalog.js';
 import { toExec } from '../commands.js';
-import { join, readText } from '../service.js';
+import { join, readText } from '../repo.js';
 import type { BuildInput, BuildRuntimeImages, TemplateContext } from './base.js';
 
 export interface RubyX {

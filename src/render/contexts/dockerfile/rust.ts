@@ -1,8 +1,7 @@
 /** templates/dockerfile/rust: a release build on distroless/cc, dependencies compiled against placeholders first. */
 import path from 'node:path';
-import fg from 'fast-glob';
 import { IMAGES } from '../../../images/catalog.js';
-import { exists, join, readToml } from '../service.js';
+import { exists, globIn, join, readToml } from '../repo.js';
 import type { Workspace } from '../workspace.js';
 import type { BuildInput, BuildRuntimeImages, TemplateContext } from './base.js';
 
@@ -72,7 +71,7 @@ function cargoStubs(rootDir: string, ws: Workspace): CargoStub[] {
     const cargo = readToml(rootDir, join(dir, 'Cargo.toml'));
     const libPath = ((cargo?.lib as { path?: string } | undefined)?.path ?? 'src/lib.rs').replace(/^\.\//, '');
     if (exists(rootDir, join(dir, libPath)) || cargo?.lib) out.set(at(libPath), false);
-    for (const f of fg.sync(['src/main.rs', 'src/bin/*.rs', 'src/bin/*/main.rs', 'build.rs'], { cwd: path.join(rootDir, dir) })) out.set(at(f), true);
+    for (const f of globIn(rootDir, dir, ['src/main.rs', 'src/bin/*.rs', 'src/bin/*/main.rs', 'build.rs'])) out.set(at(f), true);
     for (const b of (cargo?.bin as Array<{ path?: string }> | undefined) ?? []) if (b.path) out.set(at(b.path.replace(/^\.\//, '')), true);
   }
   return [...out].map(([p, main]) => ({ path: p, dir: path.posix.dirname(p), main })).sort((a, b) => (a.path < b.path ? -1 : 1));

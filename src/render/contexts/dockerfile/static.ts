@@ -4,7 +4,7 @@
  */
 import { IMAGES } from '../../../images/catalog.js';
 import type { InstallDownloads } from '../install-downloads.js';
-import { exists, join } from '../service.js';
+import { exists, join } from '../repo.js';
 import { hasScript, type BuildInput, type TemplateContext } from './base.js';
 import { nodeContext, runner, type NodeInstall, type NodePm, type NodeX } from './node.js';
 
