@@ -22,8 +22,8 @@ export { loadLintConfig, parseLintConfig, applyLintConfig, failsThreshold, DEFAU
 export type { LintConfig } from './lint/config.js';
 export { toSarif } from './lint/sarif.js';
 export type { ArtifactKind, Finding, LintContext, LintFile, Linter, Severity } from './lint/types.js';
-export { loadSpec, specFromInput, withSpecDefaults, validateSpec, validateSpecText, specFromTopology, stringifySpec, mergeSpecText, specSchema, formatSpecError } from './spec/index.js';
-export type { LoadedSpec, SpecValidation, ValidateSpecOptions, SpecFromTopologyOptions, StringifySpecOptions, MergeOptions, MergeResult, SpecError } from './spec/index.js';
+export { loadSpec, specFromInput, withSpecDefaults, validateSpec, validateSpecText, specFromTopology, stringifySpec, mergeSpecText, specFileFor, SPEC_FILE, specSchema, formatSpecError } from './spec/index.js';
+export type { LoadedSpec, SpecValidation, ValidateSpecOptions, SpecFromTopologyOptions, StringifySpecOptions, MergeOptions, MergeResult, SpecError, SpecFile, SpecFileOptions } from './spec/index.js';
 export type { Spec, SpecInput, Service as SpecService, ServiceInput as SpecServiceInput, BackingService as SpecBackingService, BackingServiceInput as SpecBackingServiceInput } from './spec/types.generated.js';
 export { verify, leftovers } from './verify/verify.js';
 export type { VerifyOptions, VerifyReport, ServiceReport, ProbeResult, BuildInfo, VerifyEvent } from './verify/verify.js';

@@ -4,6 +4,8 @@ export type { LoadedSpec, SpecValidation, ValidateSpecOptions } from './load.js'
 export { specFromTopology, DEFAULT_WEB_PORT } from './from-topology.js';
 export type { SpecFromTopologyOptions } from './from-topology.js';
 export { stringifySpec, mergeSpecText } from './stringify.js';
+export { specFileFor, SPEC_FILE } from './spec-file.js';
+export type { SpecFile, SpecFileOptions } from './spec-file.js';
 export type { StringifySpecOptions, MergeOptions, MergeResult } from './stringify.js';
 export { specSchema, SCHEMA_ID, SCHEMA_RELATIVE_PATH } from './schema.js';
 export { formatSpecError, specErrorsToStackgenError } from './spec-error.js';

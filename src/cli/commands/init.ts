@@ -3,27 +3,20 @@
  * flush. The spec is the user's file: written when missing; on a re-run the new detection is merged
  * into it in place, so their edits and comments stay.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { detectWithReport } from '../../detect/detect.js';
 import { BACKING_KINDS, type BackingKind } from '../../detect/types.js';
 import { StackgenError } from '../../errors.js';
-import { normalizeTargets, specFromTopology, TARGETS, type SpecFromTopologyOptions, type Target } from '../../spec/from-topology.js';
-import { validateSpecText } from '../../spec/load.js';
-import { SCHEMA_ID, SCHEMA_RELATIVE_PATH } from '../../spec/schema.js';
-import { specErrorsToStackgenError } from '../../spec/spec-error.js';
-import { mergeSpecText, stringifySpec, type MergeResult } from '../../spec/stringify.js';
-import type { Segment } from '../../spec/yaml-source.js';
-import { ProjectFs } from '../../tree/project-fs.js';
+import { normalizeTargets, TARGETS, type SpecFromTopologyOptions, type Target } from '../../spec/from-topology.js';
+import { SPEC_FILE, specFileFor } from '../../spec/spec-file.js';
+import type { MergeResult } from '../../spec/stringify.js';
 import type { FlushedTree } from '../../tree/virtual-tree.js';
 import { conflictError, info, note, printChanges, printJson, style } from '../output.js';
 import { askInitOptions, type GivenAnswers } from '../prompts/init-prompts.js';
 import { printTopology } from './detect.js';
 import { generateFromArgs, writeFlags, type WriteArgs } from './render.js';
 import { COMMAND_META } from './meta.js';
-
-export const SPEC_FILE = 'stackgen.yaml';
 
 interface InitArgs extends WriteArgs {
   dir: string;
@@ -121,22 +114,6 @@ function defaultsFrom(g: GivenAnswers): SpecFromTopologyOptions {
   return o;
 }
 
-/**
- * Values given as flags on this run, written into an existing spec even over the user's value. Only
- * flags count: a prompt's default comes from detection, and Enter must not undo the user's edit.
- */
-function explicitValues(o: SpecFromTopologyOptions): Array<{ path: Segment[]; value: unknown }> {
-  const set: Array<{ path: Segment[]; value: unknown }> = [];
-  for (const [s, p] of Object.entries(o.ports ?? {})) set.push({ path: ['services', s, 'port'], value: p });
-  for (const [s, c] of Object.entries(o.start ?? {})) set.push({ path: ['services', s, 'commands', 'start'], value: c });
-  if (o.observability !== undefined) for (const k of ['prometheus', 'grafana', 'alertRules']) set.push({ path: ['observability', k], value: o.observability });
-  if (o.proxy) for (const [k, v] of Object.entries(o.proxy)) set.push({ path: ['proxy', k], value: v });
-  if (o.ci) set.push({ path: ['ci', 'provider'], value: o.ci });
-  if (o.registry !== undefined) set.push({ path: ['ci', 'registry'], value: o.registry });
-  if (o.targets) set.push({ path: ['targets'], value: normalizeTargets(o.targets) });
-  return set;
-}
-
 function isPromptExit(err: unknown): boolean {
   const name = (err as { name?: string } | null)?.name;
   return name === 'ExitPromptError' || name === 'AbortPromptError';
@@ -192,28 +169,11 @@ export const initCommand: CommandModule<object, InitArgs> = {
     }
     if (args.name) options.name = args.name;
     options.ownDockerfile = args.ownDockerfile;
-    const fresh = specFromTopology(topology, options);
-
-    const specPath = path.join(rootDir, SPEC_FILE);
-    const displayPath = path.relative(process.cwd(), specPath) || SPEC_FILE;
-    const schemaRef = fs.existsSync(path.join(rootDir, SCHEMA_RELATIVE_PATH)) ? SCHEMA_RELATIVE_PATH : SCHEMA_ID;
-    let text: string;
-    let merge: MergeResult | null = null;
-    // Through the file layer: a stackgen.yaml that is a link is refused, not read from wherever it points.
-    const existingSpec = new ProjectFs(rootDir).read(SPEC_FILE);
-    if (existingSpec !== undefined) {
-      merge = mergeSpecText(existingSpec, fresh as unknown as Record<string, unknown>, { prune: args.prune, set: explicitValues(defaultsFrom(given)) });
-      text = merge.text;
-    } else {
-      text = stringifySpec(fresh, { schemaRef });
-    }
-    const result = validateSpecText(text, displayPath, { baseDir: rootDir });
-    if (!result.spec) {
-      throw specErrorsToStackgenError(displayPath, result.errors);
-    }
+    // Only flags overwrite values in an existing spec: a prompt's default comes from detection, and Enter must not undo the user's edit.
+    const { path: specPath, text, spec, merge } = specFileFor(rootDir, topology, { spec: options, explicit: defaultsFrom(given), prune: args.prune });
 
     // The spec joins the tree after lint: it is the user's file, not a rendered artifact.
-    const { flushed, diff, lint, warnings } = await generateFromArgs(result.spec, { ...args, rootDir }, { userFiles: [{ path: SPEC_FILE, content: text }] });
+    const { flushed, diff, lint, warnings } = await generateFromArgs(spec, { ...args, rootDir }, { userFiles: [{ path: SPEC_FILE, content: text }] });
 
     if (args.json) {
       printJson({
@@ -226,7 +186,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
         findings: lint.findings,
         warnings,
       });
-    } else printResult(flushed, diff, merge, Object.entries(result.spec.services).filter(([, s]) => s.role === 'job').map(([n]) => n));
+    } else printResult(flushed, diff, merge, Object.entries(spec.services).filter(([, s]) => s.role === 'job').map(([n]) => n));
     if (flushed.conflicts.length > 0) throw conflictError(rootDir, flushed.conflicts, 'init');
   },
 };
