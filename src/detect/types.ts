@@ -11,7 +11,7 @@ export type Language = (typeof LANGUAGES)[number];
 
 export const FRAMEWORKS = [
   'nextjs', 'nuxt', 'remix', 'react-router', 'sveltekit', 'astro', 'vite', 'angular', 'create-react-app',
-  'expo', 'tanstack-start', 'express', 'fastify', 'nestjs', 'koa', 'hono',
+  'expo', 'tanstack-start', 'qwik-city', 'express', 'fastify', 'nestjs', 'koa', 'hono',
   'django', 'fastapi', 'flask', 'fasthtml', 'starlette',
   'rails', 'sinatra', 'laravel', 'symfony', 'spring-boot', 'quarkus', 'micronaut',
   'gin', 'echo', 'fiber', 'chi', 'axum', 'actix-web', 'rocket', 'phoenix', 'aspnetcore', 'vapor', 'fresh',

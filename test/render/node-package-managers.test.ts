@@ -220,4 +220,26 @@ describe('generated apps: the build stage runs what the project chose', () => {
     expect(dockerfile).toContain('RUN GCP_BUILDPACKS=1 npm run build');
     expect(dockerfile).toMatch(/CMD \["node","build"\]/);
   });
+
+  // create-qwik + `qwik add node-server`: every package is a devDependency, and the built
+  // server/entry.node-server imports @builder.io/qwik-city, undici, … from node_modules at run time.
+  it('Qwik City: the runtime image keeps every dependency, since its server imports devDependencies', async () => {
+    const { service, dockerfile } = await renderApp({
+      'server.js': '',
+      'package.json': { name: 'q', private: true, type: 'module', scripts: { build: 'qwik build', serve: 'node server/entry.node-server', start: 'vite --open --mode ssr' }, devDependencies: { '@builder.io/qwik': '^1.20.1', '@builder.io/qwik-city': '^1.20.1', undici: '*', vite: '7.3.1' } },
+      'pnpm-lock.yaml': lock("'9.0'"),
+      'adapters/node-server/vite.config.ts': 'import { nodeServerAdapter } from "@builder.io/qwik-city/adapters/node-server/vite";\n',
+      'src/entry.node-server.tsx': 'import { createServer } from "node:http";\nconst PORT = process.env.PORT ?? 3004;\ncreateServer().listen(PORT);\n',
+    });
+    expect([service.framework, service.commands.start, service.port]).toEqual(['qwik-city', 'node server/entry.node-server', 3004]);
+    expect(dockerfile).toContain('COPY --from=dev-deps /app ./\n');
+    expect(dockerfile).not.toContain('COPY --from=deps /app ./');
+    expect(dockerfile).toMatch(/^CMD \["node","server\/entry\.node-server"\]$/m);
+  });
+
+  it('another Node server keeps production dependencies only in its runtime image', async () => {
+    const { dockerfile } = await renderApp({ 'package.json': pkg(), 'package-lock.json': '{}' });
+    expect(dockerfile).toContain('COPY --from=deps /app ./\n');
+    expect(dockerfile).not.toContain('COPY --from=dev-deps /app ./');
+  });
 });

@@ -13,7 +13,7 @@ import { candidate, inDir, type Candidate, type Fact, type Provider, type Role }
 import type { Framework, Language, PackageManager } from '../types.js';
 import { clip, findInFiles } from './others-util.js';
 import { backingOf, metricsDependency, proxyLinks } from './node/data.js';
-import { DEFAULT_PORTS, FRAMEWORKS, USAGE, WEAK_DEFAULT, frameworkStart, staticOutput, type FrameworkDef, type StaticOutput } from './node/frameworks.js';
+import { DEFAULT_PORTS, FRAMEWORKS, USAGE, WEAK_DEFAULT, frameworkEntries, frameworkStart, staticOutput, type FrameworkDef, type StaticOutput } from './node/frameworks.js';
 import { allDeps, keyLine, runtimeDeps, scriptsOf, str, type PackageJson, type Pkg } from './node/package-json.js';
 import { execBin, installCommand, packageManagerOf, runScript, type PmInfo } from './node/package-manager.js';
 import { SERVER_CALL, defaultExportServes, ownedBy, WORKER_USAGE, entryFiles, healthPath, ownSources, scriptPort, sourcePort } from './node/source-scan.js';
@@ -142,6 +142,8 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
     if (u) facts.push(u);
   }
   const usedServer = [...used.keys()].length > 0;
+  // A server built from a source file of another name (Qwik City's src/entry.node-server.tsx).
+  for (const f of frameworkEntries(source, dir, framework?.id, startScript)) if (!entries.includes(f)) entries.push(f);
 
   // Runtime: Bun when the app runs on bun, not merely installs with it.
   const bunFacts = bunRuntime(source, pkg, scripts, every, files, pm, framework);
@@ -194,7 +196,7 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
 
   let role: Role;
   if (staticOut && (buildScript || staticOut.buildCommand)) role = 'static';
-  else if (framework?.kind === 'meta' && !staticOut) role = framework.id === 'angular' && start === null ? 'library' : 'web';
+  else if (framework?.kind === 'meta' && !staticOut) role = (framework.id === 'angular' || framework.id === 'qwik-city') && start === null ? 'library' : 'web';
   else if (start !== null && NOT_A_SERVER.test(start)) role = 'library';
   else if (start !== null) {
     // Something started that never listens (a queue consumer, a bot, a scheduler) is a worker.

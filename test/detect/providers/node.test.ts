@@ -226,6 +226,7 @@ describe('frameworks', () => {
     ['next static export', { 'package.json': { name: 'a', scripts: { build: 'next build', start: 'next start' }, dependencies: { next: '15' } }, 'next.config.js': "module.exports = { output: 'export' };\n" }, { role: 'static', staticDir: 'out', framework: 'nextjs' }],
     ['nuxt ssr: false', { 'package.json': { name: 'a', scripts: { build: 'nuxt build', generate: 'nuxt generate' }, dependencies: { nuxt: '^3' } }, 'nuxt.config.ts': 'export default defineNuxtConfig({ ssr: false });\n' }, { role: 'static', staticDir: '.output/public', commands: { build: 'npm run generate' } }],
     ['sveltekit adapter-static', { 'package.json': { name: 'a', scripts: { build: 'vite build' }, devDependencies: { '@sveltejs/kit': '^2', '@sveltejs/adapter-static': '^3' } } }, { role: 'static', staticDir: 'build', framework: 'sveltekit' }],
+    ['qwik city static adapter', { 'package.json': { name: 'a', scripts: { build: 'qwik build', start: 'vite --open --mode ssr' }, devDependencies: { '@builder.io/qwik-city': '^1' } }, 'adapters/static/vite.config.ts': 'export default {};\n' }, { role: 'static', staticDir: 'dist', framework: 'qwik-city' }],
     ['astro without adapter', { 'package.json': { name: 'a', scripts: { build: 'astro build' }, dependencies: { astro: '^5' } } }, { role: 'static', staticDir: 'dist', framework: 'astro' }],
   ])('%s builds static files and has no start', async (_label, files, want) => {
     const t = await detectFiles(files);
@@ -259,6 +260,8 @@ describe('frameworks', () => {
     ['astro with the node adapter', { 'package.json': { name: 'a', scripts: { build: 'astro build' }, dependencies: { astro: '^5', '@astrojs/node': '^9' } } }, { framework: 'astro', port: 4321, commands: { start: 'node ./dist/server/entry.mjs' } }],
     ['sveltekit adapter-node', { 'package.json': { name: 'a', scripts: { build: 'vite build' }, devDependencies: { '@sveltejs/kit': '^2', '@sveltejs/adapter-node': '^5' } } }, { framework: 'sveltekit', port: 3000, commands: { start: 'node build' } }],
     ['angular with SSR', { 'package.json': { name: 'a', scripts: { build: 'ng build', 'serve:ssr:a': 'node dist/a/server/server.mjs' }, dependencies: { '@angular/core': '^18', '@angular/ssr': '^18' } } }, { framework: 'angular', port: 4000, commands: { start: 'node dist/a/server/server.mjs' } }],
+    ['qwik city with the node-server adapter but no serve script', { 'package.json': { name: 'a', scripts: { build: 'qwik build', start: 'vite --open --mode ssr' }, devDependencies: { '@builder.io/qwik': '^1', '@builder.io/qwik-city': '^1' } }, 'adapters/node-server/vite.config.ts': 'export default {};\n' }, { framework: 'qwik-city', port: 3000, commands: { start: 'node server/entry.node-server' } }],
+    ['qwik router (qwik 2) with the express adapter', { 'package.json': { name: 'a', scripts: { build: 'qwik build', serve: 'node server/entry.express' }, devDependencies: { '@qwik.dev/core': '^2', '@qwik.dev/router': '^2' } }, 'adapters/express/vite.config.ts': 'export default {};\n', 'src/entry.express.tsx': 'const PORT = process.env.PORT ?? 3005;\napp.listen(PORT);\n' }, { framework: 'qwik-city', port: 3005, commands: { start: 'node server/entry.express' } }],
   ])('%s runs a server', async (_label, files, want) => {
     const t = await detectFiles(files);
     expect(t.services[0]).toMatchObject({ ...want });
@@ -307,6 +310,16 @@ describe('ports, health, metrics and backing services', () => {
       'index.js': "const Redis = require('ioredis');\nconst redis = new Redis({\n  host: 'cache',\n  port: 6380,\n});\nconst DB_PORT = process.env.DB_PORT || 5433;\nrequire('http').createServer(handler).listen(process.env.PORT || 8081);\n",
     });
     expect(t.services[0]!.port).toBe(8081);
+  });
+
+  it('Qwik City as create-qwik writes it: the framework, its serve script and the port its node-server entry reads', async () => {
+    const t = await detect(path.resolve('fixtures/apps/qwik-city-node'));
+    expect(t.services[0]).toMatchObject({ framework: 'qwik-city', port: 3004, commands: { build: 'pnpm run build', start: 'node server/entry.node-server' } });
+    expect(t.services[0]!.evidence).toContainEqual(expect.objectContaining({ file: 'package.json', signal: 'dependency `@builder.io/qwik-city`' }));
+    expect(t.services[0]!.evidence).toContainEqual(expect.objectContaining({ file: 'src/entry.node-server.tsx', line: 17 }));
+    // Before `qwik add <adapter>` the only start is the dev server: nothing a container runs.
+    const bare = await candidates({ 'package.json': { name: 'q', scripts: { build: 'qwik build', start: 'vite --open --mode ssr' }, devDependencies: { '@builder.io/qwik-city': '^1' } } });
+    expect(bare.map((c) => [c.framework, c.role])).toEqual([['qwik-city', 'library']]);
   });
 
   it('a started process that never listens is a worker; desktop apps are no service', async () => {

@@ -24,6 +24,8 @@ export const FRAMEWORKS: readonly FrameworkDef[] = [
   { id: 'astro', deps: /^astro$/, kind: 'meta' },
   { id: 'angular', deps: /^@angular\/core$/, kind: 'meta' },
   { id: 'expo', deps: /^expo$/, kind: 'meta' },
+  // Qwik City (Qwik 1) and its successor Qwik Router (Qwik 2): plain `@builder.io/qwik` is a component library.
+  { id: 'qwik-city', deps: /^(@builder\.io\/qwik-city|@qwik\.dev\/router)$/, kind: 'meta' },
   { id: 'create-react-app', deps: /^react-scripts$/, kind: 'spa' },
   { id: 'nestjs', deps: /^@nestjs\/core$/, kind: 'server' },
   { id: 'fastify', deps: /^fastify$/, kind: 'server' },
@@ -45,12 +47,38 @@ export const USAGE: Partial<Record<Framework, RegExp>> = {
 };
 
 export const DEFAULT_PORTS: Partial<Record<Framework, number>> = {
-  nextjs: 3000, nuxt: 3000, remix: 3000, 'react-router': 3000, 'tanstack-start': 3000, sveltekit: 3000, astro: 4321, angular: 4000,
+  nextjs: 3000, nuxt: 3000, remix: 3000, 'react-router': 3000, 'tanstack-start': 3000, 'qwik-city': 3000, sveltekit: 3000, astro: 4321, angular: 4000,
   nestjs: 3000, express: 3000, fastify: 3000, koa: 3000, hono: 3000, expo: 8081,
 };
 
 /** Frameworks whose default port is only a convention of their docs, not something the framework enforces. */
-export const WEAK_DEFAULT: ReadonlySet<Framework> = new Set(['express', 'fastify', 'koa', 'hono']);
+export const WEAK_DEFAULT: ReadonlySet<Framework> = new Set(['express', 'fastify', 'koa', 'hono', 'qwik-city']);
+
+/**
+ * Qwik City's server adapters (`qwik add node-server|express|fastify`): each writes
+ * adapters/<name>/vite.config.ts, which builds src/entry.<name>.tsx to server/entry.<name>.js.
+ */
+const QWIK_NODE_ADAPTERS = ['node-server', 'express', 'fastify'] as const;
+
+/** The Qwik City server adapter the package has (adapters/<name>/vite.config.*), or undefined. */
+export function qwikAdapter(source: SourceView, dir: string): { name: string; file: string } | undefined {
+  for (const name of [...QWIK_NODE_ADAPTERS, 'static']) {
+    const cfg = readConfig(source, dir, `adapters/${name}/vite.config`);
+    if (cfg) return { name, file: cfg.file };
+  }
+  return undefined;
+}
+
+/**
+ * Source files of the server a start command runs, when the framework builds it from a file of
+ * another name: Qwik City's `node server/entry.node-server` is built from src/entry.node-server.tsx.
+ */
+export function frameworkEntries(source: SourceView, dir: string, fw: Framework | undefined, start: string | undefined): string[] {
+  if (fw !== 'qwik-city' || !start) return [];
+  const name = /\bserver\/entry\.([\w-]+?)(?:\.[cm]?js)?(?:\s|$)/.exec(start)?.[1];
+  if (!name) return [];
+  return ['.tsx', '.ts', '.jsx', '.js'].map((e) => inDir(dir, `src/entry.${name}${e}`)).filter((f) => source.has(f));
+}
 
 export function readConfig(source: SourceView, dir: string, base: string): { file: string; text: string } | undefined {
   for (const ext of ['.ts', '.mts', '.mjs', '.js', '.cjs']) {
@@ -173,6 +201,12 @@ export function staticOutput(source: SourceView, dir: string, fw: Framework, dep
       const line = cfg ? source.lineOf(cfg.file, /\bssr\s*:\s*false/) : undefined;
       return cfg && line ? { dir: 'build/client', fact: fact(cfg.file, 'react-router ssr: false (SPA mode): static output in build/client', line) } : undefined;
     }
+    case 'qwik-city': {
+      // `qwik add static` writes adapters/static: `qwik build` then pre-renders every page into dist.
+      const adapter = qwikAdapter(source, dir);
+      if (adapter?.name !== 'static') return undefined;
+      return { dir: 'dist', fact: fact(adapter.file, 'Qwik City static adapter: static output in dist') };
+    }
     case 'expo': {
       if (/\bexpo\s+export\b/.test(scripts.build ?? '')) return { dir: 'dist', fact: fact(pkgFile, 'build runs `expo export` (static web build)', source.lineOf(pkgFile, 'expo export')) };
       // create-expo-app writes no build script: its web target is `expo export -p web` (Expo's
@@ -217,6 +251,11 @@ export function frameworkStart(source: SourceView, dir: string, fw: Framework, d
     }
     case 'expo':
       return 'expo start';
+    case 'qwik-city': {
+      // The adapter's own `serve` script is the usual start; without it, what the adapter builds.
+      const adapter = qwikAdapter(source, dir);
+      return adapter && adapter.name !== 'static' ? `node server/entry.${adapter.name}` : null;
+    }
     default:
       return null;
   }

@@ -45,7 +45,21 @@ export interface NodeX {
   yarnPnp: boolean;
   /** The spec's build command as the build stage runs it, or null. */
   build: string | null;
+  /** The stage whose node_modules the runtime image takes: production dependencies, or every one. */
+  runtimeDeps: 'deps' | 'dev-deps';
 }
+
+/**
+ * Frameworks whose production server imports packages the project lists as devDependencies.
+ * Qwik City keeps every package in devDependencies (its vite config throws when a Qwik package is in
+ * `dependencies`) and its adapters' SSR build leaves node_modules imports external, so
+ * server/entry.node-server imports @builder.io/qwik-city, undici, … at run time: a production-only
+ * install starts nothing (ERR_MODULE_NOT_FOUND). Which of them the bundle imports is only known
+ * after the build, and each brings its own dependencies, so the image keeps the complete install:
+ * correct first, at the cost of the build tools' size (the qwik-city-node app: node_modules is
+ * 206 MB of a 381 MB image, typescript, prettier and eslint among it).
+ */
+const SERVER_IMPORTS_DEV_DEPS: ReadonlySet<string> = new Set(['qwik-city']);
 
 export type NodeContext = TemplateContext<'node', BuildRuntimeImages, NodeX>;
 
@@ -174,6 +188,7 @@ export function nodeContext({ model: m, rootDir, img, base }: BuildInput): NodeC
       pnpmVersion,
       yarnPnp,
       build: s.commands.build ? `${svelteAuto ? 'GCP_BUILDPACKS=1 ' : ''}${s.commands.build.trim()}` : null,
+      runtimeDeps: s.framework && SERVER_IMPORTS_DEV_DEPS.has(s.framework) ? 'dev-deps' : 'deps',
     },
   };
 }
