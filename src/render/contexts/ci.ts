@@ -4,12 +4,12 @@
  * registry login the provider needs, the platform list, and every third-party piece pinned: tool
  * images through the image catalog (and the spec's image map), GitHub actions by commit SHA.
  */
-import path from 'node:path';
 import { IMAGES } from '../../images/catalog.js';
 import { mapImage, normalizeRepository, type ImageMap } from '../../images/image-map.js';
 import type { Spec } from '../../spec/types.generated.js';
 import { STACKGEN_VERSION } from '../../version.js';
 import { shellQuote } from '../engine.js';
+import { appImages, type CiImageCtx } from './app-images.js';
 import { composeContext } from './compose.js';
 import { swarmContext } from './swarm.js';
 import { wantsKubernetes } from './targets.js';
@@ -34,26 +34,6 @@ export const KUBE_TOOLS = { kubectl: 'v1.34.1', kind: 'v0.30.0' } as const;
 
 /** The hosted runner's own architecture: builds for it need no emulation and can be loaded and scanned. */
 const NATIVE_PLATFORM = 'linux/amd64';
-
-export interface CiImageCtx {
-  /** The first compose service built this way (others, e.g. a worker, run the same image); names the matrix entry and, with several images, the image. */
-  name: string;
-  /** Every compose service that runs this image. */
-  services: string[];
-  context: string;
-  /** The Dockerfile's path from the repository root (buildx reads `--file` from the working directory, not the context). */
-  dockerfile: string;
-  target: string | null;
-  buildArgs: string[];
-  /** `id=…,src=…` of each file-backed build secret (a Node project's .npmrc); passed only when the checkout has the file. */
-  secrets: string[];
-  /** `--file … --target … --build-arg …`, each word quoted for POSIX sh (GitLab's jobs run busybox sh). */
-  buildFlags: string;
-  /** Repository path under the registry, e.g. "shop" or "shop-api". */
-  repository: string;
-  /** GitLab: the full image name; without a registry in the spec, the project's own ($CI_REGISTRY_IMAGE, then /<service> when there are several). */
-  gitlabImage: string;
-}
 
 export interface CiContext {
   project: string;
@@ -93,9 +73,8 @@ export interface CiContext {
   actions: { checkout: string; uploadArtifact: string };
 }
 
-function swarmCheck(spec: Spec, rootDir: string, imageMap: ImageMap, images: CiImageCtx[]): CiContext['swarm'] {
-  const repositories = new Map(images.flatMap((img) => img.services.map((s) => [s, img.repository] as const)));
-  const ctx = swarmContext(spec, rootDir, imageMap, repositories);
+function swarmCheck(spec: Spec, rootDir: string, imageMap: ImageMap): CiContext['swarm'] {
+  const ctx = swarmContext(spec, rootDir, imageMap);
   return { file: ctx.file, vars: ctx.deployVars };
 }
 
@@ -112,34 +91,15 @@ function pin(spec: Spec, action: string): string {
 }
 
 export function ciContext(spec: Spec, rootDir: string, imageMap: ImageMap): CiContext {
-  const compose = composeContext(spec, rootDir, imageMap);
-  const byBuild = new Map<string, CiImageCtx>();
-  for (const s of compose.services) {
-    // The spec's values, not compose's ($ is escaped there for compose's interpolation).
-    const buildArgs = Object.entries(spec.services[s.name]?.buildArgs ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`);
-    const dockerfile = path.posix.normalize(path.posix.join(s.context, s.dockerfile));
-    const key = JSON.stringify([s.context, dockerfile, s.target, buildArgs]);
-    const flags = ['--file', dockerfile, ...(s.target ? ['--target', s.target] : []), ...buildArgs.flatMap((a) => ['--build-arg', a])];
-    const files = new Map(compose.buildSecretFiles.map((f) => [f.name, f.file]));
-    const secrets = s.buildSecrets.map((b) => `id=${b.target},src=${files.get(b.source)!}`);
-    const same = byBuild.get(key);
-    if (same) same.services.push(s.name);
-    else byBuild.set(key, { name: s.name, services: [s.name], context: s.context, dockerfile, target: s.target, buildArgs, secrets, buildFlags: flags.map(shellQuote).join(' '), repository: '', gitlabImage: '' });
-  }
+  const byBuild = appImages(spec, composeContext(spec, rootDir, imageMap));
   const images = [...byBuild.values()];
-  const kubeTags = new Map<string, string[]>();
-  for (const s of compose.services) {
-    const buildArgs = Object.entries(spec.services[s.name]?.buildArgs ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`);
-    const key = JSON.stringify([s.context, path.posix.normalize(path.posix.join(s.context, s.dockerfile)), s.target, buildArgs]);
-    kubeTags.set(key, [...(kubeTags.get(key) ?? []), `${spec.name}-${s.name}:local`]);
-  }
   const kubernetes: CiContext['kubernetes'] = wantsKubernetes(spec)
     ? {
         namespace: `${spec.kubernetes?.namespace ?? spec.name}-dev`,
         kubectlVersion: KUBE_TOOLS.kubectl,
         kindVersion: KUBE_TOOLS.kind,
-        builds: [...byBuild.entries()].map(([key, img]) => {
-          const tags = kubeTags.get(key)!;
+        builds: images.map((img) => {
+          const tags = img.services.map((name) => `${spec.name}-${name}:local`);
           return {
             name: img.name,
             context: img.context,
@@ -154,10 +114,7 @@ export function ciContext(spec: Spec, rootDir: string, imageMap: ImageMap): CiCo
         }),
       }
     : null;
-  const base = spec.ci.image ?? spec.name;
-  for (const img of images) img.repository = images.length === 1 || img.name === base ? base : `${base}-${img.name}`;
   const registry = spec.ci.registry ? spec.ci.registry.replace(/\/+$/, '') : null;
-  for (const img of images) img.gitlabImage = registry ? `${registry}/${img.repository}` : images.length === 1 ? '$CI_REGISTRY_IMAGE' : `$CI_REGISTRY_IMAGE/${img.name}`;
 
   const platforms = [...new Set(spec.ci.platforms)];
   const scanPlatform = platforms.includes(NATIVE_PLATFORM) ? NATIVE_PLATFORM : platforms[0]!;
@@ -175,7 +132,7 @@ export function ciContext(spec: Spec, rootDir: string, imageMap: ImageMap): CiCo
     loginHost,
     githubToken: registry === null || loginHost === 'ghcr.io',
     images,
-    swarm: spec.targets.includes('swarm') ? swarmCheck(spec, rootDir, imageMap, images) : null,
+    swarm: spec.targets.includes('swarm') ? swarmCheck(spec, rootDir, imageMap) : null,
     platforms,
     scanPlatform,
     emulate,

@@ -12,7 +12,7 @@ import type { ImageMap } from '../../images/image-map.js';
 import type { Spec } from '../../spec/types.generated.js';
 import type { RenderWarning } from '../artifact.js';
 import { backingModels, type BackingModel, type Limits } from './backing.js';
-import { ciContext } from './ci.js';
+import { appImages } from './app-images.js';
 import { composeContext, type AppServiceCtx, type HealthcheckCtx } from './compose.js';
 import { readText } from './repo.js';
 
@@ -123,13 +123,6 @@ export function interpolated(text: string): string[] {
   return [...text.matchAll(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!);
 }
 
-function appImages(spec: Spec, rootDir: string, imageMap: ImageMap): Map<string, string> {
-  const ci = ciContext(spec, rootDir, imageMap);
-  const out = new Map<string, string>();
-  for (const img of ci.images) for (const s of img.services) out.set(s, img.repository);
-  return out;
-}
-
 function appService(spec: Spec, s: AppServiceCtx, repository: string, registry: string, endpointMode: 'vip' | 'dnsrr'): SwarmServiceCtx {
   const sp = spec.services[s.name]!;
   const host = endpointMode === 'dnsrr';
@@ -197,9 +190,10 @@ function backingService(b: BackingModel, project: string, rootDir: string, confi
   };
 }
 
-/** `repositories` (service → image repository) defaults to the CI's naming; the CI context passes its own. */
-export function swarmContext(spec: Spec, rootDir: string, imageMap: ImageMap, repositories: Map<string, string> = appImages(spec, rootDir, imageMap)): SwarmContext {
+/** Images are named as CI pushes them (`appImages`), so the file runs what the pipeline published. */
+export function swarmContext(spec: Spec, rootDir: string, imageMap: ImageMap): SwarmContext {
   const compose = composeContext(spec, rootDir, imageMap);
+  const repositories = new Map([...appImages(spec, compose).values()].flatMap((img) => img.services.map((s) => [s, img.repository] as const)));
   const registry = spec.ci.registry ? spec.ci.registry.replace(/\/+$/, '') : required(REGISTRY_VAR, 'set REGISTRY to the registry CI pushed to, e.g. ghcr.io/acme');
   const endpointMode = spec.swarm.routingMesh ? 'vip' : 'dnsrr';
   const configs: SwarmConfigCtx[] = [];

@@ -88,49 +88,6 @@ function url(b: BackingModel, open: boolean, n: ReturnType<typeof names>, host: 
   }
 }
 
-/**
- * A backing service for code that connects with no credentials: postgres trusts every connection,
- * mongodb starts without a root user, redis without `requirepass` (and with protected mode off,
- * which would otherwise refuse every connection from another container). It stays on the internal
- * backend network only, and its compose note says what was given up.
- */
-export function withoutAuth(m: BackingModel, spec: Spec): BackingModel {
-  const b = spec.backingServices[m.name]!;
-  const users = Object.entries(spec.services).filter(([, s]) => s.dependsOn.includes(m.name)).map(([n]) => n);
-  const note = `No authentication (auth: none): ${users.join(', ') || 'its apps'} connect${users.length === 1 ? 's' : ''} with no password, so none is set; only the internal backend network reaches it. To require one: read the password in the code, add it to wiring, and remove auth: none.`;
-  const P = envPrefix(m.name);
-  const keepEnv = m.env.filter((v) => !v.secret);
-  switch (m.kind) {
-    case 'postgres':
-      return {
-        ...m,
-        environment: [...m.environment.filter(([k]) => k !== 'POSTGRES_PASSWORD_FILE'), ['POSTGRES_HOST_AUTH_METHOD', 'trust']],
-        secrets: [],
-        env: keepEnv,
-        note,
-      };
-    case 'mongodb':
-      return {
-        ...m,
-        environment: m.environment.filter(([k]) => k === 'MONGO_INITDB_DATABASE'),
-        secrets: [],
-        env: keepEnv.filter((v) => v.name !== `${P}_USER`),
-        note,
-      };
-    case 'redis':
-      return {
-        ...m,
-        // The image's entrypoint still drops root when the command starts with redis-server.
-        command: ['redis-server', '--protected-mode', 'no', ...(b.persistence ? ['--appendonly', 'yes'] : ['--save', ''])],
-        healthcheck: ['CMD-SHELL', 'redis-cli ping | grep -q PONG'],
-        secrets: [],
-        env: [],
-        note,
-      };
-    default:
-      return m;
-  }
-}
 
 /** What render reports about wiring: each backing service run without a password, each variable nothing fills. */
 export function wiringWarnings(spec: Spec): Array<{ message: string; hint: string }> {
