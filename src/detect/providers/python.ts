@@ -133,7 +133,11 @@ function describe(source: SourceView, dir: string, project: Project, nested: str
   const env = scanEnvFiles(source, dir);
   const envPort = env.port !== null && env.portFact ? { port: env.port, fact: env.portFact } : undefined;
   const web = procfileWeb(source, dir);
-  const plan = servePlan(ctx, scan, project, envPort);
+  // A uv workspace root without a `[project]` table (a virtual root) installs nothing of its own:
+  // its dev tools and maintenance scripts are not a program, so it is a workspace root only.
+  const virtualRoot = ws === dir && pyproject !== undefined && !('project' in pyproject) && tomlPath(pyproject, 'tool', 'poetry') === undefined;
+  if (virtualRoot) facts.push({ file: pyFile, ...lineOpt(source.lineOf(pyFile, /^\s*\[tool\.uv\.workspace\]/)), signal: '[tool.uv.workspace] without [project]: a virtual workspace root', kind: 'manifest' });
+  const plan = virtualRoot ? undefined : servePlan(ctx, scan, project, envPort);
   if (plan) {
     c.framework = plan.framework;
     c.role = plan.role;
@@ -609,7 +613,16 @@ function entryFile(source: SourceView, dir: string, scan: PyScan): string | unde
     const f = inDir(dir, n);
     if (source.has(f)) return f;
   }
-  return scan.mains[0]?.file;
+  return scan.mains.find((m) => !inToolFolder(dir, m.file))?.file;
+}
+
+/**
+ * Maintenance scripts (`scripts/release.py`, `tools/bump.py`) have a main block too, but they are
+ * not the project's program: only a file something names (a Procfile, a well-known entry name)
+ * starts a service from there.
+ */
+function inToolFolder(dir: string, file: string): boolean {
+  return relTo(dir, file).split('/').slice(0, -1).some((seg) => /^(scripts|tools|hack)$/.test(seg));
 }
 
 type OtherPlan = (

@@ -223,6 +223,33 @@ describe('uv workspaces', () => {
   });
 });
 
+describe('a virtual uv workspace root and maintenance scripts', () => {
+  const release = 'import sys\n\ndef main():\n    print(sys.argv)\n\nif __name__ == "__main__":\n    main()\n';
+
+  it('a root pyproject.toml with [tool.uv.workspace] and no [project] is a workspace root, not a job running scripts/', async () => {
+    const t = await detectFiles({
+      'pyproject.toml': '[dependency-groups]\ndev = ["typer>=0.20"]\n\n[tool.uv.workspace]\nmembers = ["backend"]\n',
+      'uv.lock': 'version = 1\n',
+      'scripts/bump_release.py': release,
+      'backend/pyproject.toml': '[project]\nname = "app"\nversion = "0"\ndependencies = ["fastapi[standard]", "psycopg"]\n',
+      'backend/app/__init__.py': '',
+      'backend/app/main.py': fastapiMain,
+    });
+    expect(t.services.map((s) => [s.name, s.path, s.role ?? 'web'])).toEqual([['app', 'backend', 'web']]);
+    expect(t.services[0]!.commands.install).toBe('uv sync --frozen --no-dev --package app');
+  });
+
+  it('a main block under scripts/ is not the entry point of a project that has no other', async () => {
+    const t = await detectFiles({ 'pyproject.toml': '[project]\nname = "tools"\nversion = "0"\ndependencies = ["httpx"]\n', 'scripts/bump_release.py': release, 'tools/lint.py': release });
+    expect(t.services).toEqual([]);
+  });
+
+  it('a main block elsewhere still makes a job', async () => {
+    const t = await detectFiles({ 'pyproject.toml': '[project]\nname = "etl"\nversion = "0"\ndependencies = ["httpx"]\n', 'etl/load.py': release, 'etl/__init__.py': '' });
+    expect(t.services.map((s) => [s.name, s.role, s.commands.start])).toEqual([['etl', 'job', 'python etl/load.py']]);
+  });
+});
+
 describe('a Celery app beside a web app', () => {
   const django = {
     'requirements.txt': 'Django==5.1.3\ngunicorn==23.0.0\ncelery[redis]==5.4.0\n',
