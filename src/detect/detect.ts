@@ -154,7 +154,8 @@ function assemble(source: SourceView, found: Array<{ provider: string; candidate
 
 /** Supplementary evidence (Dockerfile, compose) fills what the ecosystem provider left empty. */
 function fillFrom(c: Candidate, s: Candidate): void {
-  if (c.port === null && s.port !== null) c.port = s.port;
+  // A static site is served by the server stackgen renders: another process's port is not its own.
+  if (c.port === null && s.port !== null && c.role !== 'static') c.port = s.port;
   if (c.runtimeVersion === null && s.runtimeVersion !== null && s.language === c.language) c.runtimeVersion = s.runtimeVersion;
   if (c.commands.start === null && s.commands.start !== null) c.commands.start = s.commands.start;
   if (c.healthPath === null && s.healthPath !== null) c.healthPath = s.healthPath;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { SourceView } from '../../source/source-view.js';
 import { backingFromImage, backingFromUrl } from '../backing.js';
 import { candidate, inDir, type BackingUse, type Candidate, type Fact, type LinkHint, type Provider } from '../provider.js';
-import { describeDockerfile, serviceDirOf, substitute } from './dockerfile.js';
+import { TEST_COMMAND, describeDockerfile, isTestRunnerDockerfile, serviceDirOf, substitute } from './dockerfile.js';
 import { asPort, clip } from './others-util.js';
 
 const BASE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
@@ -84,6 +84,9 @@ function readCompose(source: SourceView, file: string, isBase: boolean, byPath: 
     // A shared context (`context: .`, `dockerfile: apps/web/Dockerfile`) builds the Dockerfile's own folder.
     const own = serviceDirOf(dockerfile);
     const at = own !== dir && (dir === '.' || own.startsWith(`${dir}/`)) ? own : dir;
+    // A test runner (Playwright, Cypress, pytest…) builds from the app's folder but is not the app:
+    // its ports, command and healthcheck describe another process.
+    if (runsTests(source, s, dockerfile)) continue;
     built.push({ s, dir: at, ...(source.has(dockerfile) ? { dockerfile } : {}) });
     folderOf.set(s.name, dir);
   }
@@ -166,6 +169,16 @@ function readCompose(source: SourceView, file: string, isBase: boolean, byPath: 
     }
     for (const t of targets) for (const b of orphans) addBacking(t, b);
   }
+}
+
+const TEST_NAME = /(?:^|[-_.])(?:tests?|e2e|playwright|cypress|selenium|puppeteer|k6|locust)(?:$|[-_.])/i;
+
+/** A compose service that runs a project's tests: by its name, its command, or its Dockerfile's. */
+function runsTests(source: SourceView, s: ComposeService, dockerfile: string): boolean {
+  if (TEST_NAME.test(s.name)) return true;
+  const command = commandOf(s.def.command);
+  if (command && TEST_COMMAND.test(command)) return true;
+  return isTestRunnerDockerfile(dockerfile, source.has(dockerfile) ? describeDockerfile(source, dockerfile) : undefined);
 }
 
 function addBacking(c: Candidate, b: BackingUse): void {

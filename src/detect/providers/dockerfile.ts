@@ -94,7 +94,7 @@ export const dockerfileProvider: Provider = {
     for (const [dir, files] of [...byDir.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       const file = preferred(files);
       const info = describeDockerfile(source, file);
-      if (!info || info.proxyOnly) continue;
+      if (!info || info.proxyOnly || isTestRunnerDockerfile(file, info)) continue;
       if (info.backing) {
         // A database image with init scripts: a backing service of the services beside this folder.
         const parent = dir === '.' ? '.' : path.posix.dirname(dir);
@@ -121,6 +121,20 @@ export function serviceDirOf(file: string): string {
   let dir = path.posix.dirname(file);
   while (/^(docker|\.docker|dockerfiles|deploy|deployment|container|\.container)$/i.test(path.posix.basename(dir)) && dir !== '.') dir = path.posix.dirname(dir);
   return dir;
+}
+
+const TEST_DOCKERFILE = /(?:^|\/)(?:Dockerfile\.(?:tests?|e2e|playwright|cypress)|(?:tests?|e2e|playwright|cypress)\.Dockerfile)$/i;
+/** A command that runs a test suite, not an app. */
+export const TEST_COMMAND = /(?:^|[\s"'&;])(?:playwright\s+test|cypress\s+run|pytest|jest|vitest|rspec|phpunit|go\s+test|(?:npm|yarn|pnpm|bun)\s+(?:run\s+)?test(?::[\w-]+)?|(?:mvn|gradlew?|\.\/gradlew)\s+(?:\S+\s+)*test)(?:$|[\s"'])/;
+const TEST_IMAGE = /(?:^|\/)(?:playwright(?::|$)|cypress\/(?:included|base|browsers)|selenium\/)/i;
+
+/**
+ * A Dockerfile that runs a project's tests (`Dockerfile.playwright`, `FROM mcr.microsoft.com/playwright`,
+ * `CMD ["pytest"]`): it builds from the app's folder but describes a test runner, not the app.
+ */
+export function isTestRunnerDockerfile(file: string, info: DockerfileInfo | undefined): boolean {
+  if (TEST_DOCKERFILE.test(file)) return true;
+  return Boolean(info && ((info.baseImage && TEST_IMAGE.test(info.baseImage)) || (info.start && TEST_COMMAND.test(info.start))));
 }
 
 /** The plain `Dockerfile` first, then production variants, development ones last. */

@@ -146,6 +146,43 @@ describe('compose services with build', () => {
   });
 });
 
+describe('compose services that run tests are not the app', () => {
+  const web = {
+    'web/package.json': JSON.stringify({ name: 'web', scripts: { start: 'node server.js' }, dependencies: {} }),
+    'web/server.js': 'require("http").createServer((q, r) => r.end("ok")).listen(process.env.PORT);\n',
+    'web/Dockerfile': 'FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n',
+  };
+  const compose = (runner: string) => `services:\n  web:\n    build: ./web\n${runner}`;
+
+  it.each([
+    ['named for its test tool', '  playwright:\n    build: ./web\n    ports: ["9323:9323"]\n', {}],
+    ['running a test command', '  checks:\n    build: ./web\n    command: npm run test\n    ports: ["9323:9323"]\n', {}],
+    ['building a test Dockerfile', '  qa:\n    build:\n      context: ./web\n      dockerfile: Dockerfile.e2e\n    ports: ["9323:9323"]\n', { 'web/Dockerfile.e2e': 'FROM node:20\nCOPY . .\n' }],
+    ['built from a browser-test image', '  qa:\n    build:\n      context: ./web\n      dockerfile: Dockerfile.browser\n    ports: ["9323:9323"]\n', { 'web/Dockerfile.browser': 'FROM mcr.microsoft.com/playwright:v1.49.0-jammy\nCOPY . .\n' }],
+  ])('a service %s gives the app no port, command or evidence', async (_why, runner, extra) => {
+    const t = await detectTree({ ...web, ...extra, 'compose.yaml': compose(runner) });
+    const s = at(t, 'web');
+    expect(s.port).not.toBe(9323);
+    expect(s.commands.start).toBe('node server.js');
+    expect(s.evidence.filter((e) => e.signal.includes('9323') || /`(playwright|checks|qa)`/.test(e.signal))).toEqual([]);
+  });
+
+  it('an SPA whose folder holds a Playwright Dockerfile, used by an override file\'s test service: static, no port from the test runner', async () => {
+    const t = await detectTree({
+      'compose.yml': 'services:\n  backend:\n    build:\n      context: .\n      dockerfile: backend/Dockerfile\n    ports: ["8000:8000"]\n',
+      'compose.override.yml': 'services:\n  playwright:\n    build:\n      context: .\n      dockerfile: frontend/Dockerfile.playwright\n    ports:\n      - 9323:9323\n',
+      'backend/Dockerfile': 'FROM python:3.12\nCOPY . .\nCMD ["fastapi", "run"]\n',
+      'frontend/Dockerfile.playwright': 'FROM mcr.microsoft.com/playwright:v1.49.0-jammy\nCOPY . .\n',
+      'frontend/package.json': JSON.stringify({ name: 'frontend', scripts: { dev: 'vite', build: 'vite build' }, devDependencies: { vite: '^6.0.0' } }),
+      'frontend/index.html': '<!doctype html><div id="app"></div>\n',
+    });
+    const f = at(t, 'frontend');
+    expect([f.role, f.port]).toEqual(['static', null]);
+    expect(f.evidence.filter((e) => e.file === 'compose.override.yml' || e.file === 'frontend/Dockerfile.playwright')).toEqual([]);
+    expect(at(t, 'backend').port).toBe(8000);
+  });
+});
+
 describe('broken compose files', () => {
   it('invalid YAML is a warning with its line, and detection goes on', async () => {
     const t = await detectTree({
