@@ -130,7 +130,10 @@ function assemble(source: SourceView, found: Array<{ provider: string; candidate
 
   const backingServices = collectBacking([...byName.values()]);
   const warnings: TopologyWarning[] = source.warnings.map((w) => (w.line === undefined ? { file: w.file, message: w.message } : { file: w.file, line: w.line, message: w.message }));
+  const providerOf: Record<string, string> = {};
+  chosen.forEach((ch, i) => (providerOf[services[i]!.name] = ch.provider));
   for (const { s, c } of byName.values()) dropUnsafeFacts(s, c.facts, warnings);
+  leaveOutUnservable(services, backingServices, warnings);
   warnings.push(...contractWarnings);
   if (services.length === 0) warnings.push({ file: '.', message: nothingDetected(source, found.length > 0) });
   // Workers share their web service's folder and code: the first service of a folder reports it.
@@ -147,9 +150,26 @@ function assemble(source: SourceView, found: Array<{ provider: string; candidate
     }
   }
 
-  const providerOf: Record<string, string> = {};
-  chosen.forEach((ch, i) => (providerOf[services[i]!.name] = ch.provider));
+  for (const name of Object.keys(providerOf)) if (!services.some((s) => s.name === name)) delete providerOf[name];
   return { topology: { root: source.root, services, backingServices, warnings }, lookedAt: source.lookedAt, providerOf };
+}
+
+/**
+ * A static site whose build output folder is unknown (the repository's value was dropped as unsafe)
+ * cannot be served: building it and serving the sources would ship the wrong files, and the spec
+ * refuses a static build without `staticDir`. It is left out, saying what to set, so init never
+ * writes a spec it refuses.
+ */
+function leaveOutUnservable(services: Service[], backing: BackingService[], warnings: TopologyWarning[]): void {
+  for (let i = services.length - 1; i >= 0; i--) {
+    const s = services[i]!;
+    if (s.role !== 'static' || s.commands.build === null || s.staticDir !== undefined) continue;
+    services.splice(i, 1);
+    warnings.push({ file: s.path, message: `${s.name}: left out: its build output folder is unknown, so stackgen cannot tell which files to serve; add it to stackgen.yaml with role: static and staticDir (the folder its build writes, inside ${s.path === '.' ? 'the repository' : `${s.path}/`})` });
+    for (const o of services) o.dependsOn = o.dependsOn.filter((d) => d !== s.name);
+    for (const b of backing) b.usedBy = b.usedBy.filter((u) => u !== s.name);
+  }
+  for (let i = backing.length - 1; i >= 0; i--) if (backing[i]!.usedBy.length === 0) backing.splice(i, 1);
 }
 
 /** Supplementary evidence (Dockerfile, compose) fills what the ecosystem provider left empty. */

@@ -34,24 +34,25 @@ async function initYes() {
 }
 
 describe('hostile repository text that detect reads', () => {
-  it('a Vite outDir with a line break is dropped with a warning naming vite.config.ts; init then asks for the folder instead of guessing', async () => {
+  it('a Vite outDir with a line break is dropped with a warning naming vite.config.ts; the site is left out (saying what to set) and the spec of the rest validates', async () => {
     write({
-      'package.json': JSON.stringify({ name: 'spa', scripts: { build: 'vite build' }, devDependencies: { vite: '^6.0.0' } }),
-      'package-lock.json': '{"lockfileVersion":3}',
-      'index.html': '<!doctype html>',
-      'vite.config.ts': "export default { build: { outDir: 'dist\\nUSER root\\nRUN touch /pwned' } };\n",
+      'web/package.json': JSON.stringify({ name: 'spa', scripts: { build: 'vite build' }, devDependencies: { vite: '^6.0.0' } }),
+      'web/package-lock.json': '{"lockfileVersion":3}',
+      'web/index.html': '<!doctype html>',
+      'web/vite.config.ts': "export default { build: { outDir: 'dist\\nUSER root\\nRUN touch /pwned' } };\n",
+      'api/package.json': JSON.stringify({ name: 'api', scripts: { start: 'node server.js' }, dependencies: { express: '^4.21.0' } }),
+      'api/package-lock.json': '{"lockfileVersion":3}',
+      'api/server.js': "const express = require('express');\nexpress().listen(3000);\n",
     });
     const { topology, validation } = await initYes();
-    const site = topology.services[0]!;
-    expect(site.role).toBe('static');
-    expect(site.staticDir).toBeUndefined();
+    // The build writes where the config says, so guessing `dist` would ship an empty image, and a
+    // static build without staticDir is a spec init would refuse: the site is not a service.
+    expect(topology.services.map((s) => s.name)).toEqual(['api']);
     const warning = topology.warnings.find((w) => w.message.includes('output folder'));
-    expect(warning?.file).toBe('vite.config.ts');
+    expect(warning?.file).toBe('web/vite.config.ts');
     expect(warning?.message).toContain('USER root');
-    // The build writes where the config says, so guessing `dist` would ship an empty image: the
-    // spec is refused, naming the field to set.
-    expect(validation.spec).toBeUndefined();
-    expect(validation.errors.map((e) => e.message).join('\n')).toContain('staticDir');
+    expect(topology.warnings.find((w) => w.file === 'web')?.message).toMatch(/^spa: left out: .*staticDir/);
+    expect(validation.errors).toEqual([]);
   });
 
   it('a start script that ends in a backslash or carries a line break is dropped; the rest of the service stays', async () => {
@@ -83,8 +84,9 @@ describe('hostile repository text that detect reads', () => {
       'astro.config.mjs': "export default { outDir: '../../../etc' };\n",
     });
     const { topology, validation } = await initYes();
-    expect(topology.services[0]!.staticDir).toBeUndefined();
-    expect(topology.warnings.some((w) => w.file === 'astro.config.mjs' && w.message.includes('../../../etc'))).toBe(true);
-    expect(validation.spec).toBeUndefined();
+    expect(topology.services).toEqual([]);
+    expect(topology.warnings.some((w) => w.file === 'astro.config.mjs' && w.line === 1 && w.message.includes('"../../../etc"') && w.message.includes('outside the repository'))).toBe(true);
+    // Nothing to run: init stops before writing ("nothing to containerise"), never with a refused spec.
+    expect(validation.errors.map((e) => e.message)).toEqual(['needs at least one service']);
   });
 });

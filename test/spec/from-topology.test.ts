@@ -3,8 +3,9 @@
  * loadSpec runs. Plus the options init's flags map onto, and the re-run merge.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { detect } from '../../src/detect/detect.js';
 import type { Topology } from '../../src/detect/types.js';
@@ -68,6 +69,55 @@ function topo(): Topology {
     warnings: [],
   };
 }
+
+describe('init --yes on shapes met in public repositories gives a valid spec', () => {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+  });
+  const tree = (files: Record<string, string>) => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-shape-'));
+    made.push(root);
+    for (const [f, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+      fs.writeFileSync(path.join(root, f), text);
+    }
+    return root;
+  };
+  const spa = (outDir: string) => ({
+    'frontend/package.json': JSON.stringify({ name: 'frontend', scripts: { dev: 'vite', build: 'vite build' }, devDependencies: { vite: '^6.0.0' } }),
+    'frontend/index.html': '<div id="root"></div>\n',
+    'frontend/vite.config.ts': `export default {\n  build: {\n    outDir: ${JSON.stringify(outDir)},\n  },\n}\n`,
+  });
+  const backend = {
+    'backend/pyproject.toml': '[project]\nname = "app"\nversion = "0"\ndependencies = ["fastapi[standard]", "psycopg"]\n',
+    'backend/app/__init__.py': '',
+    'backend/app/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n',
+  };
+
+  it.each([
+    ['an SPA building into the API\'s folder, a virtual uv root with release scripts, a Playwright service in an override file', {
+      ...backend,
+      ...spa('../backend/app/frontend'),
+      'pyproject.toml': '[dependency-groups]\ndev = ["typer"]\n\n[tool.uv.workspace]\nmembers = ["backend"]\n',
+      'uv.lock': 'version = 1\n',
+      'scripts/release.py': 'if __name__ == "__main__":\n    print("release")\n',
+      'package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['frontend'], scripts: { dev: 'bun run --filter frontend dev' } }),
+      'compose.yml': 'services:\n  backend:\n    build:\n      context: .\n      dockerfile: backend/Dockerfile\n    ports: ["8000:8000"]\n',
+      'compose.override.yml': 'services:\n  playwright:\n    build:\n      context: .\n      dockerfile: frontend/Dockerfile.playwright\n    ports:\n      - 9323:9323\n',
+      'backend/Dockerfile': 'FROM python:3.12\nCOPY . .\nCMD ["fastapi", "run"]\n',
+      'frontend/Dockerfile.playwright': 'FROM mcr.microsoft.com/playwright:v1.49.0-jammy\nCOPY . .\n',
+    }, [['app', 'web', 8000]]],
+    ['an SPA whose output folder cannot be a spec value, beside an API', { ...backend, ...spa('dist\tout') }, [['app', 'web', 8000]]],
+    ['an SPA building to an absolute folder', { ...backend, ...spa('/srv/www') }, [['app', 'web', 8000]]],
+  ])('%s', async (_shape, files, want) => {
+    const dir = tree(files);
+    const t = await detect(dir);
+    const r = validateSpecText(stringifySpec(specFromTopology(t)), path.join(dir, 'stackgen.yaml'));
+    expect(r.errors).toEqual([]);
+    expect(Object.entries(r.spec!.services).map(([n, s]) => [n, s.role, s.port])).toEqual(want);
+  });
+});
 
 describe('specFromTopology options', () => {
   it('defaults: name from the folder, published ports unique and clear of Grafana, detected versions kept', () => {

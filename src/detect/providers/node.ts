@@ -160,6 +160,13 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
       staticOut = { dir: builder[1], fact: { file, ...keyLine(source, file, Object.keys(every).find((d) => builder[0].test(d))!), signal: `static site builder: output in ${builder[1]}`, kind: 'framework' } };
     }
   }
+  // A build that writes outside the package (Vite's `build.outDir: "../backend/app/frontend"`) feeds
+  // another service, which serves the files: this package is no site of its own.
+  const feedsOther = staticOut && leavesFolder(staticOut.dir) ? staticOut : undefined;
+  if (feedsOther) {
+    source.warn(feedsOther.fact.file, buildsElsewhere(name ?? dir, dir, feedsOther.dir), feedsOther.fact.line);
+    staticOut = undefined;
+  }
   // A build that only builds other packages (`npm run build --prefix client`) is theirs, not this package's.
   const buildScript = staticOut?.buildScript ?? (scripts.build && !delegates(source, dir, scripts.build, scripts) ? 'build' : undefined);
 
@@ -213,6 +220,7 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
       if (!keeps && !queueDep) facts.push({ file, signal: 'no listener, no consumer, no timer: a job that runs to completion', kind: 'heuristic' });
     }
   } else role = 'library';
+  if (feedsOther) role = 'library';
   if (ctx.root && role !== 'web' && !(role === 'static' && !delegates(source, dir, scripts[buildScript ?? 'build'] ?? '', scripts))) role = 'workspace';
   if (worker && role === 'worker') facts.push({ file: worker.file, line: worker.line, signal: `queue consumer \`${clip(worker.text)}\` (no server)`, kind: 'usage' });
 
@@ -277,6 +285,20 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
   c.backing = backingOf(source, pkg, deps);
   c.links = proxyLinks(source, pkg);
   return c;
+}
+
+/** An output folder outside the package: absolute, or climbing out with `..`. */
+function leavesFolder(out: string): boolean {
+  const norm = path.posix.normalize(out.replace(/\\/g, '/'));
+  return path.posix.isAbsolute(norm) || norm === '..' || norm.startsWith('../');
+}
+
+function buildsElsewhere(name: string, dir: string, out: string): string {
+  const target = path.posix.normalize(path.posix.join(dir, out.replace(/\\/g, '/')));
+  const own = dir === '.' ? 'the repository root' : `${dir}/`;
+  const where = path.posix.isAbsolute(target) || target === '..' || target.startsWith('../') ? 'outside the repository' : `into ${target.split('/')[0]}/`;
+  return `${name}: the build writes its files to ${JSON.stringify(out)}, outside ${own} (${where}), so whatever serves that folder serves them and stackgen makes no static service of ${own}. `
+    + `The image that serves them must build them (a Dockerfile of your own, named by dockerfile.path in stackgen.yaml); to serve ${name} on its own, set its build output inside ${own} (e.g. dist) and run init again`;
 }
 
 /** What keeps a process alive without a listener: timers, bots, subscriptions, consumers, stdin. */

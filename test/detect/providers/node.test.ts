@@ -178,6 +178,36 @@ describe('workspaces', () => {
   });
 });
 
+describe('a static build that writes into another folder', () => {
+  it('a Vite SPA whose outDir is another service\'s folder is no service of its own; the warning names the config line and what to do', async () => {
+    const t = await detectFiles({
+      'backend/requirements.txt': 'fastapi\nuvicorn\n',
+      'backend/app/__init__.py': '',
+      'backend/app/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n',
+      'frontend/package.json': { name: 'frontend', private: true, scripts: { dev: 'vite', build: 'vite build' }, devDependencies: { vite: '^6.0.0' } },
+      'frontend/index.html': '<div id="root"></div>\n',
+      'frontend/vite.config.ts': 'import { defineConfig } from "vite"\n\nexport default defineConfig({\n  build: {\n    outDir: "../backend/app/frontend",\n    emptyOutDir: true,\n  },\n})\n',
+    });
+    expect(t.services.map((s) => [s.path, s.role ?? 'web'])).toEqual([['backend', 'web']]);
+    const w = t.warnings.find((x) => x.file === 'frontend/vite.config.ts');
+    expect(w).toMatchObject({ line: 5 });
+    expect(w!.message).toContain('"../backend/app/frontend"');
+    expect(w!.message).toContain('into backend/');
+    expect(w!.message).toContain('dockerfile.path');
+    // Not the generic "ignored the output folder" of an unsafe value: this one is understood.
+    expect(t.warnings.some((x) => x.message.includes('ignored the output folder'))).toBe(false);
+  });
+
+  it('an outDir inside the package keeps the static site', async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'spa', scripts: { build: 'vite build' }, devDependencies: { vite: '^6.0.0' } },
+      'index.html': '<div id="root"></div>\n',
+      'vite.config.ts': 'export default { build: { outDir: "./dist/app" } }\n',
+    });
+    expect(t.services.map((s) => [s.role, s.staticDir])).toEqual([['static', 'dist/app']]);
+  });
+});
+
 describe('frameworks', () => {
   it('Docusaurus as create-docusaurus writes it (`start` is its dev server, `serve` its preview) is a static site built into build/', async () => {
     const t = await detectFiles({

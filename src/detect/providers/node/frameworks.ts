@@ -147,7 +147,7 @@ export function staticOutput(source: SourceView, dir: string, fw: Framework, dep
     case 'vite': {
       const cfg = readConfig(source, dir, 'vite.config');
       const outDir = cfg ? quoted(stripComments(cfg.text), 'outDir') : undefined;
-      return { dir: outDir?.replace(/^\.\//, '') ?? 'dist', fact: fact(cfg?.file ?? pkgFile, `vite build without a server framework: static output in ${outDir ?? 'dist'}`) };
+      return { dir: outDir?.replace(/^\.\//, '') ?? 'dist', fact: fact(cfg?.file ?? pkgFile, `vite build without a server framework: static output in ${outDir ?? 'dist'}`, cfg && outDir !== undefined ? source.lineOf(cfg.file, /\boutDir\s*:/) : undefined) };
     }
     case 'create-react-app':
       return { dir: 'build', fact: fact(pkgFile, 'create-react-app build: static output in build', source.lineOf(pkgFile, '"react-scripts"')) };
@@ -163,7 +163,7 @@ export function staticOutput(source: SourceView, dir: string, fw: Framework, dep
       const text = cfg ? stripComments(cfg.text) : '';
       if (/\badapter\s*:/.test(text)) return undefined;
       const outDir = quoted(text, 'outDir')?.replace(/^\.\//, '') ?? 'dist';
-      return { dir: outDir, fact: fact(cfg?.file ?? pkgFile, `Astro without a server adapter: static output in ${outDir}`) };
+      return { dir: outDir, fact: fact(cfg?.file ?? pkgFile, `Astro without a server adapter: static output in ${outDir}`, cfg ? source.lineOf(cfg.file, /\boutDir\s*:/) : undefined) };
     }
     case 'nextjs': {
       const cfg = readConfig(source, dir, 'next.config');
