@@ -18,6 +18,7 @@ import { allDeps, keyLine, runtimeDeps, scriptsOf, str, type PackageJson, type P
 import { execBin, installCommand, packageManagerOf, runScript, type PmInfo } from './node/package-manager.js';
 import { SERVER_CALL, defaultExportServes, ownedBy, WORKER_USAGE, entryFiles, healthPath, ownSources, scriptPort, sourcePort } from './node/source-scan.js';
 import { bunVersionOf, nodeVersionOf } from './node/versions.js';
+import { nxNodeApp } from './node/nx-project.js';
 import { findWorkspaces, type WorkspaceRoot } from './node/workspaces.js';
 
 export { normalizeNodeVersion } from './node/versions.js';
@@ -119,7 +120,10 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
   // `npm run serve` inside start: read the script it runs for entry files and ports.
   const inner = startScript ? /^(?:npm|pnpm|yarn|bun)(?:\s+run)?\s+([\w:.-]+)\s*$/.exec(startScript)?.[1] : undefined;
   const main = str(json.main) ?? str(json.module);
+  // No production script: an Nx project's build target names the entry it builds (`nx serve` runs it in dev).
+  const nx = startScript ? undefined : nxNodeApp(source, dir);
   const entries = entryFiles(source, dir, [startScript, inner ? scripts[inner] : undefined, scripts.dev, scripts.serve], main).filter(ownedBy(dir, ctx.others));
+  if (nx && source.has(nx.main) && !entries.includes(nx.main)) entries.push(nx.main);
   const files = ownSources(source, dir, ctx.others, entries);
 
   // Frameworks: meta framework > server framework seen in source > SPA build tool > server framework only declared.
@@ -175,6 +179,9 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
   if (startScript) {
     start = startScript;
     facts.push({ file, ...keyLine(source, file, startKey!), signal: `${startKey} script \`${clip(startScript, 60)}\``, kind: 'start' });
+  } else if (nx && framework?.kind !== 'spa' && framework?.kind !== 'meta') {
+    start = `${runner} ${nx.entry}`;
+    facts.push(nx.fact);
   } else if (framework && framework.kind !== 'spa') {
     start = frameworkStart(source, dir, framework.id, every, scripts);
   }
@@ -228,6 +235,8 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
   if (language === 'bun' && pm.pm !== 'bun' && !pm.lockfile) packageManager = 'bun';
   const c = candidate({ path: dir, language, role, packageManager, facts });
   if (name) c.name = name;
+  // An Nx standalone workspace's package is `@<workspace>/source`; the app is the project it builds.
+  if (nx?.name && start !== null && start.endsWith(nx.entry)) c.name = nx.name;
   c.framework = framework && !(framework.id === 'vite' && role !== 'static') ? framework.id : null;
 
   const rv = language === 'bun' ? bunVersionOf(source, pkg, ctx.member?.pkg) : nodeVersionOf(source, pkg, ctx.member?.pkg);
@@ -240,7 +249,7 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
   const pmForCommands: PmInfo = packageManager === pm.pm ? pm : { ...pm, pm: 'bun' };
   c.commands = {
     install: installCommand(pmForCommands),
-    build: buildScript ? runScript(pmForCommands, buildScript, memberInfo) : role === 'static' && staticOut?.buildCommand ? execBin(pmForCommands, staticOut.buildCommand) : null,
+    build: buildScript ? runScript(pmForCommands, buildScript, memberInfo) : role === 'static' && staticOut?.buildCommand ? execBin(pmForCommands, staticOut.buildCommand) : nx && start !== null ? execBin(pmForCommands, 'nx build') : null,
     start: role === 'static' || role === 'library' || role === 'workspace' ? null : start,
   };
   if (role === 'static' && staticOut) {

@@ -208,6 +208,54 @@ describe('a static build that writes into another folder', () => {
   });
 });
 
+describe('an Nx standalone Node app (create-nx-workspace --preset=node-standalone)', () => {
+  const nxNode = (build: object, extra: Record<string, string | object> = {}) => ({
+    'package.json': { name: '@api/source', private: true, scripts: { start: 'nx serve', build: 'nx build', test: 'nx test' }, dependencies: { express: '~4.18.1' }, devDependencies: { nx: '17.2.6', '@nx/esbuild': '17.2.6', '@nx/js': '17.2.6', '@nx/node': '17.2.6' } },
+    'package-lock.json': '{}',
+    'nx.json': '{ "targetDefaults": { "build": { "cache": true } } }\n',
+    'project.json': { name: 'api', sourceRoot: 'src', projectType: 'application', targets: { build, serve: { executor: '@nx/js:node', options: { buildTarget: 'api:build' } } } },
+    'src/main.ts': "import express from 'express';\n\nconst app = express();\nconst PORT = process.env.PORT || 3000;\napp.listen(PORT, () => console.info(`up on ${PORT}`));\n",
+    ...extra,
+  });
+  const esbuild = { executor: '@nx/esbuild:esbuild', options: { platform: 'node', outputPath: 'dist/api', format: ['cjs'], bundle: false, main: 'src/main.ts', tsConfig: 'tsconfig.app.json' } };
+
+  it('esbuild: `nx build`, then node runs <outputPath>/main.js; named after the Nx project; port from the code', async () => {
+    const t = await detectFiles(nxNode(esbuild));
+    expect(t.services.map((s) => [s.name, s.path, s.role ?? 'web', s.framework, s.commands.build, s.commands.start, s.port])).toEqual([['api', '.', 'web', 'express', 'npm run build', 'node dist/api/main.js', 3000]]);
+    expect(t.services[0]!.evidence).toContainEqual(expect.objectContaining({ file: 'project.json', signal: expect.stringContaining('@nx/esbuild:esbuild') }));
+  });
+
+  it.each([
+    ['@nx/webpack:webpack for node', { executor: '@nx/webpack:webpack', options: { target: 'node', compiler: 'tsc', outputPath: 'dist/apps/api', main: 'src/main.ts' } }, 'node dist/apps/api/main.js'],
+    ['@nx/js:tsc keeps the source layout', { executor: '@nx/js:tsc', options: { outputPath: 'dist/api', main: 'src/main.ts' } }, 'node dist/api/src/main.js'],
+    ['@nx/js:tsc with rootDir src', { executor: '@nx/js:tsc', options: { outputPath: 'dist/api', main: 'src/main.ts', rootDir: 'src' } }, 'node dist/api/main.js'],
+    ['outputFileName wins', { executor: '@nx/js:swc', options: { outputPath: '{workspaceRoot}/dist/api', main: '{projectRoot}/src/main.ts', outputFileName: 'server.js' } }, 'node dist/api/server.js'],
+  ])('%s', async (_shape, build, start) => {
+    const t = await detectFiles(nxNode(build));
+    expect(t.services.map((s) => s.commands.start)).toEqual([start]);
+  });
+
+  it('no build script: the image runs Nx\'s own build', async () => {
+    const files = nxNode(esbuild);
+    const t = await detectFiles({ ...files, 'package.json': { ...(files['package.json'] as object), scripts: { start: 'nx serve' } } });
+    expect(t.services.map((s) => s.commands.build)).toEqual(['npx --no-install nx build']);
+  });
+
+  it('a browser build (webpack\'s default target) or a library project starts nothing', async () => {
+    const web = await candidates(nxNode({ executor: '@nx/webpack:webpack', options: { outputPath: 'dist/web', main: 'src/main.ts' } }));
+    expect(web[0]).toMatchObject({ role: 'workspace' });
+    const files = nxNode(esbuild);
+    const lib = await candidates({ ...files, 'project.json': { ...(files['project.json'] as object), projectType: 'library' } });
+    expect(lib[0]).toMatchObject({ role: 'workspace' });
+  });
+
+  it('a Prisma schema moved by package.json\'s `prisma.schema` names the database', async () => {
+    const files = nxNode(esbuild, { 'src/prisma/schema.prisma': 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n' });
+    const t = await detectFiles({ ...files, 'package.json': { ...(files['package.json'] as object), prisma: { schema: 'src/prisma/schema.prisma' }, dependencies: { express: '~4.18.1', '@prisma/client': '^4.16.1' } } });
+    expect(t.backingServices.map((b) => [b.kind, b.evidence[0]?.file])).toEqual([['postgres', 'src/prisma/schema.prisma']]);
+  });
+});
+
 describe('frameworks', () => {
   it('Docusaurus as create-docusaurus writes it (`start` is its dev server, `serve` its preview) is a static site built into build/', async () => {
     const t = await detectFiles({

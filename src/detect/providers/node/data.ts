@@ -26,7 +26,11 @@ export function backingOf(source: SourceView, pkg: Pkg, deps: Record<string, str
     if (kind) addOnce(out, { kind, evidence: { file: pkg.file, ...keyLine(source, pkg.file, dep), signal: `dependency \`${dep}\`` } });
   }
   const dir = pkg.dir;
-  const prisma = [inDir(dir, 'prisma/schema.prisma'), inDir(dir, 'schema.prisma'), ...source.under(inDir(dir, 'prisma/schema')).filter((f) => f.endsWith('.prisma'))].find((f) => source.has(f));
+  // package.json's `prisma.schema` moves the schema (`src/prisma/schema.prisma`), as Prisma's CLI reads it.
+  const prismaCfg = pkg.json.prisma;
+  const declared = prismaCfg && typeof prismaCfg === 'object' ? (prismaCfg as { schema?: unknown }).schema : undefined;
+  const named = typeof declared === 'string' && /^[\w./-]+\.prisma$/.test(declared) && !declared.split('/').includes('..') ? [inDir(dir, declared.replace(/^\.\//, ''))] : [];
+  const prisma = [...named, inDir(dir, 'prisma/schema.prisma'), inDir(dir, 'schema.prisma'), ...source.under(inDir(dir, 'prisma/schema')).filter((f) => f.endsWith('.prisma'))].find((f) => source.has(f));
   if (prisma) {
     const text = source.readText(prisma) ?? '';
     const m = /datasource\s+\w+\s*\{[^}]*?provider\s*=\s*"(\w+)"/s.exec(text);

@@ -15,6 +15,8 @@ export interface PackageJson {
   optionalDependencies?: unknown;
   workspaces?: unknown;
   packageManager?: unknown;
+  /** Prisma CLI settings (`schema`: where schema.prisma lives). */
+  prisma?: unknown;
   engines?: { node?: unknown; bun?: unknown } | null;
   volta?: { node?: unknown } | null;
   proxy?: unknown;
