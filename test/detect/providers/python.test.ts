@@ -223,6 +223,22 @@ describe('uv workspaces', () => {
   });
 });
 
+describe('ports of other services in the config', () => {
+  it('MAIL_PORT / REDIS_PORT defaults are not the app\'s port (a Flask config module beside the app)', async () => {
+    const t = await detectFiles({
+      'requirements.txt': 'flask\ngunicorn\nredis\n',
+      'config.py': 'import os\n\nclass Config:\n    MAIL_PORT = int(os.environ.get(\'MAIL_PORT\') or 25)\n    REDIS_PORT = os.getenv("REDIS_PORT", 6380)\n',
+      'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+    });
+    expect(t.services.map((s) => [s.port, s.commands.start])).toEqual([[8000, 'gunicorn --bind 0.0.0.0:8000 app:app']]);
+  });
+
+  it('the app\'s own APP_PORT default still counts', async () => {
+    const t = await detectFiles({ 'requirements.txt': 'flask\ngunicorn\n', 'app.py': 'import os\nfrom flask import Flask\napp = Flask(__name__)\nPORT = int(os.environ.get("APP_PORT", 7070))\n' });
+    expect(t.services.map((s) => s.port)).toEqual([7070]);
+  });
+});
+
 describe('a virtual uv workspace root and maintenance scripts', () => {
   const release = 'import sys\n\ndef main():\n    print(sys.argv)\n\nif __name__ == "__main__":\n    main()\n';
 

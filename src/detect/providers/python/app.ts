@@ -106,6 +106,9 @@ const PORT_PATTERNS: Array<[RegExp, number]> = [
   [/^\s*(?:PORT|port|SERVER_PORT|HTTP_PORT)\s*(?::\s*int\s*)?=\s*(\d{2,5})\s*(?:#.*)?$/, 2],
 ];
 
+/** A port variable named for another service (`MAIL_PORT`, `REDIS_PORT`, `DB_PORT`): the port the app talks to, not the one it listens on. */
+const OTHER_PORT_VAR = /["'](?:MAIL|SMTP|EMAIL|IMAP|POP3?|LDAP|FTP|SSH|DB|DATABASE|SQL|POSTGRES(?:QL)?|PG|MYSQL|MARIADB|MONGO(?:DB)?|REDIS|CACHE|MEMCACHED?|RABBITMQ|AMQP|BROKER|CELERY_BROKER|KAFKA|NATS|ELASTIC(?:SEARCH)?|ES|OPENSEARCH|MEILI(?:SEARCH)?|MINIO|S3|METRICS|PROMETHEUS|STATSD|SENTRY|DEBUG|DEBUGPY|PROXY)_PORT["']/i;
+
 const ROUTE_PATTERNS: RegExp[] = [
   /@\w+\.(?:get|route|api_route|head|api|websocket_route)\s*\(\s*["'](\/[^"']*)["']/,
   /@(?:get|route|rt|app\.get)\s*\(\s*["'](\/[^"']*)["']/,
@@ -152,7 +155,7 @@ export function scanPython(source: SourceView, files: string[]): PyScan {
       if (!scan.stdlibServer && /\b(?:ThreadingHTTPServer|HTTPServer|TCPServer|ThreadingTCPServer|make_server)\s*\(/.test(raw)) scan.stdlibServer = at;
       if (!scan.celery && /\bCelery\s*\(/.test(raw)) scan.celery = at;
       if (!scan.staticRoot && /^\s*STATIC_ROOT\s*=/.test(raw)) scan.staticRoot = at;
-      if (/\d\d/.test(raw)) for (const hit of portsIn(raw, PORT_PATTERNS)) scan.ports.push({ ...at, ...hit });
+      if (/\d\d/.test(raw) && !OTHER_PORT_VAR.test(raw)) for (const hit of portsIn(raw, PORT_PATTERNS)) scan.ports.push({ ...at, ...hit });
       const routeLike = /["']\/|path\s*\(/.test(raw);
       if (routeLike) for (const re of ROUTE_PATTERNS) {
         const m = re.exec(raw);
