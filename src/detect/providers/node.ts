@@ -114,7 +114,7 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
   // server of a static build (`docusaurus serve`, `vite preview`).
   const prodKey = ['start:prod', 'start:production', 'serve:prod', 'prod', 'production', 'start:server', 'serve'].find((k) => usable(scripts[k]) && (k !== 'serve' || /^\s*node\s/.test(scripts[k]!)));
   let startKey: string | undefined;
-  if (usable(scripts.start) && !(PREFER_PROD.test(scripts.start!) && prodKey)) startKey = 'start';
+  if (usable(scripts.start) && !((PREFER_PROD.test(scripts.start!) || loadsTypeScript(source, dir, scripts.start!)) && prodKey)) startKey = 'start';
   else if (prodKey) startKey = prodKey;
   const startScript = startKey ? scripts[startKey] : undefined;
   // `npm run serve` inside start: read the script it runs for entry files and ports.
@@ -172,7 +172,9 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
     staticOut = undefined;
   }
   // A build that only builds other packages (`npm run build --prefix client`) is theirs, not this package's.
-  const buildScript = staticOut?.buildScript ?? (scripts.build && !delegates(source, dir, scripts.build, scripts) ? 'build' : undefined);
+  // Without a build script, the chosen start's `pre` script (`prestart:prod: tsc`) is the build npm runs before it.
+  const preStart = startKey && startKey !== 'start' && scripts[`pre${startKey}`] && !delegates(source, dir, scripts[`pre${startKey}`]!, scripts) ? `pre${startKey}` : undefined;
+  const buildScript = staticOut?.buildScript ?? (scripts.build && !delegates(source, dir, scripts.build, scripts) ? 'build' : preStart);
 
   // Start command.
   let start: string | null = null;
@@ -339,6 +341,17 @@ function programEntry(source: SourceView, dir: string, json: PackageJson, entrie
   const rel = dir === '.' ? file : file.slice(dir.length + 1);
   return { file, fact: { file: main ? pkgFile : file, ...(main ? keyLine(source, pkgFile, 'main') : {}), signal: `${main ? `main ${clip(main, 60)}` : rel} runs (${runs ? 'an entry guard or shebang' : 'exports nothing'}): a program`, kind: 'entrypoint' } };
 }
+
+/** A start that runs TypeScript through a require hook (`node index.js` whose index.js loads `ts-node/register`): it works, but compiles at every start. */
+function loadsTypeScript(source: SourceView, dir: string, start: string): boolean {
+  if (/^\s*node\s+(?:\S+\s+)*(?:-r|--require|--import|--loader)[\s=]+(?:ts-node|@swc-node\/register|@babel\/register|esbuild-register|tsx)\b/.test(start)) return true;
+  const entry = /^\s*node\s+(?:--?[\w-]+(?:=\S+)?\s+)*([\w./-]+)/.exec(start)?.[1];
+  if (!entry) return false;
+  const file = [entry, `${entry}.js`, `${entry}.cjs`].map((f) => inDir(dir, path.posix.normalize(f.replace(/^\.\//, '')))).find((f) => source.has(f));
+  return Boolean(file && TS_HOOK.test(source.readText(file) ?? ''));
+}
+
+const TS_HOOK = /\brequire\(\s*["'](?:ts-node\/register(?:\/transpile-only)?|@swc-node\/register|@babel\/register|esbuild-register|tsx\/cjs)["']\s*\)|^\s*import\s+["'](?:ts-node\/register|tsx\/esm)["']/m;
 
 /** A Vite app has an index.html entry (project root, or `root:` in its config); a Laravel/Rails asset pipeline has none. */
 function hasViteApp(source: SourceView, dir: string): boolean {

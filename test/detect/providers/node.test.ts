@@ -256,6 +256,27 @@ describe('an Nx standalone Node app (create-nx-workspace --preset=node-standalon
   });
 });
 
+describe('a start that runs TypeScript through a require hook', () => {
+  const nest = (start: string, extra: Record<string, string | object> = {}) => ({
+    'package.json': { name: 'api', scripts: { start, 'start:watch': 'nodemon', 'prestart:prod': 'tsc', 'start:prod': 'node dist/main.js' }, dependencies: { '@nestjs/core': '^10', '@nestjs/common': '^10', 'ts-node': '^10' } },
+    'src/main.ts': "import { NestFactory } from '@nestjs/core';\nasync function bootstrap() {\n  const app = await NestFactory.create({});\n  await app.listen(3000);\n}\nbootstrap();\n",
+    ...extra,
+  });
+
+  it.each([
+    ['an index.js that loads ts-node/register', 'node index.js', { 'index.js': "require('ts-node/register');\nrequire('./src/main');\n" }],
+    ['node -r ts-node/register', 'node -r ts-node/register src/main.ts', {}],
+  ])('%s: the production sibling runs, built by its `pre` script', async (_shape, start, extra) => {
+    const t = await detectFiles(nest(start, extra));
+    expect(t.services.map((s) => [s.commands.build, s.commands.start, s.port])).toEqual([['npm run prestart:prod', 'node dist/main.js', 3000]]);
+  });
+
+  it('a plain node start keeps `start`', async () => {
+    const t = await detectFiles(nest('node index.js', { 'index.js': "require('./dist/main');\n" }));
+    expect(t.services.map((s) => s.commands.start)).toEqual(['node index.js']);
+  });
+});
+
 describe('frameworks', () => {
   it('Docusaurus as create-docusaurus writes it (`start` is its dev server, `serve` its preview) is a static site built into build/', async () => {
     const t = await detectFiles({
