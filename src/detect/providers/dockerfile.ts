@@ -116,10 +116,17 @@ export function dockerfiles(source: SourceView): string[] {
     .filter((f) => !/(^|\/)\.devcontainer\//.test(f) && !/\.(dockerignore|md|txt|orig|bak|j2|tpl|template|erb|tmpl)$/i.test(f));
 }
 
-/** A Dockerfile kept in `docker/` (or `.docker/`, `deploy/`) builds the folder above it. */
+const DOCKER_DIR = /^(docker|\.docker|dockerfiles|deploy|deployment|container|\.container)$/i;
+
+/**
+ * A Dockerfile kept in `docker/` (or `.docker/`, `deploy/`), or in a folder of its own below it
+ * (`docker/node/Dockerfile`), builds the folder above `docker/`.
+ */
 export function serviceDirOf(file: string): string {
-  let dir = path.posix.dirname(file);
-  while (/^(docker|\.docker|dockerfiles|deploy|deployment|container|\.container)$/i.test(path.posix.basename(dir)) && dir !== '.') dir = path.posix.dirname(dir);
+  const segs = path.posix.dirname(file).split('/');
+  const at = segs.findLastIndex((s) => DOCKER_DIR.test(s));
+  let dir = at >= 0 ? segs.slice(0, at + 1).join('/') : segs.join('/');
+  while (DOCKER_DIR.test(path.posix.basename(dir)) && dir !== '.') dir = path.posix.dirname(dir);
   return dir;
 }
 

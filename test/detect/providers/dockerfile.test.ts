@@ -89,6 +89,17 @@ describe('a Dockerfile alone in a folder', () => {
     expect(t.services.map((s) => [s.path, s.language])).toEqual([['.', 'php']]);
   });
 
+  it('a Dockerfile in a folder of its own under docker/ (docker/node/Dockerfile), built by compose from the root, is the root app', async () => {
+    const t = await detectTree({
+      'package.json': JSON.stringify({ name: 'shop', scripts: { start: 'node server.js' }, dependencies: { express: '^4', mongoose: '^8' } }),
+      'server.js': "const express = require('express');\nexpress().listen(process.env.PORT || 3000);\n",
+      'docker/node/Dockerfile': 'FROM node:20\nWORKDIR /app\nCOPY . .\nCMD ["npm", "start"]\n',
+      'docker-compose.yml': 'services:\n  node:\n    build:\n      context: .\n      dockerfile: ./docker/node/Dockerfile\n    command: /usr/local/wait-for-it.sh mongo:27017 -- npm start\n    ports:\n      - 3000:3000\n    depends_on: [mongo]\n  mongo:\n    image: mongo:5\n',
+    });
+    expect(t.services.map((s) => [s.name, s.path, s.port])).toEqual([['shop', '.', 3000]]);
+    expect(t.backingServices.map((b) => [b.kind, b.version])).toEqual([['mongodb', '5']]);
+  });
+
   it('a Dockerfile without FROM, or an empty one, is not a service and does not crash', async () => {
     const t = await detectTree({ 'a/Dockerfile': '# nothing here\n', 'b/Dockerfile': '' });
     expect(t.services).toEqual([]);
