@@ -154,7 +154,9 @@ function preferred(files: string[]): string {
     if (/dev|test|local|debug|ci\b|e2e/.test(b)) return 3;
     return 2;
   };
-  return [...files].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))[0]!;
+  // The service folder's own Dockerfile before one kept below docker/ (docker/node/Dockerfile).
+  const depth = (f: string) => f.split('/').length;
+  return [...files].sort((a, b) => rank(a) - rank(b) || depth(a) - depth(b) || a.localeCompare(b))[0]!;
 }
 
 /** Parses one Dockerfile into the facts detect uses; undefined when it has no FROM. */

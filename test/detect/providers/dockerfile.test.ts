@@ -100,6 +100,15 @@ describe('a Dockerfile alone in a folder', () => {
     expect(t.backingServices.map((b) => [b.kind, b.version])).toEqual([['mongodb', '5']]);
   });
 
+  it('the folder\'s own Dockerfile describes it before one kept under docker/', async () => {
+    const t = await detectTree({
+      'Dockerfile': 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nEXPOSE 3000\nCMD ["node", "server.js"]\n',
+      'docker/node/Dockerfile': 'FROM node:16\nWORKDIR /app\nCOPY . .\nCMD ["npm", "start"]\n',
+    });
+    expect(t.services.map((s) => [s.path, s.runtimeVersion, s.commands.start])).toEqual([['.', '22', 'node server.js']]);
+    expect(t.services[0]!.evidence.map((e) => e.file)).not.toContain('docker/node/Dockerfile');
+  });
+
   it('a Dockerfile without FROM, or an empty one, is not a service and does not crash', async () => {
     const t = await detectTree({ 'a/Dockerfile': '# nothing here\n', 'b/Dockerfile': '' });
     expect(t.services).toEqual([]);
