@@ -179,6 +179,7 @@ function fillFrom(c: Candidate, s: Candidate): void {
   if (c.runtimeVersion === null && s.runtimeVersion !== null && s.language === c.language) c.runtimeVersion = s.runtimeVersion;
   if (c.commands.start === null && s.commands.start !== null) c.commands.start = s.commands.start;
   if (c.healthPath === null && s.healthPath !== null) c.healthPath = s.healthPath;
+  if (!c.dockerBuild && s.dockerBuild) c.dockerBuild = s.dockerBuild;
   c.facts.push(...s.facts);
   mergeBacking(c, s.backing);
   c.links.push(...s.links);
@@ -263,6 +264,7 @@ function toService(c: Candidate, name: string): Service {
     if (portEnv) svc.portEnv = portEnv;
   }
   if (c.staticDir) svc.staticDir = c.staticDir;
+  if (c.dockerBuild) svc.dockerBuild = { dockerfile: c.dockerBuild.dockerfile, context: c.dockerBuild.context };
   if (c.metricsPath) svc.metricsPath = c.metricsPath;
   return svc;
 }

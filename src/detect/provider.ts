@@ -82,6 +82,8 @@ export interface Candidate {
   metricsPath?: string | null;
   /** For `static`: the build output folder relative to `path` (e.g. "dist"). */
   staticDir?: string | null;
+  /** The repository's compose file builds this Dockerfile (inside the folder) from an outer context. */
+  dockerBuild?: { dockerfile: string; context: string; fact: Fact };
   role: Role;
   backing: BackingUse[];
   links: LinkHint[];

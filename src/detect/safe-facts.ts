@@ -45,6 +45,10 @@ export function dropUnsafeFacts(service: Service, facts: readonly Fact[], warnin
     drop('the output folder', service.staticDir, ['framework', 'heuristic', 'manifest'], "a folder is a relative path inside the service, without '..' or unusual characters");
     delete service.staticDir;
   }
+  if (service.dockerBuild !== undefined && !IS.folder(service.dockerBuild.context)) {
+    drop('the build context', service.dockerBuild.context, ['compose', 'heuristic'], "a folder is '.' or a relative path inside the repository, without '..' or unusual characters");
+    delete service.dockerBuild;
+  }
   if (service.healthPath !== null && !IS.urlPath(service.healthPath.startsWith('/') ? service.healthPath : `/${service.healthPath}`)) {
     drop('the health path', service.healthPath, ['usage', 'heuristic'], 'a health path is made of URL characters only');
     service.healthPath = null;

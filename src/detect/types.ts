@@ -111,6 +111,8 @@ export interface Service {
   portEnv?: string;
   /** For `static`: the build output folder relative to `path`. */
   staticDir?: string;
+  /** The repository's own Dockerfile in this folder and the outer folder its compose file builds it from (`context: .`). */
+  dockerBuild?: { dockerfile: string; context: string };
   /** Path of a metrics endpoint, when a metrics client library is used. */
   metricsPath?: string;
   /** Signing/encryption keys the code falls back to a literal for when unset (each also a warning). */

@@ -111,7 +111,8 @@ function toService(s: DetectedService, options: SpecFromTopologyOptions, backing
   const uniq = [...new Set(deps)].filter((d) => d !== s.name);
   if (uniq.length > 0) out.dependsOn = uniq;
   const own = options.ownDockerfile === 'replace' ? null : ownDockerfile(root, s);
-  if (own) out.dockerfile = { path: own };
+  // Built from where the repository's compose file builds it: its COPY lines name paths from there.
+  if (own) out.dockerfile = s.dockerBuild?.dockerfile === own ? { path: own, context: s.dockerBuild.context } : { path: own };
   return out;
 }
 

@@ -284,6 +284,7 @@ export function semanticFindings(spec: Spec, options: SemanticOptions = {}): Sem
       outside(['services', name, 'path'], s.path);
       outside(['services', name, 'staticDir'], s.staticDir === null ? null : path.posix.join(s.path, s.staticDir));
       if ('path' in s.dockerfile) outside(['services', name, 'dockerfile', 'path'], s.dockerfile.path);
+      if ('path' in s.dockerfile && s.dockerfile.context !== undefined) outside(['services', name, 'dockerfile', 'context'], s.dockerfile.context);
     }
     for (const [name, b] of Object.entries(spec.backingServices)) b.initScripts.forEach((script, i) => outside(['backingServices', name, 'initScripts', i], script));
     outside(['build', 'caBundle'], spec.build.caBundle);

@@ -317,6 +317,10 @@ export interface Service {
          */
         path: string;
         /**
+         * '.' or a folder relative to the spec's folder and inside it.
+         */
+        context?: string;
+        /**
          * A stage name of that Dockerfile.
          */
         target?: string;
@@ -861,6 +865,10 @@ export interface ServiceInput {
          * Keep your own Dockerfile at this path (relative to the spec).
          */
         path: string;
+        /**
+         * '.' or a folder relative to the spec's folder and inside it.
+         */
+        context?: string;
         /**
          * A stage name of that Dockerfile.
          */

@@ -81,6 +81,19 @@ describe('render', () => {
     expect(tree.files().map((f) => f.path)).not.toContain('compose.dev.yaml');
   });
 
+  it('builds a kept Dockerfile inside the service folder from its folder, or from the context the spec names', async () => {
+    fs.mkdirSync(path.join(root, 'backend'));
+    fs.writeFileSync(path.join(root, 'backend/Dockerfile'), 'FROM python:3.12-slim\nCOPY backend/app /app\n');
+    const build = async (context?: string) => {
+      const s = spec();
+      s.services.api = { ...s.services.api!, path: 'backend', dockerfile: context === undefined ? { path: 'backend/Dockerfile' } : { path: 'backend/Dockerfile', context } };
+      const tree = await render(s, { rootDir: root });
+      return (parseYaml(tree.read('compose.yaml')!) as { services: { api: { build: object } } }).services.api.build;
+    };
+    expect(await build()).toEqual({ context: './backend', dockerfile: 'Dockerfile' });
+    expect(await build('.')).toEqual({ context: '.', dockerfile: 'backend/Dockerfile' });
+  });
+
   it('refuses to render a Dockerfile over one another service keeps as its own', async () => {
     fs.writeFileSync(path.join(root, 'Dockerfile'), 'FROM x\n');
     const s = spec();

@@ -138,7 +138,7 @@ function baseSpec(ci: 'github' | 'gitlab', proxy: 'traefik' | 'caddy'): SpecInpu
         buildArgs: { APP_FLAVOR: 'full', BUILD_LABEL: 'release' },
       },
       site: { path: 'site', language: 'static', role: 'static', staticDir: 'dist', port: 8080, publish: 8081, commands: { build: 'npm run build' } },
-      custom: { path: 'custom', language: 'go', port: 9000, dockerfile: { path: 'custom/Dockerfile', target: 'runtime' } },
+      custom: { path: 'custom', language: 'go', port: 9000, dockerfile: { path: 'custom/Dockerfile', target: 'runtime', context: '.' } },
       jobs: { path: 'jobs', language: 'python', role: 'worker', commands: { start: 'python worker.py' } },
       report: { path: 'report', language: 'python', role: 'job', commands: { start: 'python report.py' } },
     },

@@ -107,15 +107,17 @@ describe('init --yes on shapes met in public repositories gives a valid spec', (
       'compose.override.yml': 'services:\n  playwright:\n    build:\n      context: .\n      dockerfile: frontend/Dockerfile.playwright\n    ports:\n      - 9323:9323\n',
       'backend/Dockerfile': 'FROM python:3.12\nCOPY . .\nCMD ["fastapi", "run"]\n',
       'frontend/Dockerfile.playwright': 'FROM mcr.microsoft.com/playwright:v1.49.0-jammy\nCOPY . .\n',
-    }, [['app', 'web', 8000]]],
-    ['an SPA whose output folder cannot be a spec value, beside an API', { ...backend, ...spa('dist\tout') }, [['app', 'web', 8000]]],
-    ['an SPA building to an absolute folder', { ...backend, ...spa('/srv/www') }, [['app', 'web', 8000]]],
-  ])('%s', async (_shape, files, want) => {
+    }, [['app', 'web', 8000]], { path: 'backend/Dockerfile', context: '.' }],
+    ['an SPA whose output folder cannot be a spec value, beside an API', { ...backend, ...spa('dist\tout') }, [['app', 'web', 8000]], { template: 'auto' }],
+    ['an SPA building to an absolute folder', { ...backend, ...spa('/srv/www') }, [['app', 'web', 8000]], { template: 'auto' }],
+  ])('%s', async (_shape, files, want, dockerfile) => {
     const dir = tree(files);
     const t = await detect(dir);
     const r = validateSpecText(stringifySpec(specFromTopology(t)), path.join(dir, 'stackgen.yaml'));
     expect(r.errors).toEqual([]);
     expect(Object.entries(r.spec!.services).map(([n, s]) => [n, s.role, s.port])).toEqual(want);
+    // A Dockerfile the repository's compose builds from the root (`context: .`) keeps that context.
+    expect(r.spec!.services.app!.dockerfile).toEqual(dockerfile);
   });
 });
 

@@ -69,7 +69,7 @@ function readCompose(source: SourceView, file: string, isBase: boolean, byPath: 
   const used = new Set<string>();
   // Compose service name → folder of its build, so `http://api:4000` resolves to the folder's service.
   const folderOf = new Map<string, string>();
-  const built: Array<{ s: ComposeService; dir: string; dockerfile?: string }> = [];
+  const built: Array<{ s: ComposeService; dir: string; context: string; dockerfile?: string }> = [];
   for (const s of services) {
     const b = s.def.build;
     if (typeof b !== 'string' && (!b || typeof b !== 'object' || Array.isArray(b))) continue;
@@ -87,11 +87,11 @@ function readCompose(source: SourceView, file: string, isBase: boolean, byPath: 
     // A test runner (Playwright, Cypress, pytest…) builds from the app's folder but is not the app:
     // its ports, command and healthcheck describe another process.
     if (runsTests(source, s, dockerfile)) continue;
-    built.push({ s, dir: at, ...(source.has(dockerfile) ? { dockerfile } : {}) });
+    built.push({ s, dir: at, context: dir, ...(source.has(dockerfile) ? { dockerfile } : {}) });
     folderOf.set(s.name, dir);
   }
 
-  for (const { s, dir, dockerfile } of built) {
+  for (const { s, dir, context, dockerfile } of built) {
     const at = s.line ? { line: s.line } : {};
     const info = dockerfile ? describeDockerfile(source, dockerfile) : undefined;
     let c = byPath.get(dir);
@@ -99,6 +99,14 @@ function readCompose(source: SourceView, file: string, isBase: boolean, byPath: 
       c = candidate({ path: dir, language: info?.language ?? 'shell', runtimeVersion: info?.runtimeVersion ?? null, supplementary: true, role: info?.language === 'static' ? 'static' : 'web' });
       if (info?.language === 'static') c.staticDir = info.staticDir ?? '.';
       byPath.set(dir, c);
+    }
+    // The folder's Dockerfile built from an outer context (`context: .`, `dockerfile: backend/Dockerfile`):
+    // its COPY lines name paths from that context, so a kept Dockerfile must build from it too.
+    if (dockerfile && context !== dir && !c.dockerBuild) {
+      const line = s.line ? lineOfKey('context', s.line) : undefined;
+      const fact: Fact = { file, ...(line ? { line } : at), signal: `compose service \`${s.name}\` builds ${dockerfile} from context ${context}`, kind: weight };
+      c.dockerBuild = { dockerfile, context, fact };
+      c.facts.push(fact);
     }
     c.facts.push({ file, ...at, signal: `compose service \`${s.name}\` builds ${dir}`, kind: weight });
     const sub = (key: string) => {

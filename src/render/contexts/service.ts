@@ -117,11 +117,14 @@ export function serviceModel(spec: Spec, name: string, rootDir: string): Service
   let target: string | null = 'runtime';
   let hasDevTarget = true;
   if ('path' in s.dockerfile) {
-    // The user's own Dockerfile: build it from its folder unless it lives inside the service folder.
+    // The user's own Dockerfile: built from the context the spec names (what its compose file
+    // builds it with), else from the service folder when it lives inside it, else from the root.
     const own = path.posix.normalize(s.dockerfile.path);
+    const named = s.dockerfile.context === undefined ? undefined : path.posix.normalize(s.dockerfile.context.replace(/\/+$/, '') || '.');
     const inService = dir === '.' || own.startsWith(`${dir}/`);
-    context = inService ? context : '.';
-    dockerfile = inService && dir !== '.' ? own.slice(dir.length + 1) : own;
+    const from = named ?? (inService ? dir : '.');
+    context = from === '.' ? '.' : `./${from}`;
+    dockerfile = from === '.' ? own : path.posix.relative(from, own);
     target = s.dockerfile.target ?? null;
     hasDevTarget = /^FROM\s+\S+\s+AS\s+dev\s*$/im.test(readText(rootDir, own) ?? '');
   }

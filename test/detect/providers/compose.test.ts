@@ -180,6 +180,9 @@ describe('compose services that run tests are not the app', () => {
     expect([f.role, f.port]).toEqual(['static', null]);
     expect(f.evidence.filter((e) => e.file === 'compose.override.yml' || e.file === 'frontend/Dockerfile.playwright')).toEqual([]);
     expect(at(t, 'backend').port).toBe(8000);
+    // backend/Dockerfile is built from the root (`context: .`): its COPY lines name root paths.
+    expect(at(t, 'backend').dockerBuild).toEqual({ dockerfile: 'backend/Dockerfile', context: '.' });
+    expect(f.dockerBuild).toBeUndefined();
   });
 });
 
