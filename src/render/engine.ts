@@ -113,7 +113,7 @@ const compiledProps = new Map<string, object>();
  * compiles the built-in ones once (scripts/precompile-templates.mjs). A template is served
  * precompiled only when the file found (built-in or a user's, same resolution as before) hashes to
  * the source it was compiled from; anything else — an edited template, a user's, a run from source
- * without the build — compiles as before.
+ * without the build — compiles at run time, once per process (`compiledAtRunTime`).
  */
 function precompiledFor(name: string, source: string): object | undefined {
   if (precompiled === undefined) {
@@ -130,6 +130,33 @@ function precompiledFor(name: string, source: string): object | undefined {
   return props;
 }
 
+/** nunjucks' compiler, as `Template` calls it (not in @types/nunjucks). */
+const compiler = (nunjucks as unknown as { compiler: { compile(src: string, asyncFilters: string[], extensions: unknown[], name: string, opts: object): string } }).compiler;
+const runTimeProps = new Map<string, object>();
+
+/**
+ * A template the build did not precompile (a user's, an edited one, a run from source), compiled
+ * exactly as nunjucks' `Template` would (same compiler, file path and options), once per process:
+ * each render builds a fresh engine, and compiling every template again was most of a render.
+ * Keyed by the file and the hash of its source, so an edited file compiles again.
+ */
+function compiledAtRunTime(file: string, source: string, env: nunjucks.Environment): object | undefined {
+  const key = `${file}\0${templateSourceHash(source)}`;
+  let props = runTimeProps.get(key);
+  if (!props) {
+    const e = env as unknown as { asyncFilters: string[]; extensionsList: unknown[]; opts: object };
+    try {
+      // eslint-disable-next-line no-new-func -- what nunjucks' Template does with its compiled source
+      props = new Function(compiler.compile(source, e.asyncFilters, e.extensionsList, file, e.opts))() as object;
+    } catch {
+      // A template that does not compile: left to nunjucks, whose error names the file and line.
+      return undefined;
+    }
+    runTimeProps.set(key, props);
+  }
+  return props;
+}
+
 export function createTemplateEngine(options: TemplateEngineOptions = {}): TemplateEngine {
   const overrideDirs = (options.overrideDirs ?? []).filter((d) => fs.existsSync(d));
   const searchPaths = [...overrideDirs, BUILTIN_TEMPLATES_DIR];
@@ -137,7 +164,8 @@ export function createTemplateEngine(options: TemplateEngineOptions = {}): Templ
   const readSource = loader.getSource.bind(loader);
   loader.getSource = (name: string) => {
     const found = readSource(name);
-    const props = found ? precompiledFor(name, found.src) : undefined;
+    if (!found) return found;
+    const props = precompiledFor(name, found.src) ?? compiledAtRunTime(found.path, found.src, env);
     return props ? ({ ...found, src: { type: 'code', obj: props } } as unknown as nunjucks.LoaderSource) : found;
   };
   const env = new nunjucks.Environment(loader, { ...NUNJUCKS_OPTIONS });
