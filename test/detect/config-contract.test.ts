@@ -3,26 +3,15 @@
  * file, line and default, bound to a backing-service setting; hard-coded hosts; file-style secrets;
  * and repository text that is not a name or a host dropped with a warning.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { classifyVariable } from '../../src/detect/config-contract.js';
 import { detect } from '../../src/detect/detect.js';
 import type { ConfigRead, Service } from '../../src/detect/types.js';
 import { specFromTopology } from '../../src/spec/from-topology.js';
-
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+import { tempRepo } from '../helpers/temp-repo.js';
 
 function repo(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-contract-'));
-  dirs.push(dir);
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f), text);
-  }
-  return dir;
+  return tempRepo(files, 'sg-contract-');
 }
 
 async function service(files: Record<string, string>): Promise<Service> {

@@ -1,22 +1,11 @@
 /** Keys the code falls back to a literal for: reported with file:line, and declared secrets in the spec. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detect } from '../../src/detect/detect.js';
 import { specFromTopology } from '../../src/spec/from-topology.js';
-
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+import { tempRepo } from '../helpers/temp-repo.js';
 
 function repo(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-fallback-'));
-  dirs.push(dir);
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f), text);
-  }
-  return dir;
+  return tempRepo(files, 'sg-fallback-');
 }
 
 const node = (code: string) => ({ 'package.json': JSON.stringify({ name: 'api', dependencies: { express: '4.21.2' }, scripts: { start: 'node server.js' } }), 'server.js': code });

@@ -3,9 +3,8 @@
  * loadSpec runs. Plus the options init's flags map onto, and the re-run merge.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { detect } from '../../src/detect/detect.js';
 import type { Topology } from '../../src/detect/types.js';
@@ -13,6 +12,7 @@ import { specFromTopology } from '../../src/spec/from-topology.js';
 import { validateSpecText } from '../../src/spec/load.js';
 import { mergeSpecText, stringifySpec } from '../../src/spec/stringify.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 
 const fixtureDirs = fs
   .readdirSync(FIXTURES_DIR, { withFileTypes: true })
@@ -71,19 +71,7 @@ function topo(): Topology {
 }
 
 describe('init --yes on shapes met in public repositories gives a valid spec', () => {
-  const made: string[] = [];
-  afterAll(() => {
-    for (const d of made) fs.rmSync(d, { recursive: true, force: true });
-  });
-  const tree = (files: Record<string, string>) => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-shape-'));
-    made.push(root);
-    for (const [f, text] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
-      fs.writeFileSync(path.join(root, f), text);
-    }
-    return root;
-  };
+  const tree = (files: Record<string, string>) => tempRepo(files, 'sg-shape-');
   const spa = (outDir: string) => ({
     'frontend/package.json': JSON.stringify({ name: 'frontend', scripts: { dev: 'vite', build: 'vite build' }, devDependencies: { vite: '^6.0.0' } }),
     'frontend/index.html': '<div id="root"></div>\n',

@@ -1,25 +1,11 @@
 /** Builds a throwaway repository from a map of path → content, for provider tests. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll } from 'vitest';
 import { detect } from '../../../src/detect/detect.js';
 import type { Service, Topology } from '../../../src/detect/types.js';
+import { tempRepo } from '../../helpers/temp-repo.js';
 
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
-});
-
+/** The repository as a folder (removed after the test file). */
 export function tree(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-prov-'));
-  made.push(root);
-  for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(root, rel);
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, content);
-  }
-  return root;
+  return tempRepo(files, 'stackgen-prov-');
 }
 
 export async function detectTree(files: Record<string, string>): Promise<Topology> {
