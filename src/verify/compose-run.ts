@@ -118,15 +118,17 @@ export async function waitHealthy(
   for (const name of bad) {
     const svc = reports.get(name)!;
     if (svc.health === 'starting') svc.health = 'unhealthy';
-    // A job or worker says how it failed (its exit code, its restarts); other services keep the plain form.
+    // Each says how it failed: its exit code, its restarts, its healthcheck's last output; a service
+    // still starting at the deadline keeps the plain form.
     const role = opts.roleOf(name);
-    const why = role === 'job' || role === 'worker' ? failureText(role, verdicts.get(name) ?? { state: 'pending' }, timeoutS) : undefined;
-    out.push({ name, ...(why ? { why } : {}) });
+    const verdict = verdicts.get(name) ?? { state: 'pending' as const };
     const c = containers.find((x) => x.Labels[SERVICE_LABEL] === name);
-    if (!c) continue;
-    const last = (await docker.getContainer(c.Id).inspect()).State.Health?.Log?.at(-1);
+    const last = c ? (await docker.getContainer(c.Id).inspect()).State.Health?.Log?.at(-1) : undefined;
     if (last) svc.healthOutput = `exit ${last.ExitCode}: ${last.Output.trim()}`.slice(0, 2000);
-    svc.logsTail = await containerLogs(docker, c.Id, 50);
+    const why = role === 'job' || role === 'worker' || verdict.state !== 'pending' ? failureText(role, verdict, timeoutS) : undefined;
+    const detail = verdict.state === 'unhealthy' && svc.healthOutput ? `${why}: ${svc.healthOutput.split('\n')[0]!.slice(0, 200)}` : why;
+    out.push({ name, ...(detail ? { why: detail } : {}) });
+    if (c) svc.logsTail = await containerLogs(docker, c.Id, 50);
   }
   return out;
 }

@@ -69,7 +69,12 @@ describeDocker('init → verify on real Docker', () => {
 
       const run = await cli(['verify', dir, '--json', ...verifyFlags, ...(e2e.verifyArgs ?? [])]);
       const report = reportOf(run);
-      expect(run.status, `${report.failure ?? ''}\n${run.stderr.slice(-3000)}`).toBe(0);
+      // A failure quotes what each failing service last said: its healthcheck's output and its logs.
+      const said = report.services
+        .filter((s) => !['healthy', 'running', 'completed', 'skipped'].includes(s.health))
+        .map((s) => `--- ${s.name} (${s.health}) ${s.healthOutput ?? ''}\n${(s.logsTail ?? []).slice(-20).join('\n')}`)
+        .join('\n');
+      expect(run.status, `${report.failure ?? ''}\n${said}\n${run.stderr.slice(-3000)}`).toBe(0);
       expect(report.ok).toBe(true);
       const apps = report.services.filter((s) => s.kind === 'app');
       expect(apps.map((s) => s.name).sort()).toEqual(fx.expected.detect.services.map((s) => s.name).sort());
@@ -111,7 +116,7 @@ describeDocker('init → verify on real Docker', () => {
     const human = formatReport(report);
     expect(human).toMatch(/last healthcheck/);
     expect(human).toMatch(/last \d+ log lines/);
-    expect(human).toMatch(/FAILED: not healthy within 60s: e2e-unhealthy/);
+    expect(human).toMatch(/FAILED: not healthy within 60s: e2e-unhealthy \(its healthcheck failed: exit \d+/);
     const junit = toJUnit(report);
     expect(junit).toMatch(/<testcase [^>]*name="e2e-unhealthy healthy"[^>]*><failure message="e2e-unhealthy is unhealthy">/);
   }, 600_000);
@@ -162,7 +167,12 @@ describeDocker('init → verify on real Docker', () => {
     const report = reportOf(run);
     const docker = new Docker();
     try {
-      expect(run.status, `${report.failure ?? ''}\n${run.stderr.slice(-3000)}`).toBe(0);
+      // A failure quotes what each failing service last said: its healthcheck's output and its logs.
+      const said = report.services
+        .filter((s) => !['healthy', 'running', 'completed', 'skipped'].includes(s.health))
+        .map((s) => `--- ${s.name} (${s.health}) ${s.healthOutput ?? ''}\n${(s.logsTail ?? []).slice(-20).join('\n')}`)
+        .join('\n');
+      expect(run.status, `${report.failure ?? ''}\n${said}\n${run.stderr.slice(-3000)}`).toBe(0);
       const env = Object.fromEntries(fs.readFileSync(path.join(dir, '.env'), 'utf8').split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
       const passwords = [env.POSTGRES_PASSWORD!, env.REDIS_PASSWORD!];
       for (const p of passwords) expect(p.length).toBeGreaterThanOrEqual(20);
@@ -215,7 +225,12 @@ describeDocker('init → verify on real Docker', () => {
     try {
       const run = await cli(['verify', dir, '--json', ...verifyFlags], { DOCKER_HOST: `tcp://127.0.1.1:${port}` });
       const report = reportOf(run);
-      expect(run.status, `${report.failure ?? ''}\n${run.stderr.slice(-3000)}`).toBe(0);
+      // A failure quotes what each failing service last said: its healthcheck's output and its logs.
+      const said = report.services
+        .filter((s) => !['healthy', 'running', 'completed', 'skipped'].includes(s.health))
+        .map((s) => `--- ${s.name} (${s.health}) ${s.healthOutput ?? ''}\n${(s.logsTail ?? []).slice(-20).join('\n')}`)
+        .join('\n');
+      expect(run.status, `${report.failure ?? ''}\n${said}\n${run.stderr.slice(-3000)}`).toBe(0);
       expect(report.probeHost).toBe('127.0.1.1');
       const probes = report.services.flatMap((s) => s.probes).concat(report.checks);
       expect(probes.length).toBeGreaterThan(0);
