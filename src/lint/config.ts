@@ -3,6 +3,7 @@
  * `failure-threshold`), so a `.hadolint.yaml` also works as `--config`; they apply to all rule ids.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { StackgenError } from '../errors.js';
 import { SEVERITY_ORDER, type Finding, type Severity } from './types.js';
@@ -55,10 +56,10 @@ export function parseLintConfig(text: string, file: string): LintConfig {
   return cfg;
 }
 
-export function loadLintConfig(file: string): LintConfig {
+export function loadLintConfig(file: string, base = process.cwd()): LintConfig {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = fs.readFileSync(path.resolve(base, file), 'utf8');
   } catch (cause) {
     throw new StackgenError('E_INPUT', `${file}: cannot read the lint config`, { locations: [{ file }], cause });
   }

@@ -69,28 +69,30 @@ function readText(abs: string): string | undefined {
 /**
  * Reads every lintable (and context) file under the given paths. A directory is walked (skipping
  * node_modules, .git and other vendored folders); a file is linted whatever its name says, when it has a kind.
- * Paths in the result are as the user wrote them (posix), so findings point where the user looked.
+ * Paths in the result are as the user wrote them (posix), so findings point where the user looked;
+ * relative ones are read from `base` (default: the working directory).
  */
-export function collectFiles(paths: readonly string[]): LintFile[] {
+export function collectFiles(paths: readonly string[], base = process.cwd()): LintFile[] {
   const out = new Map<string, LintFile>();
   for (const given of paths) {
+    const onDisk = path.resolve(base, given);
     let st: fs.Stats;
     try {
-      st = fs.statSync(given);
+      st = fs.statSync(onDisk);
     } catch (cause) {
       throw new StackgenError('E_INPUT', `${given}: no such file or folder`, { locations: [{ file: given }], cause, hint: 'Pass files or folders to lint.' });
     }
     if (st.isFile()) {
-      const content = readText(given);
+      const content = readText(onDisk);
       if (content !== undefined) out.set(toPosix(given), { path: toPosix(given), content });
       continue;
     }
-    walk(given, out);
+    walk(onDisk, given, out);
   }
   return [...out.values()];
 }
 
-function walk(dir: string, out: Map<string, LintFile>): void {
+function walk(dir: string, shown: string, out: Map<string, LintFile>): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -101,11 +103,11 @@ function walk(dir: string, out: Map<string, LintFile>): void {
   for (const e of entries) {
     const abs = path.join(dir, e.name);
     if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) walk(abs, out);
+      if (!SKIP_DIRS.has(e.name)) walk(abs, path.join(shown, e.name), out);
       continue;
     }
     if (!e.isFile()) continue;
-    const rel = toPosix(path.normalize(abs));
+    const rel = toPosix(path.normalize(path.join(shown, e.name)));
     const probe: LintFile = { path: rel, content: '' };
     const byName = isContextFile(rel) || /\.(ya?ml|json)$/.test(e.name) || isDockerfileName(e.name);
     if (!byName) continue;

@@ -127,9 +127,10 @@ async function result(files: LintFile[], options: LintOptions): Promise<LintResu
   return { findings, files, failed: failsThreshold(findings, (options.config ?? DEFAULT_LINT_CONFIG).failureThreshold) };
 }
 
-/** Lints files and folders on disk (folders walked, skipping node_modules and .git). */
+/** Lints files and folders on disk (folders walked, skipping node_modules and .git); relative paths are read from `root`. */
 export async function lintPaths(paths: readonly string[], options: LintOptions = {}): Promise<LintResult> {
-  return result(collectFiles(paths), { root: process.cwd(), ...options });
+  const root = options.root ?? process.cwd();
+  return result(collectFiles(paths, root), { ...options, root });
 }
 
 /** Lints the rendered, not yet flushed tree: what `render` and `init` check before writing. */

@@ -1,5 +1,6 @@
 /**
- * `stackgen detect` as a user runs it: the real binary, its stdout, stderr and exit code.
+ * `stackgen detect` as a user runs it: its stdout, stderr and exit code, from the command line run in
+ * process, and from the real binary where the process matters (a terminal, the installed entry point).
  */
 import { spawnSync } from 'node:child_process';
 import { execa } from 'execa';
@@ -7,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN, runCli, spawnCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 
 const ESC = '\u001b[';
@@ -20,7 +21,7 @@ function env(): NodeJS.ProcessEnv {
 }
 
 async function stackgen(...args: string[]) {
-  return runCli(args, { env: env(), timeout: 60_000 });
+  return runCli(args, { env: env() });
 }
 
 /**
@@ -36,7 +37,7 @@ async function onTty(...args: string[]): Promise<{ code: number | undefined; std
 const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 
 
-describe('stackgen detect (real CLI)', () => {
+describe('stackgen detect', () => {
   it('--json prints a topology that parses and describes the static site', async () => {
     const r = await stackgen('detect', 'fixtures/static-site', '--json');
     expect(r.code).toBe(0);
@@ -117,11 +118,18 @@ describe('stackgen detect (real CLI)', () => {
     expect(plain.stdout).not.toContain(ESC);
   });
 
-  it('--version prints the package version', async () => {
+  it('--version prints the package version, in process and from the installed binary', async () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
-    const r = await stackgen('--version');
+    for (const r of [await stackgen('--version'), await spawnCli(['--version'], { env: env() })]) {
+      expect(r.code).toBe(0);
+      expect(r.stdout.trim()).toBe(pkg.version);
+    }
+  });
+
+  it('--help lists every command and exits 0', async () => {
+    const r = await stackgen('--help');
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe(pkg.version);
+    for (const c of ['detect', 'init', 'render', 'lint', 'validate', 'schema', 'templates', 'verify']) expect(r.stdout).toMatch(new RegExp(`stackgen ${c}\\b`));
   });
 
   it('an unknown command is a usage error with exit 2', async () => {

@@ -1,13 +1,14 @@
 /**
- * `stackgen init` as a user runs it: the built binary on copies of fixtures. The interactive flow is
- * driven on a real pseudo-terminal with real keystrokes (no mocked prompt library).
+ * `stackgen init` as a user runs it, on copies of fixtures: the command line in process, and the built
+ * binary where a real process matters (no terminal on stdin; the interactive flow, driven on a real
+ * pseudo-terminal with real keystrokes, no mocked prompt library).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN, runCli, spawnCli } from '../helpers/cli.js';
 import { FIXTURES_DIR, REPO_ROOT } from '../helpers/fixtures.js';
 import { KEY, PtySession } from './init-pty.js';
 
@@ -27,8 +28,8 @@ function copyFixture(name: string): string {
   return dir;
 }
 
-async function stackgen(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
-  return runCli(args, { env: opts.env ?? env(), timeout: 60_000, input: opts.input ?? '' });
+async function stackgen(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}) {
+  return runCli(args, { env: opts.env ?? env() });
 }
 
 /** Every file under dir with its bytes, for "nothing was written" checks. */
@@ -109,7 +110,7 @@ describe('stackgen init --yes', () => {
 
   it('without a terminal and without --yes it does not wait: takes the defaults and says so on stderr', async () => {
     const dir = copyFixture('static-site');
-    const r = await stackgen(['init', dir]);
+    const r = await spawnCli(['init', dir], { env: env(), timeout: 60_000 });
     expect(r.timedOut).toBe(false);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('no terminal');

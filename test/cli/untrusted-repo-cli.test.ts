@@ -1,6 +1,7 @@
 /**
  * stackgen on a repository its user did not write (a pull request in CI, a fresh clone), through the
- * real binary: the flags, what stderr says and the exit codes. The attacks themselves are covered in
+ * command line (run in process, so planted template code would run right here): the flags, what
+ * stderr says and the exit codes. The attacks themselves are covered in
  * process by test/tree/untrusted-paths.test.ts and test/render/repository-templates.test.ts.
  */
 import fs from 'node:fs';
@@ -45,7 +46,7 @@ function plantTemplate(root: string, pwned: string): void {
   fs.writeFileSync(path.join(dir, 'compose.yaml.njk'), `# {{ range.constructor(${JSON.stringify(code)})() }}\n${fs.readFileSync(path.join(BUILTIN_TEMPLATES_DIR, 'compose/compose.yaml.njk'), 'utf8')}`);
 }
 
-describe('repository templates (real CLI)', () => {
+describe('repository templates', () => {
   it('init --yes --dry-run and detect do not run them, even with STACKGEN_TRUST_TEMPLATES=1; stderr says how to opt in', async () => {
     const { root, outside } = repo();
     const pwned = path.join(outside, 'pwned');
@@ -81,7 +82,7 @@ describe('repository templates (real CLI)', () => {
   }, 240_000);
 });
 
-describe('the project boundary (real CLI)', () => {
+describe('the project boundary', () => {
   it('a manifest key outside the project: exit 1 naming the key, the outside file kept', async () => {
     const { root, outside } = repo();
     expect((await stackgen(['init', '--yes', root])).code).toBe(0);
@@ -131,7 +132,7 @@ describe('the project boundary (real CLI)', () => {
   }, 240_000);
 });
 
-describe('write flags (real CLI)', () => {
+describe('write flags', () => {
   it('--force overwrites conflicts but keeps a stale file you edited; --prune-edited deletes it', async () => {
     const { root } = repo();
     expect((await stackgen(['init', '--yes', root])).code).toBe(0);

@@ -1,4 +1,4 @@
-/** `stackgen validate` and `stackgen schema` on the built binary: exit codes, stderr positions, JSON. */
+/** `stackgen validate` and `stackgen schema` from the command line (run in process): exit codes, stderr positions, JSON. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { FIXTURES_DIR, REPO_ROOT } from '../helpers/fixtures.js';
 
 async function stackgen(args: string[], cwd = REPO_ROOT) {
   const e = { ...process.env, NO_COLOR: '1' };
-  return runCli(args, { cwd, env: e, timeout: 60_000 });
+  return runCli(args, { cwd, env: e });
 }
 
 

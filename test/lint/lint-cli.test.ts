@@ -1,7 +1,7 @@
 /**
- * `stackgen lint` and the render/init lint gates as a user runs them: the real binary's output
- * formats, stderr and exit codes. What the linter finds (rules, config, air-gapped, build context)
- * is tested in process in lint-paths.test.ts; spawning the CLI is kept for what only the CLI does.
+ * `stackgen lint` and the render/init lint gates as a user runs them: the command line's output
+ * formats, stderr and exit codes (run in process, relative paths against its own working folder).
+ * What the linter finds (rules, config, air-gapped, build context) is tested in lint-paths.test.ts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,7 +13,7 @@ import { REPO_ROOT } from '../helpers/fixtures.js';
 let root: string;
 
 async function stackgen(cwd: string, ...args: string[]) {
-  return runCli(args, { cwd, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  return runCli(args, { cwd, env: { ...process.env, NO_COLOR: '1' } });
 }
 
 function write(p: string, content: string): void {
@@ -32,7 +32,7 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-describe('stackgen lint (real CLI)', () => {
+describe('stackgen lint', () => {
   it('text: file:line:col, rule, code frame, fix; exit 1 on an error finding', async () => {
     const r = await stackgen(root, 'lint', 'bad');
     expect(r.code).toBe(1);
@@ -90,7 +90,7 @@ describe('stackgen lint (real CLI)', () => {
   });
 });
 
-describe('stackgen render lint gate (real CLI)', () => {
+describe('stackgen render lint gate', () => {
   let app: string;
   beforeAll(() => {
     app = path.join(root, 'app');
@@ -116,7 +116,7 @@ describe('stackgen render lint gate (real CLI)', () => {
   });
 });
 
-describe('stackgen init lint gate (real CLI)', () => {
+describe('stackgen init lint gate', () => {
   it('init lints the tree before its flush: an error writes nothing, not even stackgen.yaml', async () => {
     const app = path.join(root, 'init-app');
     fs.cpSync(path.join(REPO_ROOT, 'fixtures/python-stdlib-api'), app, { recursive: true });

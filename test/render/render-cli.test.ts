@@ -21,7 +21,7 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-describe('stackgen render (real CLI)', () => {
+describe('stackgen render', () => {
   it('dry-run lists the files and a diff without secret values, and writes nothing', async () => {
     const r = await stackgen('render', '--dry-run');
     expect(r.code).toBe(0);

@@ -6,7 +6,7 @@ import { afterAll, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { leftovers, verify } from '../../src/verify/verify.js';
 import { describeDocker, HOST_CA_BUNDLE, OFFLINE_IMAGE_MAP } from '../helpers/docker.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
 import { run } from '../helpers/run.js';
 
@@ -131,7 +131,8 @@ describeDocker('verify on the real engine', () => {
 
 it('the CLI exits 75 with how to start Docker when DOCKER_HOST points to a dead socket', async () => {
   const dir = await renderedFixture();
-  const verifyRun = await runCli(['verify', dir], { env: { ...process.env, NO_COLOR: '1', DOCKER_HOST: 'unix:///nonexistent.sock' }, timeout: 120_000 });
+  // A real process: the engine address comes from the process environment, as for a user.
+  const verifyRun = await spawnCli(['verify', dir], { env: { ...process.env, NO_COLOR: '1', DOCKER_HOST: 'unix:///nonexistent.sock' }, timeout: 120_000 });
   expect(verifyRun.code, verifyRun.stderr).toBe(75);
   expect(verifyRun.stderr).toMatch(/ensure-docker|dockerd|systemctl/);
 }, 120_000);

@@ -3,6 +3,7 @@ import { StackgenError } from '../../errors.js';
 import { detectWithReport } from '../../detect/detect.js';
 import type { Evidence, Topology } from '../../detect/types.js';
 import { info, printJson, style } from '../output.js';
+import { fromCwd } from '../session.js';
 import { COMMAND_META } from './meta.js';
 
 interface DetectArgs {
@@ -20,7 +21,7 @@ export const detectCommand: CommandModule<object, DetectArgs> = {
       .option('explain', { type: 'boolean', default: false, describe: 'Show the evidence behind every fact and the files looked at' })
       .option('gitignore', { type: 'boolean', default: true, describe: 'Honour .gitignore files (--no-gitignore to scan everything)' }) as never,
   handler: async (args) => {
-    const report = await detectWithReport(args.dir, { gitignore: args.gitignore });
+    const report = await detectWithReport(fromCwd(args.dir), { gitignore: args.gitignore });
     const { topology } = report;
     if (args.json) printJson(topology);
     else printTopology(topology, args.explain, report.providerOf, report.lookedAt);

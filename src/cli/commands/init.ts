@@ -13,6 +13,7 @@ import { SPEC_FILE, specFileFor } from '../../spec/spec-file.js';
 import type { MergeResult } from '../../spec/stringify.js';
 import type { FlushedTree } from '../../tree/virtual-tree.js';
 import { conflictError, info, note, printChanges, printJson, style } from '../output.js';
+import { cliEnv, fromCwd, session } from '../session.js';
 import { askInitOptions, type GivenAnswers } from '../prompts/init-prompts.js';
 import { printTopology } from './detect.js';
 import { generateFromArgs, writeFlags, type WriteArgs } from './render.js';
@@ -144,7 +145,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
       .option('image-map', { type: 'string', describe: 'Image map YAML (mirror / overrides) applied to every image reference' })
       .option('gitignore', { type: 'boolean', default: true, describe: 'Honour .gitignore files while detecting' }) as never,
   handler: async (args) => {
-    const rootDir = path.resolve(args.dir);
+    const rootDir = fromCwd(args.dir);
     const report = await detectWithReport(rootDir, { gitignore: args.gitignore });
     const { topology } = report;
     if (!args.json) printTopology(topology, false, report.providerOf);
@@ -153,7 +154,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
     }
 
     const given = givenAnswers(args);
-    const interactive = !args.yes && Boolean(process.stdin.isTTY) && !process.env.CI;
+    const interactive = !args.yes && session().io.stdinIsTTY && !cliEnv().CI;
     let options: SpecFromTopologyOptions;
     if (interactive) {
       if (!args.json) info();
@@ -170,7 +171,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
     if (args.name) options.name = args.name;
     options.ownDockerfile = args.ownDockerfile;
     // Only flags overwrite values in an existing spec: a prompt's default comes from detection, and Enter must not undo the user's edit.
-    const { path: specPath, text, spec, merge } = specFileFor(rootDir, topology, { spec: options, explicit: defaultsFrom(given), prune: args.prune });
+    const { path: specPath, text, spec, merge } = specFileFor(rootDir, topology, { spec: options, explicit: defaultsFrom(given), prune: args.prune, displayPath: path.relative(session().io.cwd, path.join(rootDir, SPEC_FILE)) || SPEC_FILE });
 
     // The spec joins the tree after lint: it is the user's file, not a rendered artifact.
     const { flushed, diff, lint, warnings } = await generateFromArgs(spec, { ...args, rootDir }, { userFiles: [{ path: SPEC_FILE, content: text }] });

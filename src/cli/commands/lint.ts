@@ -7,7 +7,8 @@ import { detectKind } from '../../lint/discover.js';
 import { formatJson, formatText, summarize } from '../../lint/format.js';
 import { lintPaths, type LintOptions, type LintResult } from '../../lint/index.js';
 import { toSarif } from '../../lint/sarif.js';
-import { info, note, style } from '../output.js';
+import { info, note, out, style } from '../output.js';
+import { cliEnv, fromCwd, session, setExitCode } from '../session.js';
 import { COMMAND_META } from './meta.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string; homepage?: string };
@@ -37,21 +38,32 @@ export const lintCommand: CommandModule<object, LintArgs> = {
       .option('air-gapped', { type: 'boolean', describe: 'No registry at build time (default: from stackgen.yaml images.mirror/overrides)' })
       .option('check-pins', { type: 'boolean', default: false, describe: 'Check each SHA-pinned GitHub action against its release tag (git ls-remote; networked; STACKGEN_GIT_BASE for a mirror)' }) as never,
   handler: async (args) => {
-    const configFile = args.config ?? (fs.existsSync(CONFIG_NAME) ? CONFIG_NAME : undefined);
-    const config = configFile ? loadLintConfig(configFile) : DEFAULT_LINT_CONFIG;
-    const options: LintOptions = { external: args.external, config, airGapped: args.airGapped ?? specIsAirGapped(args.paths), checkPins: args.checkPins ? {} : false, ...(args.context !== undefined ? { context: args.context } : {}) };
-    const result = await lintPaths(args.paths, options);
+    const cwd = session().io.cwd;
+    const configFile = args.config ?? (fs.existsSync(fromCwd(CONFIG_NAME)) ? CONFIG_NAME : undefined);
+    const config = configFile ? loadLintConfig(configFile, cwd) : DEFAULT_LINT_CONFIG;
+    const paths = args.paths;
+    const env = cliEnv();
+    const options: LintOptions = {
+      root: cwd,
+      external: args.external,
+      config,
+      airGapped: args.airGapped ?? specIsAirGapped(paths),
+      checkPins: args.checkPins ? (env.STACKGEN_GIT_BASE ? { gitBase: env.STACKGEN_GIT_BASE } : {}) : false,
+      ...(env.PATH !== undefined ? { pathEnv: env.PATH } : {}),
+      ...(args.context !== undefined ? { context: args.context } : {}),
+    };
+    const result = await lintPaths(paths, options);
     const format = args.json ? 'json' : args.format;
-    if (format === 'json') process.stdout.write(formatJson(result.findings));
-    else if (format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(result.findings, { version: pkg.version, ...(pkg.homepage ? { informationUri: pkg.homepage } : {}) }), null, 2)}\n`);
+    if (format === 'json') out(formatJson(result.findings));
+    else if (format === 'sarif') out(`${JSON.stringify(toSarif(result.findings, { baseDir: cwd, version: pkg.version, ...(pkg.homepage ? { informationUri: pkg.homepage } : {}) }), null, 2)}\n`);
     else printText(result);
-    if (result.failed) process.exitCode = 1;
+    if (result.failed) setExitCode(1);
   },
 };
 
 function printText(result: LintResult): void {
   const text = formatText(result.findings, result.files, { color: style });
-  if (text) process.stdout.write(text);
+  if (text) out(text);
   const linted = result.files.filter((f) => detectKind(f) !== undefined).length;
   if (linted === 0) note('Nothing to lint: no Dockerfile, compose, Prometheus, Grafana or CI file in the given paths.');
   else if (result.findings.length === 0) info(`${style.green('✓')} ${linted} file(s) linted, no findings`);
@@ -60,7 +72,7 @@ function printText(result: LintResult): void {
 
 /** Whether a stackgen.yaml beside the first folder linted maps images to a mirror (no public registry). */
 function specIsAirGapped(paths: readonly string[]): boolean {
-  const first = paths[0] ?? '.';
+  const first = fromCwd(paths[0] ?? '.');
   const dir = fs.existsSync(first) && fs.statSync(first).isDirectory() ? first : path.dirname(first);
   const specFile = path.join(dir, 'stackgen.yaml');
   if (!fs.existsSync(specFile)) return false;

@@ -5,6 +5,7 @@ import { loadImageMap } from '../../images/image-map.js';
 import { TRUST_TEMPLATES_ENV } from '../../render/repository-templates.js';
 import type { Spec } from '../../spec/types.generated.js';
 import { conflictError, note, printChanges, printJson, style } from '../output.js';
+import { cliEnv, fromCwd } from '../session.js';
 import { printGateFindings } from './lint.js';
 import { COMMAND_META } from './meta.js';
 
@@ -45,8 +46,8 @@ export function writeFlags<T>(y: Argv<T>): Argv<T> {
  * a dry run is how people look at a repository they do not trust yet, so it needs the flag itself.
  */
 export function templateOptions(args: Pick<WriteArgs, 'templates' | 'trustTemplates' | 'dryRun'>): { templateDirs?: string[]; trustTemplates: boolean } {
-  const fromEnv = process.env[TRUST_TEMPLATES_ENV] === '1' && !args.dryRun;
-  return { ...(args.templates ? { templateDirs: args.templates.map((d) => path.resolve(d)) } : {}), trustTemplates: args.trustTemplates || fromEnv };
+  const fromEnv = cliEnv()[TRUST_TEMPLATES_ENV] === '1' && !args.dryRun;
+  return { ...(args.templates ? { templateDirs: args.templates.map(fromCwd) } : {}), trustTemplates: args.trustTemplates || fromEnv };
 }
 
 /**
@@ -58,7 +59,7 @@ export async function generateFromArgs(input: Spec | string, args: WriteArgs & {
     ...extra,
     rootDir: args.rootDir,
     ...templateOptions(args),
-    ...(args.imageMap ? { imageMap: loadImageMap(path.resolve(args.imageMap)) } : {}),
+    ...(args.imageMap ? { imageMap: loadImageMap(fromCwd(args.imageMap)) } : {}),
     force: args.force,
     pruneEdited: args.pruneEdited,
     dryRun: args.dryRun,
@@ -83,8 +84,8 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
         .option('image-map', { type: 'string', describe: 'Image map YAML (mirror / overrides) applied to every image reference' }),
     ) as never,
   handler: async (args) => {
-    const rootDir = path.resolve(args.dir);
-    const { flushed, diff, lint, warnings } = await generateFromArgs(rootDir, { ...args, rootDir }, { specFile: path.resolve(args.spec ?? path.join(rootDir, 'stackgen.yaml')) });
+    const rootDir = fromCwd(args.dir);
+    const { flushed, diff, lint, warnings } = await generateFromArgs(rootDir, { ...args, rootDir }, { specFile: args.spec ? fromCwd(args.spec) : path.join(rootDir, 'stackgen.yaml') });
     if (args.json) printJson({ dryRun: flushed.dryRun, changes: flushed.changes, ...(args.dryRun ? { diff } : {}), findings: lint.findings, warnings });
     else printChanges(flushed, diff);
     if (flushed.conflicts.length > 0) throw conflictError(rootDir, flushed.conflicts, 'render');

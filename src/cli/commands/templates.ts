@@ -6,6 +6,7 @@ import { BUILTIN_TEMPLATES_DIR } from '../../render/engine.js';
 import { USER_TEMPLATES_DIR, listTemplateFiles, templateDirsFor } from '../../render/repository-templates.js';
 import { ProjectFs } from '../../tree/project-fs.js';
 import { info, note, printJson, style } from '../output.js';
+import { fromCwd, session } from '../session.js';
 import { templateOptions } from './render.js';
 import { COMMAND_META } from './meta.js';
 
@@ -65,7 +66,7 @@ const listCommand: CommandModule<object, ListArgs> = {
       .option('templates', { type: 'string', array: true, describe: 'Template folder a render would be given (repeatable)' })
       .option('trust-templates', { type: 'boolean', default: false, describe: "As a render trusting the repository's .stackgen/templates would see it" }) as never,
   handler: (args) => {
-    const rootDir = path.resolve(args.dir);
+    const rootDir = fromCwd(args.dir);
     const rows = templateRows(rootDir, args);
     const known = new Set(rows.map((r) => r.template));
     const unmatched = listTemplateFiles(path.join(rootDir, USER_TEMPLATES_DIR)).filter((t) => !known.has(t));
@@ -75,7 +76,7 @@ const listCommand: CommandModule<object, ListArgs> = {
     }
     for (const r of rows) {
       const label = !r.overridden ? style.dim('built-in  ') : r.used ? style.yellow('overridden') : style.red('ignored   ');
-      const from = r.file ? style.dim(`  ← ${path.relative(process.cwd(), r.file) || r.file}${r.ignored ? ` (${r.ignored})` : ''}`) : '';
+      const from = r.file ? style.dim(`  ← ${path.relative(session().io.cwd, r.file) || r.file}${r.ignored ? ` (${r.ignored})` : ''}`) : '';
       info(`${label} ${r.template}${from}`);
     }
     if (unmatched.length > 0) note(`${style.yellow('note')}: ${unmatched.length} file(s) in ${USER_TEMPLATES_DIR}/ shadow no built-in template (reachable only by {% include %} from a trusted one): ${unmatched.join(', ')}`);
@@ -101,8 +102,8 @@ const ejectCommand: CommandModule<object, EjectArgs> = {
     // Default: inside the project, confined to it like every other write. With --to the folder is the
     // user's explicit choice (it may be anywhere, and may itself be a link they made); below it the
     // same rules hold, so a link already inside it cannot redirect the copies.
-    const rootDir = path.resolve(args.dir);
-    const files = args.to ? new ProjectFs(path.resolve(args.to)) : new ProjectFs(rootDir);
+    const rootDir = fromCwd(args.dir);
+    const files = args.to ? new ProjectFs(fromCwd(args.to)) : new ProjectFs(rootDir);
     const rel = (t: string) => (args.to ? t : `${USER_TEMPLATES_DIR}/${t}`);
     const abs = (t: string) => path.join(files.rootDir, rel(t));
     const existing = picked.filter((t) => files.exists(rel(t)));

@@ -3,6 +3,7 @@ import type { CommandModule } from 'yargs';
 import { readSpecBytes, validateSpecBytes } from '../../spec/load.js';
 import { specErrorsToStackgenError } from '../../spec/spec-error.js';
 import { info, printJson, style } from '../output.js';
+import { fromCwd, setExitCode } from '../session.js';
 import { COMMAND_META } from './meta.js';
 
 interface ValidateArgs {
@@ -15,10 +16,10 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
   builder: (y) => y.positional('spec', { type: 'string', default: 'stackgen.yaml', describe: 'Spec file' }) as never,
   handler: (args) => {
     const file = args.spec;
-    const result = validateSpecBytes(readSpecBytes(file), file, { baseDir: path.dirname(path.resolve(file)) });
+    const result = validateSpecBytes(readSpecBytes(fromCwd(file)), file, { baseDir: path.dirname(fromCwd(file)) });
     if (args.json) {
       printJson({ valid: result.errors.length === 0, errors: result.errors });
-      if (result.errors.length > 0) process.exitCode = 1;
+      if (result.errors.length > 0) setExitCode(1);
       return;
     }
     if (result.errors.length > 0) throw specErrorsToStackgenError(file, result.errors);

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { formatReport, toJUnit } from '../../verify/report.js';
 import { formatKubernetesReport, verifyKubernetes } from '../../verify/kubernetes.js';
 import { formatRollout, verifySwarm, type SwarmVerifyReport } from '../../verify/swarm.js';
 import { verify, type VerifyReport } from '../../verify/verify.js';
-import { note, printJson } from '../output.js';
+import { info, note, printJson } from '../output.js';
+import { cliEnv, fromCwd, setExitCode } from '../session.js';
 import { COMMAND_META } from './meta.js';
 
 interface VerifyArgs {
@@ -46,6 +46,12 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       .option('junit', { type: 'string', describe: 'Write a JUnit XML report to this file' })
       .option('overlay', { type: 'string', default: 'dev', describe: 'With --target kubernetes: the overlay under kubernetes/overlays/' }) as never,
   handler: async (args) => {
+    const dir = fromCwd(args.dir);
+    const paths = {
+      ...(args.spec ? { spec: fromCwd(args.spec) } : {}),
+      ...(args['image-map'] ? { imageMap: fromCwd(args['image-map']) } : {}),
+      ...(caBundleFlag(args['ca-bundle']) ? { caBundle: caBundleFlag(args['ca-bundle'])! } : {}),
+    };
     const controller = new AbortController();
     let exitFor: number | undefined;
     const onSignal = (sig: NodeJS.Signals) => {
@@ -57,29 +63,25 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
     process.on('SIGTERM', onSignal);
     try {
       if (args.target === 'kubernetes') {
-        const k = await verifyKubernetes(args.dir, {
-          ...(args.spec ? { spec: args.spec } : {}),
+        const k = await verifyKubernetes(dir, {
+          ...paths,
           ...(args.timeout ? { timeout: args.timeout } : {}),
           ...(args.settle ? { settle: args.settle } : {}),
-          ...(args['image-map'] ? { imageMap: args['image-map'] } : {}),
-          ...(caBundleFlag(args['ca-bundle']) ? { caBundle: caBundleFlag(args['ca-bundle'])! } : {}),
           overlay: args.overlay,
           keepImages: args['keep-images'],
           signal: controller.signal,
           onProgress: (m) => note(`» ${m}`),
         });
         if (args.json) printJson(k);
-        else process.stdout.write(`${formatKubernetesReport(k)}\n`);
-        if (!k.ok) process.exitCode = 1;
+        else info(formatKubernetesReport(k));
+        if (!k.ok) setExitCode(1);
         return;
       }
       const run = args.target === 'swarm' ? verifySwarm : verify;
-      const report: VerifyReport = await run(args.dir, {
-        ...(args.spec ? { spec: args.spec } : {}),
+      const report: VerifyReport = await run(dir, {
+        ...paths,
         ...(args.timeout ? { timeout: args.timeout } : {}),
         ...(args.settle ? { settle: args.settle } : {}),
-        ...(args['image-map'] ? { imageMap: args['image-map'] } : {}),
-        ...(caBundleFlag(args['ca-bundle']) ? { caBundle: caBundleFlag(args['ca-bundle'])! } : {}),
         skipServices: args['skip-service'] ?? [],
         keep: args.keep,
         keepImages: args['keep-images'],
@@ -90,13 +92,13 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
           else if (args.verbose) note(`  [${e.service}] ${e.line}`);
         },
       });
-      if (args.junit) fs.writeFileSync(args.junit, toJUnit(report));
+      if (args.junit) fs.writeFileSync(fromCwd(args.junit), toJUnit(report));
       if (args.json) printJson(report);
-      else process.stdout.write(`${formatReport(report)}\n${'target' in report && report.target === 'swarm' ? `${formatRollout(report as SwarmVerifyReport)}\n` : ''}`);
-      if (!report.ok) process.exitCode = 1;
+      else info(`${formatReport(report)}${'target' in report && report.target === 'swarm' ? `\n${formatRollout(report as SwarmVerifyReport)}` : ''}`);
+      if (!report.ok) setExitCode(1);
     } catch (err) {
       if (exitFor !== undefined) {
-        process.exitCode = exitFor;
+        setExitCode(exitFor);
         return;
       }
       throw err;
@@ -104,7 +106,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
-    if (exitFor !== undefined) process.exitCode = exitFor;
+    if (exitFor !== undefined) setExitCode(exitFor);
   },
 };
 
@@ -113,6 +115,6 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
  * hand an arbitrary host file to its own install scripts.
  */
 function caBundleFlag(flag: string | undefined): string | undefined {
-  const value = flag ?? process.env.STACKGEN_CA_BUNDLE;
-  return value ? path.resolve(value) : undefined;
+  const value = flag ?? cliEnv().STACKGEN_CA_BUNDLE;
+  return value ? fromCwd(value) : undefined;
 }
