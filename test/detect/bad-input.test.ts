@@ -5,34 +5,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detect } from '../../src/detect/detect.js';
 import { isStackgenError } from '../../src/errors.js';
 import { SourceView } from '../../src/source/source-view.js';
+import { type RepoFiles, tempRepo } from '../helpers/temp-repo.js';
 
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made) {
-    // Restore permissions a test removed so the cleanup itself can run.
-    try {
-      fs.chmodSync(path.join(d, 'locked', 'shard.yml'), 0o644);
-    } catch {
-      /* not this test's folder */
-    }
-    fs.rmSync(d, { recursive: true, force: true });
-  }
-});
-
-function tmp(files: Record<string, string | Buffer> = {}): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-bad-'));
-  made.push(root);
-  for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(root, rel);
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, content);
-  }
-  return root;
-}
+// A mode-000 file needs no restoring before cleanup: removing it takes write access to its folder only.
+const tmp = (files: RepoFiles = {}) => tempRepo(files, 'stackgen-bad-');
 
 const KEMAL = { 'shard.yml': 'name: app\ntargets:\n  app:\n    main: src/app.cr\ndependencies:\n  kemal:\n    github: kemalcr/kemal\n', 'src/app.cr': 'require "kemal"\nKemal.run 3000\n' };
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { run } from '../helpers/run.js';
@@ -8,6 +6,7 @@ import { render } from '../../src/render/render.js';
 import type { Kubernetes, Spec } from '../../src/spec/types.generated.js';
 import type { VirtualTree } from '../../src/tree/virtual-tree.js';
 import { fixtureSpec } from '../helpers/fixture-spec.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 
 export const DEFAULT_K8S: Kubernetes = {
   namespace: null,
@@ -37,18 +36,16 @@ export async function renderK8s(fixture: string, k: Partial<Kubernetes> = {}, ed
 
 /** The tree's kubernetes/ files written to a fresh folder, with throwaway values in every secrets/*.env the overlays read. */
 export function writeKubernetes(tree: VirtualTree): string {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-k8s-'));
+  const files: Record<string, string> = {};
   for (const c of tree.listChanges()) {
     if (!c.path.startsWith('kubernetes/')) continue;
     const text = tree.read(c.path)!;
-    const p = path.join(out, c.path);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, text);
+    files[c.path] = text;
     if (c.path.endsWith('.env.example')) {
-      fs.writeFileSync(p.replace(/\.example$/, ''), text.replace(/^([A-Z_][A-Z0-9_]*)=$/gm, (_, k: string) => `${k}=test-${k.toLowerCase()}`));
+      files[c.path.replace(/\.example$/, '')] = text.replace(/^([A-Z_][A-Z0-9_]*)=$/gm, (_, k: string) => `${k}=test-${k.toLowerCase()}`);
     }
   }
-  return out;
+  return tempRepo(files, 'stackgen-k8s-');
 }
 
 export function hasKubectl(): boolean {

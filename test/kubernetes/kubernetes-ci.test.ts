@@ -6,7 +6,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -14,6 +13,7 @@ import { lintTree } from '../../src/lint/index.js';
 import { k8sSpec, renderK8s } from './helpers.js';
 import { render } from '../../src/render/render.js';
 import { KUBE_TOOLS } from '../../src/render/contexts/ci.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 
 interface GlJob {
   stage?: string;
@@ -132,19 +132,13 @@ describe('GitLab CI for the Kubernetes target', () => {
   it('the generated secrets step fills only empty KEY= lines, with random values', async () => {
     const gl = parse((await renderK8s('python-django-postgres-celery', {}, gitlab)).read('.gitlab-ci.yml')!) as Record<string, GlJob>;
     const step = shellOf(gl['kind-deploy']!).find((l) => l.includes('secrets/*.env.example'))!;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-gl-secrets-'));
-    try {
-      fs.mkdirSync(path.join(dir, 'kubernetes/overlays/dev/secrets'), { recursive: true });
-      fs.writeFileSync(path.join(dir, 'kubernetes/overlays/dev/secrets/postgres.env.example'), '# postgres (in-cluster): the password =\nPOSTGRES_PASSWORD=\nPOSTGRES_USER=app\n');
-      const r = spawnSync('sh', ['-c', step], { cwd: dir, encoding: 'utf8' });
-      expect(r.status, r.stderr).toBe(0);
-      const out = fs.readFileSync(path.join(dir, 'kubernetes/overlays/dev/secrets/postgres.env'), 'utf8').split('\n');
-      expect(out[0]).toBe('# postgres (in-cluster): the password =');
-      expect(out[1]).toMatch(/^POSTGRES_PASSWORD=[0-9a-f]{36}$/);
-      expect(out[2]).toBe('POSTGRES_USER=app');
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = tempRepo({ 'kubernetes/overlays/dev/secrets/postgres.env.example': '# postgres (in-cluster): the password =\nPOSTGRES_PASSWORD=\nPOSTGRES_USER=app\n' }, 'sg-gl-secrets-');
+    const r = spawnSync('sh', ['-c', step], { cwd: dir, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const out = fs.readFileSync(path.join(dir, 'kubernetes/overlays/dev/secrets/postgres.env'), 'utf8').split('\n');
+    expect(out[0]).toBe('# postgres (in-cluster): the password =');
+    expect(out[1]).toMatch(/^POSTGRES_PASSWORD=[0-9a-f]{36}$/);
+    expect(out[2]).toBe('POSTGRES_USER=app');
   });
 
   it('no kubernetes block, no Kubernetes jobs', async () => {

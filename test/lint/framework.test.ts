@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { collectFiles, detectKind, formatText, lintPaths, parseLintConfig } from '../../src/lint/index.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 import { lintMemory, rulesOf } from './helpers.js';
 
 describe('kind detection', () => {
@@ -34,18 +34,14 @@ describe('kind detection', () => {
 describe('lintPaths', () => {
   let root: string;
   beforeAll(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-lint-walk-'));
-    const w = (p: string, c: string) => {
-      fs.mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
-      fs.writeFileSync(path.join(root, p), c);
-    };
-    w('app/compose.yaml', 'services:\n  a:\n    image: x:1\n    privileged: true\n');
-    w('app/node_modules/pkg/compose.yaml', 'services:\n  a:\n    privileged: true\n');
-    w('app/.git/compose.yaml', 'services:\n  a:\n    privileged: true\n');
-    w('other/Dockerfile', 'FROM alpine:3.20\nMAINTAINER me\n');
-    w('other/notes.yml', 'a: 1\n');
+    root = tempRepo({
+      'app/compose.yaml': 'services:\n  a:\n    image: x:1\n    privileged: true\n',
+      'app/node_modules/pkg/compose.yaml': 'services:\n  a:\n    privileged: true\n',
+      'app/.git/compose.yaml': 'services:\n  a:\n    privileged: true\n',
+      'other/Dockerfile': 'FROM alpine:3.20\nMAINTAINER me\n',
+      'other/notes.yml': 'a: 1\n',
+    }, 'stackgen-lint-walk-');
   });
-  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it('walks folders, skips node_modules and .git, lints many paths at once with paths as given', async () => {
     const r = await lintPaths([path.join(root, 'app'), path.join(root, 'other', 'Dockerfile')], { external: false });
@@ -91,12 +87,10 @@ describe('lint config', () => {
     expect(f.map((x) => [x.rule, x.severity])).toEqual([['SG2007', 'warning']]);
   });
   it('failure-threshold: warning makes warnings fail the run', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-lint-cfg-'));
-    fs.writeFileSync(path.join(dir, 'compose.yaml'), yaml);
+    const dir = tempRepo({ 'compose.yaml': yaml }, 'stackgen-lint-cfg-');
     expect((await lintPaths([dir], { external: false })).failed).toBe(false);
     const config = parseLintConfig('failure-threshold: warning\n', 'c.yaml');
     expect((await lintPaths([dir], { external: false, config })).failed).toBe(true);
-    fs.rmSync(dir, { recursive: true, force: true });
   });
   it('rejects unknown keys and severities with the file named', () => {
     expect(() => parseLintConfig('ignore: [x]\n', 'c.yaml')).toThrow(/c\.yaml: unknown key `ignore`/);

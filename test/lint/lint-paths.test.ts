@@ -4,11 +4,11 @@
  * are in lint-cli.test.ts.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadLintConfig } from '../../src/lint/config.js';
 import { lintPaths, toSarif } from '../../src/lint/index.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 
 let root: string;
 const at = (p: string) => path.join(root, p);
@@ -21,14 +21,14 @@ function write(p: string, content: string): void {
 }
 
 beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-lint-paths-'));
-  write('bad/compose.yaml', 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: postgres\n');
-  write('warn/compose.yaml', 'services:\n  a:\n    image: x:1\n    environment:\n      K: ${UNSET_K}\n');
-  write('warn/node_modules/x/compose.yaml', 'services:\n  a:\n    image: x:1\n    privileged: true\n');
-  write('clean/compose.yaml', 'services:\n  a:\n    image: x:1\n');
-  write('clean/.github/workflows/ci.yml', 'on: [push]\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n');
+  root = tempRepo({
+    'bad/compose.yaml': 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: postgres\n',
+    'warn/compose.yaml': 'services:\n  a:\n    image: x:1\n    environment:\n      K: ${UNSET_K}\n',
+    'warn/node_modules/x/compose.yaml': 'services:\n  a:\n    image: x:1\n    privileged: true\n',
+    'clean/compose.yaml': 'services:\n  a:\n    image: x:1\n',
+    'clean/.github/workflows/ci.yml': 'on: [push]\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n',
+  }, 'stackgen-lint-paths-');
 });
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 describe('lintPaths', () => {
   it('an error finding has file, line, rule and fix, and fails the run', async () => {

@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lintPaths } from '../../src/lint/index.js';
 import { findOnPath } from '../../src/lint/dockerfile/index.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 import { lintMemory, rulesOf } from './helpers.js';
 
 const cfg = (scrape: string, extra = '') => `global:\n  scrape_interval: 15s\n${extra}scrape_configs:\n${scrape}`;
@@ -83,15 +81,8 @@ describe.skipIf(!findOnPath('promtool'))('promtool (on PATH)', () => {
   });
 
   it('keeps line and column for files given by absolute path', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-promtool-abs-'));
-    fs.mkdirSync(path.join(dir, 'rules'));
-    fs.writeFileSync(path.join(dir, 'prometheus.yml'), `rule_files: [rules/*.yml]\n${cfg(job('api'))}`);
-    fs.writeFileSync(path.join(dir, 'rules', 'app.yml'), rules('      - alert: Down\n        expr: up ==\n'));
-    try {
-      const r = await lintPaths([dir], { external: true });
-      expect(r.findings.map((f) => [f.file, f.line, f.tool])).toEqual([[`${dir}/rules/app.yml`, 5, 'promtool']]);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = tempRepo({ 'prometheus.yml': `rule_files: [rules/*.yml]\n${cfg(job('api'))}`, 'rules/app.yml': rules('      - alert: Down\n        expr: up ==\n') }, 'stackgen-promtool-abs-');
+    const r = await lintPaths([dir], { external: true });
+    expect(r.findings.map((f) => [f.file, f.line, f.tool])).toEqual([[`${dir}/rules/app.yml`, 5, 'promtool']]);
   });
 });

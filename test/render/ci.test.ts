@@ -6,22 +6,20 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { run } from '../helpers/run.js';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { withSpecDefaults } from '../../src/spec/load.js';
 import { lintTree } from '../../src/lint/index.js';
 import { ACTION_PINS } from '../../src/render/contexts/ci.js';
 import { render } from '../../src/render/render.js';
 import type { SpecInput } from '../../src/spec/types.generated.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 
 let root: string;
 beforeEach(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-ci-'));
-  fs.writeFileSync(path.join(root, 'app.py'), '');
+  root = tempRepo({ 'app.py': '' }, 'stackgen-ci-');
 });
-afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const base = (ci: SpecInput['ci'] = {}, extra: Partial<SpecInput> = {}): SpecInput => ({
   version: 1,

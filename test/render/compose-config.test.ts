@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { render } from '../../src/render/render.js';
 import { run } from '../helpers/run.js';
 import { materialize, SAMPLES } from './render-samples.js';
@@ -15,10 +15,6 @@ function composeCli(): string[] | null {
 }
 
 const cli = composeCli();
-const roots: string[] = [];
-afterAll(() => {
-  for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
-});
 
 describe.skipIf(!cli)(`compose config validates rendered stacks (${cli?.join(' ') ?? 'no compose binary: skipped, CI has one'})`, () => {
   // build.secrets (the CA bundle) is Compose v2 only; v1 (EOL) rejects the key: such samples are skipped, by name.
@@ -27,7 +23,6 @@ describe.skipIf(!cli)(`compose config validates rendered stacks (${cli?.join(' '
   for (const s of SAMPLES.filter((x) => !runnable.includes(x))) it.skip(`${s.name} [SKIPPED: Compose v1 has no build.secrets, which this sample's CA bundle needs]`, () => {});
   it.each(runnable)('$name', async (sample) => {
     const { root, spec } = materialize(sample);
-    roots.push(root);
     (await render(spec, { rootDir: root })).flush();
     // Compose checks that a build secret's file exists.
     if (spec.build.caBundle) fs.mkdirSync(`${root}/${spec.build.caBundle.split('/').slice(0, -1).join('/')}`, { recursive: true }), fs.writeFileSync(`${root}/${spec.build.caBundle}`, '');

@@ -3,17 +3,11 @@
  * numeric defaults, which compose.dev.yaml fills from the developer's environment (plain nginx: its
  * own uid 101, it writes nothing into the checkout). Checked on every sample and fixture render.
  */
-import fs from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { render } from '../../src/render/render.js';
 import { lintDockerfile } from '../../src/lint/dockerfile/lint.js';
 import { materialize, SAMPLES } from './render-samples.js';
-
-const roots: string[] = [];
-afterAll(() => {
-  for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
-});
 
 /** The instructions of the stage named `dev`, one logical line each (continuations joined). */
 function devStage(dockerfile: string): string[] {
@@ -27,7 +21,6 @@ function devStage(dockerfile: string): string[] {
 describe.each(SAMPLES)('dev target of $name', (sample) => {
   it('runs as a numeric non-root user that compose.dev.yaml sets from DEV_UID/DEV_GID', async () => {
     const { root, spec } = materialize(sample);
-    roots.push(root);
     const tree = await render(spec, { rootDir: root });
     const dev = tree.read('compose.dev.yaml');
     const devServices = (dev ? (parseYaml(dev) as { services: Record<string, { build: { target: string; args?: Record<string, string> } }> }).services : {}) ?? {};

@@ -5,9 +5,8 @@
  * happens to render a branch. The contexts are built for every sample and fixture service.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { detect } from '../../src/detect/detect.js';
 import { mergeImageMaps } from '../../src/images/image-map.js';
 import { IGNORE_FAMILY } from '../../src/render/artifacts/dockerfile.js';
@@ -20,6 +19,7 @@ import { withSpecDefaults as specFromValue } from '../../src/spec/load.js';
 import { fixtureSpec } from '../helpers/fixture-spec.js';
 import { renderableFixtures } from '../helpers/fixtures.js';
 import { TemplateReader, missingKeys, type Reference } from '../helpers/template-references.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 import { SAMPLES, materialize } from './render-samples.js';
 
 const TEMPLATES = fs
@@ -40,7 +40,6 @@ function referencesOf(template: TemplateName): Reference[] {
 const withIgnoreKeys = (ctx: DockerfileContext) => ({ ...ctx, dockerfile: 'Dockerfile' });
 
 const contexts = new Map<TemplateName, DockerfileContext[]>();
-const roots: string[] = [];
 
 function addContexts(spec: Spec, root: string): void {
   for (const m of serviceModels(spec, root)) {
@@ -52,7 +51,6 @@ function addContexts(spec: Spec, root: string): void {
 beforeAll(async () => {
   for (const sample of SAMPLES) {
     const { root, spec } = materialize(sample);
-    roots.push(root);
     addContexts(spec, root);
   }
   for (const fx of renderableFixtures()) {
@@ -60,10 +58,6 @@ beforeAll(async () => {
     addContexts(spec, fx.dir);
   }
 }, 300_000);
-
-afterAll(() => {
-  for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
-});
 
 describe('Dockerfile template contexts', () => {
   it('every template has a context built from a sample or fixture', () => {
@@ -89,23 +83,18 @@ describe('Dockerfile template contexts', () => {
 });
 
 describe('the template reader', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-refs-'));
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, text: string) => {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  };
-
   it('follows extends and includes, lets a child block replace the layout one, and skips names the template binds', () => {
-    write('layout.njk', '{% block a %}{{ layoutOnly }}{% endblock %}{% block b %}{{ kept.value }}{% endblock %}{% include "part.njk" %}');
-    write('part.njk', '{% for f in files %}{{ f.name }} {{ loop.index }}{% endfor %}{{ caExport("X") | trim }}');
-    write('child.njk', '{% extends "layout.njk" %}{% block a %}{% set local = 1 %}{{ local }}{{ x.install.cache if x.pm else "" }}{% endblock %}');
+    const dir = tempRepo({
+      'layout.njk': '{% block a %}{{ layoutOnly }}{% endblock %}{% block b %}{{ kept.value }}{% endblock %}{% include "part.njk" %}',
+      'part.njk': '{% for f in files %}{{ f.name }} {{ loop.index }}{% endfor %}{{ caExport("X") | trim }}',
+      'child.njk': '{% extends "layout.njk" %}{% block a %}{% set local = 1 %}{{ local }}{{ x.install.cache if x.pm else "" }}{% endblock %}',
+    }, 'stackgen-refs-');
     const refs = new TemplateReader(dir).references('child.njk').map((r) => r.join('.'));
     expect([...new Set(refs)].sort()).toEqual(['caExport', 'files', 'kept.value', 'x.install.cache', 'x.pm']);
   });
 
   it('reports a read the context does not build, down to the first missing key', () => {
-    write('missing.njk', '{{ service.name }} {{ x.pm }} {{ x.install.cache }} {{ x.list.length }} {{ x.absent.deeper }}');
+    const dir = tempRepo({ 'missing.njk': '{{ service.name }} {{ x.pm }} {{ x.install.cache }} {{ x.list.length }} {{ x.absent.deeper }}' }, 'stackgen-refs-');
     const refs = new TemplateReader(dir).references('missing.njk');
     expect(missingKeys(refs, { service: { name: 'api' }, x: { pm: 'npm', install: {}, list: [] } })).toEqual(['x.absent', 'x.install.cache']);
   });
@@ -119,30 +108,24 @@ describe('the template reader', () => {
 
 describe('the Dockerfile layout', () => {
   it('is one template a user folder can shadow: an edited layout reaches every built-in template that extends it', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-layout-'));
-    try {
-      fs.writeFileSync(path.join(root, 'app.py'), '');
-      const layouts = path.join(root, 'templates/dockerfile/_layouts');
-      fs.mkdirSync(layouts, { recursive: true });
-      const builtin = fs.readFileSync(path.join(BUILTIN_TEMPLATES_DIR, 'dockerfile/_layouts/app.njk'), 'utf8');
-      fs.writeFileSync(path.join(layouts, 'app.njk'), builtin.replace('{% block cmd %}', '# site policy: runtime reviewed\n{% block cmd %}'));
-      fs.mkdirSync(path.join(root, 'go'));
-      fs.writeFileSync(path.join(root, 'go/main.go'), 'package main\n\nfunc main() {}\n');
-      fs.writeFileSync(path.join(root, 'go/go.mod'), 'module example.com/api\n\ngo 1.22\n');
-      const spec = specFromValue({
-        version: 1,
-        name: 'layout',
-        services: { py: { path: '.', language: 'python', port: 8000 }, go: { path: 'go', language: 'go', port: 8080 } },
-        observability: { prometheus: false, grafana: false },
-      } satisfies SpecInput);
-      const tree = await render(spec, { rootDir: root, templateDirs: [path.join(root, 'templates')] });
-      for (const file of ['Dockerfile', 'go/Dockerfile']) {
-        const lines = tree.read(file)!.split('\n');
-        // The line lands right before the start command, in the runtime stage.
-        expect(lines[lines.findIndex((l) => l === '# site policy: runtime reviewed') + 1], file).toMatch(/^(CMD|ENTRYPOINT) \[/);
-      }
-    } finally {
-      fs.rmSync(root, { recursive: true, force: true });
+    const builtin = fs.readFileSync(path.join(BUILTIN_TEMPLATES_DIR, 'dockerfile/_layouts/app.njk'), 'utf8');
+    const root = tempRepo({
+      'app.py': '',
+      'templates/dockerfile/_layouts/app.njk': builtin.replace('{% block cmd %}', '# site policy: runtime reviewed\n{% block cmd %}'),
+      'go/main.go': 'package main\n\nfunc main() {}\n',
+      'go/go.mod': 'module example.com/api\n\ngo 1.22\n',
+    }, 'stackgen-layout-');
+    const spec = specFromValue({
+      version: 1,
+      name: 'layout',
+      services: { py: { path: '.', language: 'python', port: 8000 }, go: { path: 'go', language: 'go', port: 8080 } },
+      observability: { prometheus: false, grafana: false },
+    } satisfies SpecInput);
+    const tree = await render(spec, { rootDir: root, templateDirs: [path.join(root, 'templates')] });
+    for (const file of ['Dockerfile', 'go/Dockerfile']) {
+      const lines = tree.read(file)!.split('\n');
+      // The line lands right before the start command, in the runtime stage.
+      expect(lines[lines.findIndex((l) => l === '# site policy: runtime reviewed') + 1], file).toMatch(/^(CMD|ENTRYPOINT) \[/);
     }
   });
 });

@@ -1,18 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { render } from '../../src/render/render.js';
 import { withSpecDefaults } from '../../src/spec/load.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 
-let root: string;
-beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-docs-'));
-  fs.writeFileSync(path.join(root, 'package.json'), '{"name":"web"}\n');
-  fs.mkdirSync(path.join(root, 'billing'));
-  fs.writeFileSync(path.join(root, 'billing', 'pom.xml'), '<project/>\n');
-});
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+const root = tempRepo({ 'package.json': '{"name":"web"}\n', 'billing/pom.xml': '<project/>\n' }, 'stackgen-docs-');
 
 const spec = (observability = { prometheus: true, grafana: true }) =>
   withSpecDefaults({

@@ -3,26 +3,14 @@
  * those of a runtime dependency — as a user sees it in the rendered Dockerfile. Also: a Bun service
  * whose start command names `node` runs with bun (the Bun image has no node).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detect } from '../../src/detect/detect.js';
 import { render } from '../../src/render/render.js';
 import { fixtureSpec } from '../helpers/fixture-spec.js';
+import { type RepoFiles, tempRepo } from '../helpers/temp-repo.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-async function dockerfileOf(files: Record<string, string | object>, file = 'Dockerfile'): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-dl-'));
-  dirs.push(dir);
-  for (const [f, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  }
+async function dockerfileOf(files: RepoFiles, file = 'Dockerfile'): Promise<string> {
+  const dir = tempRepo(files, 'sg-dl-');
   const tree = await render(fixtureSpec(await detect(dir), 'app'), { rootDir: dir });
   return tree.read(file)!;
 }

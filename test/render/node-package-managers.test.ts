@@ -3,29 +3,16 @@
  * --explain` prints and the rendered Dockerfile. A pnpm of another major than the lockfile's refuses
  * `--frozen-lockfile`; a berry lockfile under classic yarn fails the same way.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detect } from '../../src/detect/detect.js';
 import { render } from '../../src/render/render.js';
 import { fixtureSpec } from '../helpers/fixture-spec.js';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+import { type RepoFiles, tempRepo } from '../helpers/temp-repo.js';
 
 const server = "const express = require('express');\nexpress().get('/health', (q, r) => r.send('ok')).listen(3000);\n";
 
-async function renderApp(files: Record<string, string | object>) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-pm-'));
-  dirs.push(dir);
-  const all: Record<string, string | object> = { 'server.js': server, ...files };
-  for (const [f, content] of Object.entries(all)) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  }
+async function renderApp(files: RepoFiles) {
+  const dir = tempRepo({ 'server.js': server, ...files }, 'sg-pm-');
   const topology = await detect(dir);
   const tree = await render(fixtureSpec(topology, 'app'), { rootDir: dir });
   return { service: topology.services[0]!, dockerfile: tree.read('Dockerfile')! };
@@ -69,9 +56,7 @@ describe('pnpm: the major that reads the lockfile', () => {
   });
 
   it('a workspace member installs with the workspace packages it depends on (`{dir}...`, not the path glob `./dir...`)', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-pm-'));
-    dirs.push(dir);
-    const files: Record<string, string | object> = {
+    const dir = tempRepo({
       'package.json': { name: 'mono', private: true, scripts: { build: 'turbo run build' }, devDependencies: { turbo: '^2' }, packageManager: 'pnpm@10.34.9' },
       'pnpm-workspace.yaml': 'packages:\n  - "apps/*"\n  - "packages/*"\n',
       'pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
@@ -84,11 +69,7 @@ describe('pnpm: the major that reads the lockfile', () => {
       'packages/ui/tsconfig.json': '{ "extends": "@repo/typescript-config/vite.json" }\n',
       'packages/ui/src/header.ts': "export const Header = () => '<h1>Web</h1>';\n",
       'packages/typescript-config/package.json': { name: '@repo/typescript-config', private: true },
-    };
-    for (const [f, content] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-      fs.writeFileSync(path.join(dir, f), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-    }
+    }, 'sg-pm-');
     const topology = await detect(dir);
     const web = topology.services.find((s) => s.name === 'web')!;
     expect(web).toMatchObject({ role: 'static', commands: { build: 'turbo run build --filter=web' } });
@@ -198,9 +179,7 @@ describe('generated apps: the build stage runs what the project chose', () => {
   });
 
   it("a static site's folder redirects (/docs/intro → /docs/intro/, Docusaurus's layout) keep the published port: nginx answers with a relative Location", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-pm-'));
-    dirs.push(dir);
-    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'site', private: true, scripts: { start: 'docusaurus start', build: 'docusaurus build' }, dependencies: { '@docusaurus/core': '3.10.2' } }));
+    const dir = tempRepo({ 'package.json': JSON.stringify({ name: 'site', private: true, scripts: { start: 'docusaurus start', build: 'docusaurus build' }, dependencies: { '@docusaurus/core': '3.10.2' } }) }, 'sg-pm-');
     const topology = await detect(dir);
     const tree = await render(fixtureSpec(topology, 'app'), { rootDir: dir });
     const nginx = tree.files().map((e) => e.path).find((p) => p.endsWith('nginx.conf'));

@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { run } from '../helpers/run.js';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { render } from '../../src/render/render.js';
 import { withSpecDefaults } from '../../src/spec/load.js';
 import { DATASOURCE_UID } from '../../src/render/artifacts/observability.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 
 const OBS = [
   'observability/prometheus/prometheus.yml',
@@ -17,14 +16,7 @@ const OBS = [
   'observability/grafana/dashboards/stack.json',
 ];
 
-let root: string;
-beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-obs-'));
-  fs.writeFileSync(path.join(root, 'package.json'), '{"name":"web"}\n');
-  fs.mkdirSync(path.join(root, 'billing'));
-  fs.writeFileSync(path.join(root, 'billing', 'pom.xml'), '<project/>\n');
-});
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+const root = tempRepo({ 'package.json': '{"name":"web"}\n', 'billing/pom.xml': '<project/>\n' }, 'stackgen-obs-');
 
 const spec = () =>
   withSpecDefaults({
@@ -92,16 +84,10 @@ describe('observability render', () => {
   if (!promtool) console.warn('SKIPPING promtool checks: promtool is not on PATH (apt-get install prometheus)');
   it.skipIf(!promtool)('promtool accepts the config and the rules', async () => {
     const f = await files();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-promtool-'));
-    try {
-      fs.writeFileSync(path.join(dir, 'prometheus.yml'), f['observability/prometheus/prometheus.yml']!);
-      fs.writeFileSync(path.join(dir, 'alerts.yml'), f['observability/prometheus/alerts.yml']!);
-      for (const args of [['check', 'config', path.join(dir, 'prometheus.yml')], ['check', 'rules', path.join(dir, 'alerts.yml')]]) {
-        const r = await run(promtool, args);
-        expect(r.code, `promtool ${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(0);
-      }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+    const dir = tempRepo({ 'prometheus.yml': f['observability/prometheus/prometheus.yml']!, 'alerts.yml': f['observability/prometheus/alerts.yml']! }, 'stackgen-promtool-');
+    for (const args of [['check', 'config', path.join(dir, 'prometheus.yml')], ['check', 'rules', path.join(dir, 'alerts.yml')]]) {
+      const r = await run(promtool, args);
+      expect(r.code, `promtool ${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(0);
     }
   });
 });

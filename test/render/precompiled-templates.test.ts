@@ -5,12 +5,12 @@
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_TEMPLATES_DIR, NUNJUCKS_OPTIONS, templateSourceHash, type PrecompiledTemplate } from '../../src/render/engine.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 
 // global-setup built dist/ and ran the precompile step.
 const compile = (nunjucks as unknown as { compiler: { compile: (src: string, asyncFilters: string[], extensions: unknown[], name: string, opts: object) => string } }).compiler.compile;
@@ -33,13 +33,7 @@ describe('precompiled built-in templates', () => {
 
   it('the built engine compiles a template whose source differs from the compiled one from its file', async () => {
     const { createTemplateEngine } = (await import(path.join(REPO_ROOT, 'dist/render/engine.js'))) as typeof import('../../src/render/engine.js');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-precompiled-'));
-    try {
-      fs.mkdirSync(path.join(dir, 'docs'));
-      fs.writeFileSync(path.join(dir, 'docs/README.Docker.md.njk'), 'edited {{ name }}\n');
-      expect(createTemplateEngine({ overrideDirs: [dir] }).render('docs/README.Docker.md.njk', { name: 'x' })).toBe('edited x\n');
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = tempRepo({ 'docs/README.Docker.md.njk': 'edited {{ name }}\n' }, 'stackgen-precompiled-');
+    expect(createTemplateEngine({ overrideDirs: [dir] }).render('docs/README.Docker.md.njk', { name: 'x' })).toBe('edited x\n');
   });
 });

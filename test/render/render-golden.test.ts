@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { render } from '../../src/render/render.js';
 import { goldenPath, SAMPLE_FULL_FILES, structureText } from './golden-structure.js';
@@ -9,15 +9,9 @@ import { materialize, SAMPLES } from './render-samples.js';
 
 const GOLDEN_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'golden');
 
-const roots: string[] = [];
-afterAll(() => {
-  for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
-});
-
 describe.each(SAMPLES)('rendered tree of $name', (sample) => {
   it('matches its golden files: the template-specific files in full, the rest as a structure summary', async () => {
     const { root, spec } = materialize(sample);
-    roots.push(root);
     const files = (await render(spec, { rootDir: root })).files();
     // The summary lists every file, so one that appears or disappears shows in the diff.
     await expect(structureText(files)).toMatchFileSnapshot(`golden/structure/samples/${sample.name}.json`);
@@ -32,7 +26,6 @@ describe.each(SAMPLES)('rendered tree of $name', (sample) => {
 
   it('renders valid YAML and JSON, and the same bytes twice', async () => {
     const { root, spec } = materialize(sample);
-    roots.push(root);
     const a = (await render(spec, { rootDir: root })).files();
     const b = (await render(spec, { rootDir: root })).files();
     expect(b.map((f) => f.path)).toEqual(a.map((f) => f.path));
@@ -49,7 +42,6 @@ describe.each(SAMPLES)('rendered tree of $name', (sample) => {
 describe('rendered stacks are safe by construction', () => {
   it.each(SAMPLES)('$name: credentials only as ${VAR} from .env, every variable declared in .env.example', async (sample) => {
     const { root, spec } = materialize(sample);
-    roots.push(root);
     const tree = await render(spec, { rootDir: root });
     const example = tree.read('.env.example')!;
     const declared = new Set([...example.matchAll(/^([A-Z_][A-Z0-9_]*)=/gm)].map((m) => m[1]));
@@ -82,7 +74,6 @@ describe('rendered stacks are safe by construction', () => {
 
   it.each(SAMPLES)('$name: every service drops all capabilities (adding back only narrow ones), has no-new-privileges and CPU, memory and process limits', async (sample) => {
     const { root, spec } = materialize(sample);
-    roots.push(root);
     const tree = await render(spec, { rootDir: root });
     const doc = parseYaml(tree.read('compose.yaml')!) as {
       services: Record<string, { cap_drop?: string[]; cap_add?: string[]; security_opt?: string[]; deploy?: { resources?: { limits?: { cpus?: string; memory?: string; pids?: number } } } }>;
@@ -101,7 +92,6 @@ describe('rendered stacks are safe by construction', () => {
 
   it.each(SAMPLES)('$name: compose dependencies exist and healthy-conditions have healthchecks; ports only on 127.0.0.1', async (sample) => {
     const { root, spec } = materialize(sample);
-    roots.push(root);
     const tree = await render(spec, { rootDir: root });
     const doc = parseYaml(tree.read('compose.yaml')!) as {
       services: Record<string, { depends_on?: Record<string, { condition: string }>; healthcheck?: unknown; ports?: string[]; networks?: string[] }>;

@@ -3,11 +3,10 @@
  * every Dockerfile template, every backing-service kind and both proxies. Fixture-driven goldens
  * (detect → spec) live in render-fixtures.test.ts; these pin the templates themselves.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { withSpecDefaults } from '../../src/spec/load.js';
 import type { Spec, SpecInput } from '../../src/spec/types.generated.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 
 export interface Sample {
   name: string;
@@ -210,14 +209,9 @@ export const SAMPLES: Sample[] = [
   },
 ];
 
-/** Writes the sample's files into a fresh temp folder and returns it with the defaulted spec. */
+/** Writes the sample's files into a fresh temp folder (removed after the test file) and returns it with the defaulted spec. */
 export function materialize(sample: Sample): { root: string; spec: Spec } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), `stackgen-${sample.name}-`));
-  for (const [rel, content] of Object.entries(sample.files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), content);
-  }
-  return { root, spec: withSpecDefaults(structuredClone(sample.spec)) };
+  return { root: tempRepo(sample.files, `stackgen-${sample.name}-`), spec: withSpecDefaults(structuredClone(sample.spec)) };
 }
 
 /** Generated secrets differ on every first render: golden files show the names only. */

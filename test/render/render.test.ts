@@ -1,19 +1,17 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { render } from '../../src/render/render.js';
 import { mapImage } from '../../src/images/image-map.js';
 import { withSpecDefaults } from '../../src/spec/load.js';
 import type { SpecInput } from '../../src/spec/types.generated.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 
 let root: string;
 beforeEach(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-render-'));
-  fs.writeFileSync(path.join(root, 'app.py'), '');
+  root = tempRepo({ 'app.py': '' }, 'stackgen-render-');
 });
-afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const base = (extra: Partial<SpecInput> = {}): SpecInput => ({
   version: 1,

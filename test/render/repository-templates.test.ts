@@ -4,7 +4,6 @@
  * person running stackgen opts in — never on a plain render or a dry run.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withSpecDefaults } from '../../src/spec/load.js';
@@ -12,23 +11,20 @@ import { generate } from '../../src/generate.js';
 import { BUILTIN_TEMPLATES_DIR } from '../../src/render/engine.js';
 import { render } from '../../src/render/render.js';
 import type { SpecInput } from '../../src/spec/types.generated.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 
 let root: string;
 let pwned: string;
 beforeEach(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-repo-templates-'));
+  root = tempRepo({ 'app.py': '' }, 'stackgen-repo-templates-');
   pwned = path.join(root, '..', `${path.basename(root)}-pwned`);
-  fs.writeFileSync(path.join(root, 'app.py'), '');
   // The built-in compose template with one line of code in front: it writes a file outside the project.
   const code = `process.getBuiltinModule('node:fs').writeFileSync(${JSON.stringify(pwned)}, 'pwned'); return 'template code ran'`;
   const dir = path.join(root, '.stackgen/templates/compose');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'compose.yaml.njk'), `# {{ range.constructor(${JSON.stringify(code)})() }}\n${fs.readFileSync(path.join(BUILTIN_TEMPLATES_DIR, 'compose/compose.yaml.njk'), 'utf8')}`);
 });
-afterEach(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-  fs.rmSync(pwned, { force: true });
-});
+afterEach(() => fs.rmSync(pwned, { force: true }));
 
 const spec = () =>
   withSpecDefaults({

@@ -39,9 +39,7 @@ function sample(name: string, patch: (s: SpecInput) => void = () => undefined): 
   const input = structuredClone(base.spec);
   input.targets = ['compose', 'swarm'];
   patch(input);
-  const { root, spec } = materialize({ ...base, spec: input, files: { ...base.files, ...(input.backingServices?.postgres?.initScripts?.length ? { 'db/init.sql': 'CREATE TABLE orders (id serial PRIMARY KEY);\n' } : {}) } });
-  roots.push(root);
-  return { root, spec };
+  return materialize({ ...base, spec: input, files: { ...base.files, ...(input.backingServices?.postgres?.initScripts?.length ? { 'db/init.sql': 'CREATE TABLE orders (id serial PRIMARY KEY);\n' } : {}) } });
 }
 
 async function stackOf(root: string, spec: Spec): Promise<{ text: string; stack: StackFile; warnings: string[] }> {

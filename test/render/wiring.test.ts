@@ -1,21 +1,12 @@
 /** Wiring in the rendered stack: variables filled the way the app reads them, secret files, aliases, auth none, and what cannot be filled. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { render } from '../../src/render/render.js';
 import { validateSpec } from '../../src/spec/load.js';
-
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+import { tempRepo } from '../helpers/temp-repo.js';
 
 function root(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-wiring-'));
-  dirs.push(dir);
-  fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"api"}');
-  fs.writeFileSync(path.join(dir, 'package-lock.json'), '{"lockfileVersion":3}');
-  return dir;
+  return tempRepo({ 'package.json': '{"name":"api"}', 'package-lock.json': '{"lockfileVersion":3}' }, 'sg-wiring-');
 }
 
 const input = (api: Record<string, unknown>, backing: Record<string, unknown> = {}) => ({

@@ -2,12 +2,11 @@
  * Workspace members build from the workspace root: which root, which members, and which manifests the
  * dependency layer copies — on the bundled monorepo fixtures and on small shapes they do not cover.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { workspaceOf } from '../../src/render/contexts/workspace.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 
 const fixture = (name: string) => path.join(FIXTURES_DIR, name);
 
@@ -65,13 +64,8 @@ describe('workspaces of the bundled monorepos', () => {
 
 describe('workspace shapes the fixtures do not cover', () => {
   let root: string;
-  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
   const write = (files: Record<string, string>) => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-ws-'));
-    for (const [f, c] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
-      fs.writeFileSync(path.join(root, f), c);
-    }
+    root = tempRepo(files, 'stackgen-ws-');
   };
 
   it('go.work in a subfolder with one-line use directives; a module it does not use stays alone', () => {

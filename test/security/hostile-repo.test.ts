@@ -4,27 +4,17 @@
  * valid spec, the values that cannot be data are dropped with a warning naming their file and line,
  * and nothing from the repository becomes a Dockerfile instruction.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detect } from '../../src/detect/detect.js';
 import { render } from '../../src/render/render.js';
 import { validateSpec } from '../../src/spec/load.js';
 import { specFromTopology } from '../../src/spec/from-topology.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 
 let root: string;
-beforeEach(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-hostile-'));
-});
-afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
-
 function write(files: Record<string, string>): void {
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.join(root, path.dirname(f)), { recursive: true });
-    fs.writeFileSync(path.join(root, f), text);
-  }
+  root = tempRepo(files, 'stackgen-hostile-');
 }
 
 async function initYes() {

@@ -8,11 +8,9 @@
  * added to the schema later is attacked the day it is added: the base spec must hold a value for
  * every schema path, or the first test fails and names the path.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { isStackgenError } from '../../src/errors.js';
 import { render } from '../../src/render/render.js';
@@ -20,6 +18,7 @@ import { validateSpec } from '../../src/spec/load.js';
 import { dotPath } from '../../src/spec/spec-error.js';
 import { specSchema } from '../../src/spec/schema.js';
 import type { Spec, SpecInput } from '../../src/spec/types.generated.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 
 const PAYLOADS = [
   'x\nUSER root',
@@ -176,8 +175,7 @@ function baseSpec(ci: 'github' | 'gitlab', proxy: 'traefik' | 'caddy'): SpecInpu
 const BASES = [baseSpec('github', 'traefik'), baseSpec('gitlab', 'caddy')];
 
 beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-attack-'));
-  const files: Record<string, string> = {
+  root = tempRepo({
     'web/package.json': '{"name":"web","scripts":{"start":"node server.js"}}',
     'web/package-lock.json': '{"lockfileVersion":3}',
     'web/server.js': '',
@@ -190,13 +188,8 @@ beforeAll(() => {
     'report/report.py': '',
     'db/init.sql': 'select 1;\n',
     'certs/ca.pem': '',
-  };
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.join(root, path.dirname(f)), { recursive: true });
-    fs.writeFileSync(path.join(root, f), text);
-  }
+  }, 'stackgen-attack-');
 });
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 function validate(input: unknown): Spec | null {
   const r = validateSpec(input, { baseDir: root });

@@ -1,20 +1,13 @@
 /** What SourceView lists: regular files only, never through links, without dependency/VCS folders or excluded paths; the same sync and async. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SourceView } from '../../src/source/source-view.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-listing-'));
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-listing-outside-'));
-afterAll(() => fs.rmSync(outside, { recursive: true, force: true }));
-
-for (const f of ['package.json', '.env', 'src/a.js', 'src/.hidden/b.js', 'tmp/x.log', 'tmp/deep/y.log', 'node_modules/dep/index.js', 'api/node_modules/dep/i.js', 'bin/Debug/app.dll', 'bin/tool.sh', 'vendor/lib.go']) {
-  fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
-  fs.writeFileSync(path.join(root, f), 'x');
-}
-fs.writeFileSync(path.join(outside, 'secret.txt'), 'secret');
+const FILES = ['package.json', '.env', 'src/a.js', 'src/.hidden/b.js', 'tmp/x.log', 'tmp/deep/y.log', 'node_modules/dep/index.js', 'api/node_modules/dep/i.js', 'bin/Debug/app.dll', 'bin/tool.sh', 'vendor/lib.go'];
+const root = tempRepo(Object.fromEntries(FILES.map((f) => [f, 'x'])), 'sg-listing-');
+const outside = tempRepo({ 'secret.txt': 'secret' }, 'sg-listing-outside-');
 fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(root, 'src/link.txt'));
 fs.symlinkSync(outside, path.join(root, 'linked-dir'));
 

@@ -10,6 +10,7 @@ import { isStackgenError, type StackgenError } from '../../src/errors.js';
 import { loadSpec, validateSpecText } from '../../src/spec/load.js';
 import type { SpecError } from '../../src/spec/spec-error.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 
 const INVALID = path.join(FIXTURES_DIR, 'specs/invalid');
 const VALID = path.join(FIXTURES_DIR, 'specs/valid');
@@ -35,10 +36,7 @@ function errorsOf(file: string): SpecError[] {
 }
 
 function tmpFile(name: string, content: Uint8Array | string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-spec-'));
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, content);
-  return file;
+  return path.join(tempRepo({ [name]: content }, 'stackgen-spec-'), name);
 }
 
 const cases = fs.readdirSync(INVALID).filter((f) => f.endsWith('.yaml')).sort();

@@ -11,6 +11,7 @@ import { detect } from '../../src/detect/detect.js';
 import { StackgenError } from '../../src/errors.js';
 import { SPEC_FILE, specFileFor } from '../../src/spec/spec-file.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
+import { tempRepo } from '../helpers/temp-repo.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -72,9 +73,7 @@ it('refuses a broken existing spec with an error naming the file and the line', 
 
 it('does not read a stackgen.yaml that is a link out of the project', async () => {
   const dir = copyOf('node-hono');
-  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-spec-outside-'));
-  dirs.push(outside);
-  fs.writeFileSync(path.join(outside, 'secret.yaml'), 'version: 1\n# outside\n');
+  const outside = tempRepo({ 'secret.yaml': 'version: 1\n# outside\n' }, 'sg-spec-outside-');
   fs.symlinkSync(path.join(outside, 'secret.yaml'), path.join(dir, SPEC_FILE));
   const topology = await detect(dir);
   expect(() => specFileFor(dir, topology)).toThrow(/link/);

@@ -3,23 +3,12 @@
  * `.env` (as the deploying shell would), and how the rolling update reads in the report. The run on
  * a real swarm is test/e2e/swarm-verify.test.ts.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatRollout, parseEnvFile, verifySwarm, type SwarmVerifyReport } from '../../src/verify/swarm.js';
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+import { tempRepo } from '../helpers/temp-repo.js';
 
 function project(spec: string, files: Record<string, string> = {}): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-vswarm-'));
-  dirs.push(dir);
-  fs.writeFileSync(path.join(dir, 'stackgen.yaml'), spec);
-  for (const [f, c] of Object.entries(files)) fs.writeFileSync(path.join(dir, f), c);
-  return dir;
+  return tempRepo({ 'stackgen.yaml': spec, ...files }, 'sg-vswarm-');
 }
 
 const SPEC = 'version: 1\nname: shop\nservices:\n  api: {path: ., language: node, port: 3000}\n';

@@ -3,16 +3,11 @@
  * .NET and Elixir ecosystems end in warnings or in nothing, never in a failed detector.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detect } from '../../../src/detect/detect.js';
 import { loadFixtureExpectations } from '../../helpers/fixtures.js';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+import { tempRepo } from '../../helpers/temp-repo.js';
 
 const MANIFESTS = [
   'pom.xml', 'build.gradle', 'build.gradle.kts', 'settings.gradle', 'gradle/libs.versions.toml', 'build.sbt', 'project.clj', 'deps.edn',
@@ -35,8 +30,7 @@ describe('bad manifests', () => {
   it('survives every fixture manifest cut at random points and garbled', async () => {
     const next = rng(42);
     for (let round = 0; round < 6; round++) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-bad-'));
-      dirs.push(dir);
+      const files: Record<string, string> = {};
       for (const fx of corpus) {
         for (const rel of MANIFESTS) {
           const src = path.join(fx.dir, rel);
@@ -44,26 +38,17 @@ describe('bad manifests', () => {
           const text = fs.readFileSync(src, 'utf8');
           const cut = text.slice(0, Math.floor(next() * text.length));
           const garbled = round % 2 ? cut.replace(/[<>{}[\]"':=]/g, (c) => (next() < 0.3 ? '' : c)) : cut;
-          const out = path.join(dir, fx.name, rel);
-          fs.mkdirSync(path.dirname(out), { recursive: true });
-          fs.writeFileSync(out, garbled);
+          files[path.join(fx.name, rel)] = garbled;
         }
       }
-      const t = await detect(dir);
+      const t = await detect(tempRepo(files, 'sg-bad-'));
       expect(t.warnings.filter((w) => /detector failed/.test(w.message))).toEqual([]);
     }
   });
 
   it('survives binary and empty manifests', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-bin-'));
-    dirs.push(dir);
-    MANIFESTS.forEach((rel, i) => {
-      fs.mkdirSync(path.dirname(path.join(dir, 'a', rel)), { recursive: true });
-      fs.mkdirSync(path.dirname(path.join(dir, 'b', rel)), { recursive: true });
-      fs.writeFileSync(path.join(dir, 'a', rel), Buffer.from([0, 1, 2, 255, i]));
-      fs.writeFileSync(path.join(dir, 'b', rel), '');
-    });
-    const t = await detect(dir);
+    const files = Object.fromEntries(MANIFESTS.flatMap((rel, i): [string, Uint8Array | string][] => [[`a/${rel}`, Buffer.from([0, 1, 2, 255, i])], [`b/${rel}`, '']]));
+    const t = await detect(tempRepo(files, 'sg-bin-'));
     expect(t.warnings.filter((w) => /detector failed/.test(w.message))).toEqual([]);
   });
 });

@@ -1,29 +1,14 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detect } from '../../../src/detect/detect.js';
 import { nodeProvider, normalizeNodeVersion } from '../../../src/detect/providers/node.js';
 import { SourceView } from '../../../src/source/source-view.js';
+import { type RepoFiles, tempRepo } from '../../helpers/temp-repo.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function write(files: Record<string, string | object>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-node-'));
-  dirs.push(dir);
-  for (const [f, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  }
-  return dir;
-}
-
-const detectFiles = (files: Record<string, string | object>) => detect(write(files));
+const write = (files: RepoFiles) => tempRepo(files, 'sg-node-');
+const detectFiles = (files: RepoFiles) => detect(write(files));
 /** The Node provider's own candidates, libraries and workspace roots included (the assembly drops those). */
-async function candidates(files: Record<string, string | object>) {
+async function candidates(files: RepoFiles) {
   return nodeProvider.detect(await SourceView.open(write(files)));
 }
 
@@ -155,7 +140,7 @@ describe('workspaces', () => {
   });
 
   // create-nx-workspace --preset=react-standalone: nx.json and the app's own project.json at the root.
-  const nxStandalone = (extra: Record<string, string | object> = {}) => ({
+  const nxStandalone = (extra: RepoFiles = {}) => ({
     'package.json': { name: '@nx-react/source', private: true, scripts: { start: 'nx serve', build: 'nx build', test: 'nx test' }, dependencies: { react: '^19' }, devDependencies: { nx: '22.0.4', '@nx/vite': '22.0.4', vite: '^7', cypress: '^14.2.1' } },
     'package-lock.json': '{}',
     'nx.json': '{ "plugins": [{ "plugin": "@nx/vite/plugin", "options": { "buildTargetName": "build" } }] }\n',
@@ -209,7 +194,7 @@ describe('a static build that writes into another folder', () => {
 });
 
 describe('an Nx standalone Node app (create-nx-workspace --preset=node-standalone)', () => {
-  const nxNode = (build: object, extra: Record<string, string | object> = {}) => ({
+  const nxNode = (build: object, extra: RepoFiles = {}) => ({
     'package.json': { name: '@api/source', private: true, scripts: { start: 'nx serve', build: 'nx build', test: 'nx test' }, dependencies: { express: '~4.18.1' }, devDependencies: { nx: '17.2.6', '@nx/esbuild': '17.2.6', '@nx/js': '17.2.6', '@nx/node': '17.2.6' } },
     'package-lock.json': '{}',
     'nx.json': '{ "targetDefaults": { "build": { "cache": true } } }\n',
@@ -257,7 +242,7 @@ describe('an Nx standalone Node app (create-nx-workspace --preset=node-standalon
 });
 
 describe('a start that runs TypeScript through a require hook', () => {
-  const nest = (start: string, extra: Record<string, string | object> = {}) => ({
+  const nest = (start: string, extra: RepoFiles = {}) => ({
     'package.json': { name: 'api', scripts: { start, 'start:watch': 'nodemon', 'prestart:prod': 'tsc', 'start:prod': 'node dist/main.js' }, dependencies: { '@nestjs/core': '^10', '@nestjs/common': '^10', 'ts-node': '^10' } },
     'src/main.ts': "import { NestFactory } from '@nestjs/core';\nasync function bootstrap() {\n  const app = await NestFactory.create({});\n  await app.listen(3000);\n}\nbootstrap();\n",
     ...extra,

@@ -1,22 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detect } from '../../../src/detect/detect.js';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+import { tempRepo } from '../../helpers/temp-repo.js';
 
 async function detectFiles(files: Record<string, string>) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-rust-'));
-  dirs.push(dir);
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f), text);
-  }
-  return detect(dir);
+  return detect(tempRepo(files, 'sg-rust-'));
 }
 
 const axumMain = 'use axum::{routing::get, Router};\n\n#[tokio::main]\nasync fn main() {\n    let app = Router::new().route("/healthz", get(|| async { "ok" }));\n    let listener = tokio::net::TcpListener::bind("0.0.0.0:3100").await.unwrap();\n    axum::serve(listener, app).await.unwrap();\n}\n';

@@ -15,6 +15,7 @@ import { dockerfileRuleIds, lintDockerfile } from '../../../src/lint/dockerfile/
 import { render } from '../../../src/render/render.js';
 import { fixtureSpec } from '../../helpers/fixture-spec.js';
 import { loadFixtureExpectations } from '../../helpers/fixtures.js';
+import { tempRepo } from '../../helpers/temp-repo.js';
 import { materialize, SAMPLES } from '../../render/render-samples.js';
 
 const hadolint = findOnPath('hadolint');
@@ -47,12 +48,8 @@ async function renderedDockerfiles(): Promise<Rendered[]> {
   }
   for (const sample of SAMPLES) {
     const { root, spec } = materialize(sample);
-    try {
-      const tree = await render(spec, { rootDir: root });
-      out.push({ name: `sample ${sample.name}`, files: tree.files().filter((f) => detectKind(f) === 'dockerfile') });
-    } finally {
-      fs.rmSync(root, { recursive: true, force: true });
-    }
+    const tree = await render(spec, { rootDir: root });
+    out.push({ name: `sample ${sample.name}`, files: tree.files().filter((f) => detectKind(f) === 'dockerfile') });
   }
   return out;
 }
@@ -66,8 +63,7 @@ describe('hadolint is available where required', () => {
 describe.skipIf(!hadolint)(`built-in Dockerfile rules agree with hadolint${hadolint ? '' : ` (SKIPPED: ${reason})`}`, () => {
   it('on every Dockerfile stackgen renders', async () => {
     // An empty config file keeps hadolint from reading one from the working directory or $HOME.
-    const config = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sg-hl-')), 'hadolint.yaml');
-    fs.writeFileSync(config, 'ignored: []\n');
+    const config = path.join(tempRepo({ 'hadolint.yaml': 'ignored: []\n' }, 'sg-hl-'), 'hadolint.yaml');
     const disagreements: string[] = [];
     let compared = 0;
     for (const r of await renderedDockerfiles()) {

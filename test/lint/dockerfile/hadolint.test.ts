@@ -2,13 +2,11 @@
  * The external hadolint: JSON mapping, PATH lookup (never a download), merging, and the linter the
  * lint framework calls.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findOnPath, mergeFindings, parseHadolintJson, runHadolint } from '../../../src/lint/dockerfile/hadolint.js';
 import { createDockerfileLinter, dockerfileLinter, findHadolintConfig } from '../../../src/lint/dockerfile/linter.js';
 import type { Finding } from '../../../src/lint/types.js';
+import { tempRepo } from '../../helpers/temp-repo.js';
 
 // The shape `hadolint --format json -` prints: an array of {line, code, message, column, file, level}.
 const SAMPLE = JSON.stringify([
@@ -18,7 +16,7 @@ const SAMPLE = JSON.stringify([
   { line: 5, code: 'DL3004', message: 'Do not use sudo as it leads to unpredictable behavior. Use a tool like gosu to enforce root', column: 1, file: '-', level: 'error' },
 ]);
 
-const emptyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-nopath-'));
+const emptyDir = tempRepo({}, 'sg-nopath-');
 
 describe('parseHadolintJson', () => {
   it('maps hadolint JSON to findings for the linted file', () => {
@@ -46,8 +44,7 @@ describe('runHadolint', () => {
   });
 
   it('finds executables by scanning PATH', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-path-'));
-    fs.writeFileSync(path.join(dir, 'not-exec'), 'x', { mode: 0o644 });
+    const dir = tempRepo({ 'not-exec': 'x' }, 'sg-path-');
     expect(findOnPath('not-exec', dir)).toBeNull();
     expect(findOnPath('node', process.env.PATH)).toMatch(/node$/);
   });

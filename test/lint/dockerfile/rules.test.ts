@@ -3,20 +3,18 @@
  * fire (an empty list is a miss case). Lines are 1-based instruction start lines, as hadolint reports.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lintDockerfile, type DockerfileLintOptions } from '../../../src/lint/dockerfile/lint.js';
 import { dockerfileRuleIds } from '../../../src/lint/dockerfile/lint.js';
 import { DEFAULT_HADOLINT_CONFIG, type HadolintConfig } from '../../../src/lint/dockerfile/config.js';
 import { BuildContext } from '../../../src/lint/dockerfile/build-context.js';
+import { tempRepo } from '../../helpers/temp-repo.js';
 
 const df = (...lines: string[]): string => lines.join('\n') + '\n';
 const cfg = (c: Partial<HadolintConfig>): DockerfileLintOptions => ({ config: { ...DEFAULT_HADOLINT_CONFIG, ...c } });
 const BASE = 'FROM debian:12.5';
 // A real folder as build context for SG1006: it holds present.txt and nothing else.
-const contextDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-rules-ctx-'));
-fs.writeFileSync(path.join(contextDir, 'present.txt'), 'x');
+const contextDir = tempRepo({ 'present.txt': 'x' }, 'sg-rules-ctx-');
 const inContext: DockerfileLintOptions = { contexts: [new BuildContext({ dir: contextDir, root: contextDir, pending: new Map() })] };
 
 type Case = [rule: string, dockerfile: string, lines: number[], options?: DockerfileLintOptions];
