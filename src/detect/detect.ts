@@ -84,7 +84,7 @@ function assemble(source: SourceView, found: Array<{ provider: string; candidate
       c.port = env.port;
       c.facts.push(env.portFact);
     }
-    mergeBacking(c, env.backing);
+    if (!c.backingSelected) mergeBacking(c, env.backing);
     c.links.push(...env.links);
     if (c.role === 'library' || c.role === 'workspace') {
       for (const b of c.backing) orphanBacking.push({ dir, b });
@@ -118,7 +118,7 @@ function assemble(source: SourceView, found: Array<{ provider: string; candidate
       contracts.set(s.path, scan);
       contractWarnings.push(...scan.warnings);
     }
-    for (const k of kindsNamedBy(scan.contract)) mergeBacking(c, [{ kind: k.kind, evidence: { file: k.file, line: k.line, signal: k.signal } }]);
+    if (!c.backingSelected) for (const k of kindsNamedBy(scan.contract)) mergeBacking(c, [{ kind: k.kind, evidence: { file: k.file, line: k.line, signal: k.signal } }]);
   }
   for (const { s, c } of byName.values()) {
     s.backingServices = [...new Set(c.backing.map((b) => b.kind))].sort();

@@ -95,6 +95,12 @@ export interface Candidate {
    */
   companions?: Array<{ type: string; start: string; fact: Fact }>;
   /**
+   * The framework's own settings select its backing services (Laravel's `DB_CONNECTION`, `CACHE_STORE`,
+   * `QUEUE_CONNECTION`, …), so a host or port variable for another kind is a default of its config
+   * files, not a use: detect adds no backing service from env files or the configuration contract.
+   */
+  backingSelected?: boolean;
+  /**
    * Evidence from an existing Dockerfile or compose file only: it fills in what the ecosystem
    * provider left empty at the same path, and stands alone only when no provider claims the path.
    */

@@ -78,11 +78,17 @@ function composerProject(source: SourceView, dir: string, file: string): Candida
     if (kind && pkg !== 'doctrine/dbal' && !backing.some((b) => b.kind === kind)) backing.push({ kind, evidence: { file, ...at(pkg), signal: `dependency \`${pkg}\`` } });
   }
   const env = envEntries(source, dir);
-  c.backing = [...envBacking(env), ...backing.filter((b) => !envBacking(env).some((e) => e.kind === b.kind))];
-
   const artisan = inDir(dir, 'artisan');
   const laravel = require['laravel/framework'] ?? require['laravel/lumen-framework'];
-  if (laravel !== undefined || source.has(artisan)) {
+  const isLaravel = laravel !== undefined || source.has(artisan);
+  // Laravel's skeleton lists REDIS_HOST, MEMCACHED_HOST and every database's port whatever it uses;
+  // its selectors (DB_CONNECTION=sqlite, CACHE_STORE=database, …) say what runs.
+  const selected = isLaravel && env.some((e) => LARAVEL_SELECTOR.test(e.key));
+  const fromEnv = envBacking(env, { hostsCount: !selected });
+  c.backing = [...fromEnv, ...backing.filter((b) => !fromEnv.some((e) => e.kind === b.kind))];
+  if (selected) c.backingSelected = true;
+
+  if (isLaravel) {
     c.framework = 'laravel';
     facts.push(laravel !== undefined ? { file, ...at('laravel/framework'), signal: 'dependency `laravel/framework`', kind: 'framework' } : { file: artisan, signal: 'artisan', kind: 'framework' });
     if (source.has(artisan)) facts.push({ file: artisan, signal: 'artisan', kind: 'entrypoint' });
@@ -149,8 +155,14 @@ function envEntries(source: SourceView, dir: string): EnvEntry[] {
 
 const DB_CONNECTION: Readonly<Record<string, BackingKind>> = { pgsql: 'postgres', postgres: 'postgres', postgresql: 'postgres', mysql: 'mysql', mariadb: 'mariadb', mongodb: 'mongodb', sqlsrv: 'mysql' };
 
-/** Laravel/Symfony env settings that choose a backing service. */
-function envBacking(entries: EnvEntry[]): BackingUse[] {
+/** Laravel's settings that choose a driver; the other keys of its env files configure drivers that may be unused. */
+const LARAVEL_SELECTOR = /^(DB_CONNECTION|QUEUE_CONNECTION|CACHE_DRIVER|CACHE_STORE|SESSION_DRIVER|BROADCAST_DRIVER|BROADCAST_CONNECTION)$/;
+
+/**
+ * Laravel/Symfony env settings that choose a backing service. `hostsCount`: whether a bare REDIS_HOST
+ * is a use (not when Laravel's selectors say which drivers run).
+ */
+function envBacking(entries: EnvEntry[], options: { hostsCount: boolean }): BackingUse[] {
   const out: BackingUse[] = [];
   const add = (kind: BackingKind, e: EnvEntry) => {
     if (!out.some((b) => b.kind === kind)) out.push({ kind, evidence: { file: e.file, line: e.line, signal: `${e.key}=${e.value}` } });
@@ -160,7 +172,7 @@ function envBacking(entries: EnvEntry[]): BackingUse[] {
     if (e.key === 'DB_CONNECTION' && DB_CONNECTION[v] && v !== 'sqlsrv') add(DB_CONNECTION[v]!, e);
     else if (/^(QUEUE_CONNECTION|CACHE_DRIVER|CACHE_STORE|SESSION_DRIVER|BROADCAST_DRIVER|BROADCAST_CONNECTION)$/.test(e.key) && v === 'redis') add('redis', e);
     else if (/^(QUEUE_CONNECTION|CACHE_DRIVER|CACHE_STORE|SESSION_DRIVER)$/.test(e.key) && v === 'memcached') add('memcached', e);
-    else if (e.key === 'REDIS_HOST' && v !== '') add('redis', e);
+    else if (e.key === 'REDIS_HOST' && v !== '' && options.hostsCount) add('redis', e);
     else if (/^(DATABASE_URL|MESSENGER_TRANSPORT_DSN|REDIS_URL|MONGODB_URL|MONGODB_URI)$/.test(e.key)) {
       const kind = backingFromUrl(e.value.replace(/^pgsql:/, 'postgresql:'));
       if (kind) add(kind, e);

@@ -40,6 +40,19 @@ describe('Laravel', () => {
     expect(t.services[0]!.backingServices).toEqual([]);
   });
 
+  it("a fresh skeleton's driver settings decide: REDIS_HOST, MEMCACHED_HOST and config/database.php's MySQL port are not uses", async () => {
+    // The shape `laravel new` writes: sqlite and the database drivers selected, the other drivers configured.
+    const env = 'DB_CONNECTION=sqlite\n# DB_HOST=127.0.0.1\n# DB_PORT=3306\nSESSION_DRIVER=database\nQUEUE_CONNECTION=database\nCACHE_STORE=database\nMEMCACHED_HOST=127.0.0.1\nREDIS_CLIENT=phpredis\nREDIS_HOST=127.0.0.1\nREDIS_PORT=6379\n';
+    const config = "<?php\nreturn [\n  'connections' => [\n    'mysql' => [\n      'host' => env('DB_HOST', '127.0.0.1'),\n      'port' => env('DB_PORT', '3306'),\n    ],\n  ],\n  'redis' => ['default' => ['host' => env('REDIS_HOST', '127.0.0.1'), 'port' => env('REDIS_PORT', '6379')]],\n];\n";
+    const skeleton = await detectFiles(laravel('^12.0', env, { 'config/database.php': config }));
+    expect(skeleton.services[0]!.backingServices).toEqual([]);
+    expect(skeleton.backingServices).toEqual([]);
+    // The same app switched to Redis queues and MySQL gets both, each from its selector.
+    const switched = await detectFiles(laravel('^12.0', env.replace('DB_CONNECTION=sqlite', 'DB_CONNECTION=mysql').replace('QUEUE_CONNECTION=database', 'QUEUE_CONNECTION=redis'), { 'config/database.php': config }));
+    expect(switched.services[0]!.backingServices).toEqual(['mysql', 'redis']);
+    expect(switched.backingServices.find((b) => b.kind === 'redis')!.evidence[0]).toMatchObject({ file: '.env.example', signal: 'QUEUE_CONNECTION=redis' });
+  });
+
   it('serves /up on Laravel 11 (health: in bootstrap/app.php) and nothing on Laravel 10', async () => {
     const l11 = await detectFiles(laravel('^11.0', '', { 'bootstrap/app.php': "<?php\nreturn Application::configure(basePath: dirname(__DIR__))\n    ->withRouting(\n        web: __DIR__.'/../routes/web.php',\n        health: '/up',\n    )->create();\n" }));
     expect(l11.services[0]!.healthPath).toBe('/up');
