@@ -6,7 +6,8 @@ import { StackgenError } from '../../errors.js';
 import { hasUnsafeChars } from '../../safe-text.js';
 import type { Artifact, OutputFile } from '../artifact.js';
 import { dockerfileContext } from '../contexts/dockerfile.js';
-import { join } from '../contexts/repo.js';
+import { readManifest } from '../../tree/manifest.js';
+import { join, readText } from '../contexts/repo.js';
 import { serviceModels, type TemplateName } from '../contexts/service.js';
 
 /** The .dockerignore template each Dockerfile template uses (templates/dockerignore/<family>.njk). */
@@ -45,6 +46,23 @@ function assertSingleLines(value: unknown, where: string): void {
   else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) assertSingleLines(v, `${where}.${k}`);
 }
 
+/**
+ * The .dockerignore for a build context. The repository's own (one stackgen did not write) stays the
+ * user's: the rules stackgen's would add that it lacks (secrets, credentials, dependencies, build
+ * output) are appended under one comment, an edit the diff shows, rather than a conflict that stops
+ * `init` on a repository that only ever had a `.dockerignore`. What the user's lines exclude that a
+ * Dockerfile copies is lint's to report (SG1006 names the rule and its line).
+ */
+function ignoreFile(rootDir: string, file: string, rendered: string): OutputFile {
+  const existing = readText(rootDir, file);
+  if (existing === undefined || readManifest(rootDir).files[file]) return { path: file, content: rendered };
+  const have = new Set(existing.split(/\r?\n/).map((l) => l.trim()));
+  const missing = rendered.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#') && !have.has(l.trim()));
+  if (missing.length === 0) return { path: file, content: existing, owner: 'user' };
+  const sep = existing === '' || existing.endsWith('\n') ? '' : '\n';
+  return { path: file, content: `${existing}${sep}\n# Added by stackgen: keep secrets, credentials, dependencies and build output out of the image build.\n${missing.join('\n')}\n`, owner: 'user' };
+}
+
 export const dockerfileArtifact: Artifact = {
   name: 'dockerfile',
   files(input, engine) {
@@ -68,10 +86,7 @@ export const dockerfileArtifact: Artifact = {
       // Workspace services build from the workspace root: the Dockerfile stays in the service folder.
       const contextDir = m.context === '.' ? '.' : m.context.slice(2);
       out.push({ path: join(m.dir, 'Dockerfile'), content: engine.render(`dockerfile/${m.template}/Dockerfile.njk`, ctx) });
-      out.push({
-        path: join(contextDir, '.dockerignore'),
-        content: engine.render(`dockerignore/${IGNORE_FAMILY[m.template]}.njk`, { ...ctx, dockerfile: m.dockerfile }),
-      });
+      out.push(ignoreFile(input.rootDir, join(contextDir, '.dockerignore'), engine.render(`dockerignore/${IGNORE_FAMILY[m.template]}.njk`, { ...ctx, dockerfile: m.dockerfile })));
       if (m.template === 'static') out.push({ path: join(m.dir, 'nginx.conf'), content: engine.render('dockerfile/static/nginx.conf.njk', ctx) });
       if (m.template === 'go' || m.template === 'rust') {
         out.push({ path: join(m.dir, '.stackgen/healthcheck/main.go'), content: engine.render('dockerfile/_partials/healthcheck.go.njk', ctx) });
