@@ -319,9 +319,29 @@ function scanAppSettings(text: string, file: string, add: (r: ConfigRead & { key
  * Spring `application.properties` / `.yml`: `${X:default}` placeholders are variables the app reads;
  * a datasource, redis, mongodb or rabbitmq property set to a literal is still read from the
  * environment through Spring's relaxed binding (`spring.datasource.url` ← `SPRING_DATASOURCE_URL`).
+ * A placeholder naming a property the file sets itself (`database=h2` … `db/${database}/schema.sql`)
+ * refers to that property, not to the environment.
  */
 function scanSpring(text: string, file: string, add: (r: ConfigRead & { key?: string }) => void): void {
-  const yaml = /\.ya?ml$/.test(file);
+  const entries = springEntries(text, /\.ya?ml$/.test(file));
+  const defined = new Set(entries.map((e) => e.key));
+  for (const { key, value, line } of entries) {
+    let placeholder = false;
+    for (const p of value.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]{0,200}))?\}/g)) {
+      placeholder = true;
+      if (defined.has(p[1]!)) continue;
+      add({ name: p[1]!, file, line, via: 'env', key, ...(p[2] !== undefined ? { default: p[2] } : {}) });
+    }
+    if (!placeholder && /^spring\.(datasource|data\.redis|redis|data\.mongodb|rabbitmq|r2dbc)\.(url|uri|host|port|username|password|database)$/.test(key)) {
+      const name = key.toUpperCase().replace(/[.-]/g, '_');
+      add({ name, file, line, via: 'env', key, default: value });
+    }
+  }
+}
+
+/** The properties a Spring config file sets: full key (YAML nesting joined with dots), value, line. */
+function springEntries(text: string, yaml: boolean): Array<{ key: string; value: string; line: number }> {
+  const out: Array<{ key: string; value: string; line: number }> = [];
   const stack: Array<{ indent: number; key: string }> = [];
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, i) => {
@@ -343,16 +363,9 @@ function scanSpring(text: string, file: string, add: (r: ConfigRead & { key?: st
       key = m[1]!;
       value = m[2]!;
     }
-    let placeholder = false;
-    for (const p of value.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]{0,200}))?\}/g)) {
-      placeholder = true;
-      add({ name: p[1]!, file, line: i + 1, via: 'env', key, ...(p[2] !== undefined ? { default: p[2] } : {}) });
-    }
-    if (!placeholder && /^spring\.(datasource|data\.redis|redis|data\.mongodb|rabbitmq|r2dbc)\.(url|uri|host|port|username|password|database)$/.test(key)) {
-      const name = key.toUpperCase().replace(/[.-]/g, '_');
-      add({ name, file, line: i + 1, via: 'env', key, default: value });
-    }
+    out.push({ key, value, line: i + 1 });
   });
+  return out;
 }
 
 function scanHosts(text: string, file: string, add: (host: string, kind: Family, file: string, line: number, signal: string, credentials: boolean) => void, config: boolean): void {

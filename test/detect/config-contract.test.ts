@@ -96,6 +96,17 @@ describe('environment variables, per language and reading style', () => {
     expect(s.config!.hosts).toEqual([expect.objectContaining({ host: 'db', kind: 'postgres', file: 'src/main/resources/application.properties', line: 1 })]);
   });
 
+  it("Spring: a placeholder naming a property the file sets (spring-petclinic's ${database}) is that property, not an environment read", async () => {
+    const pom = '<project><modelVersion>4.0.0</modelVersion><groupId>a</groupId><artifactId>pc</artifactId><version>1</version><parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId><version>3.3.5</version></parent><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>';
+    const s = await service({
+      'pom.xml': pom,
+      'src/main/java/a/App.java': 'package a;\n@SpringBootApplication\nclass App {}\n',
+      'src/main/resources/application.properties': 'database=h2\nspring.sql.init.schema-locations=classpath*:db/${database}/schema.sql\nlogging.level.root=${LOG_LEVEL}\n',
+    });
+    expect(read(s, 'database')).toBeUndefined();
+    expect(read(s, 'LOG_LEVEL')).toMatchObject({ line: 3, key: 'logging.level.root' });
+  });
+
   it('Java without a framework: ${X:default} in its own application.properties, Files.readString(Path.of(System.getenv(X))), System.getenv for a raw-socket Redis', async () => {
     const pom = '<project><modelVersion>4.0.0</modelVersion><groupId>a</groupId><artifactId>orders</artifactId><version>1</version><dependencies><dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId><version>42.5.5</version></dependency></dependencies></project>';
     const s = await service({
