@@ -199,6 +199,20 @@ function describe(source: SourceView, crate: Crate, ws: Crate | undefined, neste
   facts.push({ file: chosen.file, ...lineOf(read(chosen.file), /fn\s+main\s*\(|#\[launch\]/), signal: `binary \`${chosen.name}\``, kind: 'entrypoint' });
   for (const b of bins) if (b !== chosen) facts.push({ file: b.file, signal: `also a binary: ${b.name} (not built)`, kind: 'heuristic' });
 
+  // sqlx's query macros check each query against a live database while compiling, unless the crate
+  // ships the prepared query data (`cargo sqlx prepare`: .sqlx/, or sqlx-data.json before 0.7).
+  if (deps.some((d) => d.pkg === 'sqlx')) {
+    const macro = files.map((f) => ({ f, line: lineOf(f.text, SQLX_MACRO) })).find((x) => x.line.line !== undefined);
+    const prepared = [dir, wsDir].some((d) => source.isDir(inDir(d, '.sqlx')) || source.has(inDir(d, 'sqlx-data.json')));
+    if (macro && !prepared) {
+      source.warn(
+        macro.f.file,
+        `${c.name ?? pkgName}: sqlx's query macros check every query against a database while compiling, and an image build has none, so \`cargo build\` fails there; run \`cargo sqlx prepare\` and commit .sqlx/ (the build then checks offline)`,
+        macro.line.line,
+      );
+    }
+  }
+
   const locked = lock ? ' --locked' : '';
   c.commands.build = `cargo build --release${locked}${bins.length > 1 ? ` --bin ${chosen.name}` : ''}`;
   const target = path.posix.join(wsDir === dir ? '.' : path.posix.relative(dir === '.' ? '/' : `/${dir}`, wsDir === '.' ? '/' : `/${wsDir}`), 'target/release', chosen.name);
@@ -260,6 +274,9 @@ function describe(source: SourceView, crate: Crate, ws: Crate | undefined, neste
   }
   return c;
 }
+
+/** `sqlx::query!(…)`, `query_as!(…)` and the other compile-time checked macros. */
+const SQLX_MACRO = /\b(sqlx::)?query(_as|_scalar|_file|_file_as|_file_scalar)?(_unchecked)?!\s*\(/;
 
 function lineOf(text: string, re: RegExp): { line?: number } {
   const lines = text.split('\n');

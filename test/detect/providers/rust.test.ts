@@ -23,6 +23,19 @@ describe('crates', () => {
     expect(w.services[0]).toMatchObject({ role: 'worker', port: null, commands: { start: './target/release/poller' } });
   });
 
+  it('warns, at the first query macro, that sqlx checks queries against a database at compile time; prepared .sqlx/ data silences it', async () => {
+    const files = {
+      'Cargo.toml': pkg('realworld', 'axum = "0.7"\nsqlx = { version = "0.7", features = ["postgres"] }\n'),
+      'src/main.rs': axumMain,
+      'src/http/users.rs': 'pub async fn get(db: &PgPool) {\n    let user = sqlx::query_as!(\n        User,\n        "select * from users"\n    );\n}\n',
+    };
+    const unprepared = await detectFiles(files);
+    expect(unprepared.warnings).toEqual([expect.objectContaining({ file: 'src/http/users.rs', line: 2, message: expect.stringMatching(/cargo sqlx prepare/) })]);
+    const prepared = await detectFiles({ ...files, '.sqlx/query-4f1a.json': '{"query":"select * from users"}\n' });
+    expect(prepared.warnings).toEqual([]);
+    expect(prepared.services[0]).toMatchObject({ framework: 'axum', backingServices: ['postgres'] });
+  });
+
   it('leaves a library-only crate out', async () => {
     const t = await detectFiles({ 'Cargo.toml': pkg('util', 'serde = "1"\n'), 'src/lib.rs': 'pub fn add(a: i32, b: i32) -> i32 { a + b }\n' });
     expect(t.services).toEqual([]);
