@@ -2,7 +2,8 @@
  * Parsers load on first use: `stackgen detect` on a Node repository never reads XML, TOML or a
  * Dockerfile, and loading those parsers up front was a fifth of its run. The CommonJS build of each
  * is loaded (one file each, where the ESM builds are dozens of modules), synchronously, so the code
- * that parses stays synchronous.
+ * that parses stays synchronous. The same holds for the glob matcher (only globs and `exclude` need
+ * it, six modules) and the `.gitignore` reader (only when the repository has one).
  */
 import { createRequire } from 'node:module';
 
@@ -25,3 +26,5 @@ export const tomlParser = lazy(() => require('smol-toml') as typeof import('smol
 export const yamlLib = lazy(() => require('yaml') as typeof import('yaml'));
 export const xmlParser = lazy(() => require('fast-xml-parser') as typeof import('fast-xml-parser'));
 export const dockerfileAst = lazy(() => require('dockerfile-ast') as typeof import('dockerfile-ast'));
+export const picomatchLib = lazy(() => require('picomatch') as typeof import('picomatch'));
+export const ignoreLib = lazy(() => require('ignore') as typeof import('ignore'));

@@ -15,12 +15,15 @@ import { scanSecretFallbacks } from './secret-fallbacks.js';
 import { parseProcfile } from './procfile.js';
 import { portEnvIn } from './port-env.js';
 import { inDir, type Candidate, type Fact, type Provider, type Role } from './provider.js';
-import { PROVIDERS, KNOWN_MANIFESTS } from './registry.js';
+import { KNOWN_MANIFESTS, providersFor } from './registry.js';
 import { dropUnsafeFacts, safeVersion } from './safe-facts.js';
 import type { BackingService, Evidence, Service, Topology, TopologyWarning } from './types.js';
 
 export interface DetectOptions extends SourceViewOptions {
-  /** Providers to use instead of the built-in registry (for tests and embedding generators). */
+  /**
+   * Providers to use instead of the built-in registry (for tests and embedding generators); run in
+   * this order. Default: the registry's providers that the repository's files can wake.
+   */
   providers?: readonly Provider[];
 }
 
@@ -39,7 +42,7 @@ export async function detect(dir: string, options: DetectOptions = {}): Promise<
 
 export async function detectWithReport(dir: string, options: DetectOptions = {}): Promise<DetectReport> {
   const source = await SourceView.open(dir, options);
-  const providers = options.providers ?? PROVIDERS;
+  const providers = options.providers ?? (await providersFor(source.files));
   const found: Array<{ provider: string; candidate: Candidate }> = [];
   for (const provider of providers) {
     try {

@@ -5,10 +5,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
-import picomatch from 'picomatch';
+import type { Ignore } from 'ignore';
 import type { Document } from 'yaml';
-import { tomlParser, yamlLib } from '../lazy.js';
+import { ignoreLib, picomatchLib, tomlParser, yamlLib } from '../lazy.js';
 import { StackgenError } from '../errors.js';
 import { jsonErrorPosition } from './json-position.js';
 
@@ -24,7 +23,7 @@ const LIST_CONCURRENCY = 16;
  * sync (render, whose artifacts are synchronous).
  */
 function lister(exclude: readonly string[], ignoreDirs: readonly string[]) {
-  const excluded = exclude.length > 0 ? picomatch([...exclude], { dot: true }) : undefined;
+  const excluded = exclude.length > 0 ? picomatchLib()([...exclude], { dot: true }) : undefined;
   const names = new Set<string>(ignoreDirs.filter((d) => !d.includes('/')));
   const paths = ignoreDirs.filter((d) => d.includes('/'));
   const skipDir = (rel: string, name: string) => names.has(name) || paths.some((p) => rel === p || rel.endsWith(`/${p}`));
@@ -271,7 +270,7 @@ export class SourceView {
   glob(patterns: string | string[], cwd = '.'): string[] {
     const base = norm(cwd);
     const pats = (Array.isArray(patterns) ? patterns : [patterns]).map((p) => (base === '.' ? p : `${base}/${p}`));
-    const isMatch = picomatch(pats, { dot: true });
+    const isMatch = picomatchLib()(pats, { dot: true });
     return this.files.filter((f) => isMatch(f));
   }
 
@@ -441,7 +440,7 @@ function applyGitignores(root: string, files: string[], warnings: SourceWarning[
   for (const g of gitignores) {
     try {
       const text = fs.readFileSync(path.join(root, g), 'utf8');
-      rules.push({ dir: path.posix.dirname(g), ig: ignore().add(text) });
+      rules.push({ dir: path.posix.dirname(g), ig: ignoreLib()().add(text) });
     } catch (err) {
       warnings.push({ file: g, message: `unreadable .gitignore (${(err as NodeJS.ErrnoException).code ?? String(err)}); not applied` });
     }

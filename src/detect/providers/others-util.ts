@@ -9,6 +9,7 @@ import { tomlParser } from '../../lazy.js';
 import type { SourceView } from '../../source/source-view.js';
 import { candidate, inDir, type Candidate, type Fact, type Provider } from '../provider.js';
 import { toolVersionsPin, upTo, type Pin } from '../readers.js';
+import { KNOWN_MANIFESTS } from '../registry.js';
 
 /** A pin for one of `tools` from `.tool-versions`, then `mise.toml` / `.mise.toml` (`[tools] name = "1.2"`), nearest folder first. */
 export function runtimePin(source: SourceView, dir: string, tools: string[]): Pin | undefined {
@@ -162,18 +163,12 @@ export function sourcesUnder(source: SourceView, dir: string, exts: string[], su
   return out.sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
 }
 
-/** Base names (and simple `*.ext` globs) of every ecosystem's manifest, except the generic static/shell ones. */
 /**
- * The manifests of registry.ts's KNOWN_MANIFESTS minus static and shell (a test keeps them equal).
- * Copied, not imported: registry.ts imports the providers, and a provider importing it back makes
- * an import cycle that leaves PROVIDERS half-built when a provider module is loaded first.
+ * Base names (and simple `*.ext` globs) of every ecosystem's manifest, except the generic static and
+ * shell ones: registry.ts's KNOWN_MANIFESTS, in its order (the first found in a folder is the one named).
  */
 export const ECOSYSTEM_MANIFESTS: readonly string[] = [
-  'package.json', 'bun.lockb', 'bun.lock', 'bunfig.toml', 'deno.json', 'deno.jsonc',
-  'pyproject.toml', 'requirements.txt', 'Pipfile', 'setup.py', 'manage.py', 'go.mod', 'go.work', 'Cargo.toml',
-  'pom.xml', 'build.gradle', 'build.gradle.kts', 'build.sbt', 'project.clj', 'deps.edn', 'Gemfile', 'config.ru',
-  'composer.json', 'index.php', '*.csproj', '*.fsproj', '*.sln', 'mix.exs', 'gleam.toml', 'shard.yml', 'pubspec.yaml',
-  'Package.swift', 'stack.yaml', '*.cabal', 'build.zig', 'CMakeLists.txt', 'meson.build',
+  ...new Set(KNOWN_MANIFESTS.filter((m) => m.language !== 'static' && m.language !== 'shell').flatMap((m) => m.files)),
 ];
 
 function ecosystemManifests(): readonly string[] {

@@ -231,15 +231,6 @@ describe('shell start scripts', () => {
   });
 });
 
-describe('registry', () => {
-  it('the generic providers know every ecosystem manifest the registry lists', async () => {
-    const { KNOWN_MANIFESTS } = await import('../../../src/detect/registry.js');
-    const { ECOSYSTEM_MANIFESTS } = await import('../../../src/detect/providers/others-util.js');
-    const listed = KNOWN_MANIFESTS.filter((m) => m.language !== 'static' && m.language !== 'shell').flatMap((m) => m.files);
-    expect([...new Set(ECOSYSTEM_MANIFESTS)].sort()).toEqual([...new Set(listed)].sort());
-  });
-});
-
 describe('native builds owned by another ecosystem', () => {
   it('a CMakeLists.txt next to another manifest is that app\'s build helper, not a C++ service', async () => {
     const t = await detectTree({

@@ -3,9 +3,9 @@
  * them. Members come from npm/yarn/bun `workspaces` (array or `{packages}`), `pnpm-workspace.yaml`,
  * `lerna.json` and, for Nx repositories without any of those, the conventional apps/libs/packages.
  */
-import picomatch from 'picomatch';
 import type { SourceView } from '../../../source/source-view.js';
 import { inDir, type Fact } from '../../provider.js';
+import { picomatchLib } from '../../../lazy.js';
 import { clip } from '../others-util.js';
 import { keyLine, type Pkg } from './package-json.js';
 
@@ -59,6 +59,7 @@ export function findWorkspaces(source: SourceView, pkgs: Pkg[]): { roots: Map<st
     const clean = (x: string) => x.replace(/^\.\//, '').replace(/\/+$/, '').replace(/\/\*\*$/, '/**');
     const positive = patterns.filter((x) => !x.startsWith('!')).map(clean);
     const negative = patterns.filter((x) => x.startsWith('!')).map((x) => clean(x.slice(1)));
+    const picomatch = picomatchLib();
     const isIn = picomatch(positive.length > 0 ? positive : ['__none__']);
     const isOut = negative.length > 0 ? picomatch(negative) : () => false;
     for (const m of pkgs) {
