@@ -13,7 +13,7 @@ import { candidate, inDir, type Candidate, type Fact, type Provider, type Role }
 import type { Framework, Language, PackageManager } from '../types.js';
 import { clip, findInFiles } from './others-util.js';
 import { backingOf, metricsDependency, proxyLinks } from './node/data.js';
-import { DEFAULT_PORTS, FRAMEWORKS, USAGE, WEAK_DEFAULT, frameworkEntries, frameworkStart, staticOutput, type FrameworkDef, type StaticOutput } from './node/frameworks.js';
+import { DEFAULT_PORTS, FRAMEWORKS, USAGE, WEAK_DEFAULT, frameworkEntries, frameworkStart, noServer, staticOutput, type FrameworkDef, type StaticOutput } from './node/frameworks.js';
 import { allDeps, keyLine, runtimeDeps, scriptsOf, str, type PackageJson, type Pkg } from './node/package-json.js';
 import { execBin, installCommand, packageManagerOf, runScript, type PmInfo } from './node/package-manager.js';
 import { SERVER_CALL, defaultExportServes, ownedBy, WORKER_USAGE, entryFiles, healthPath, ownSources, scriptPort, sourcePort } from './node/source-scan.js';
@@ -212,7 +212,12 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
 
   let role: Role;
   if (staticOut && (buildScript || staticOut.buildCommand)) role = 'static';
-  else if (framework?.kind === 'meta' && !staticOut) role = (framework.id === 'angular' || framework.id === 'qwik-city') && start === null ? 'library' : 'web';
+  else if (framework?.kind === 'meta' && !staticOut) {
+    // A meta-framework with no production server to start is not a service; say why when that is known.
+    role = start === null ? 'library' : 'web';
+    const why = start === null ? noServer(source, dir, framework.id, every) : undefined;
+    if (why) source.warn(why.file, `${name ?? (dir === '.' ? path.posix.basename(source.root) : dir)}: ${why.message}`, why.line);
+  }
   else if (start !== null && NOT_A_SERVER.test(start)) role = 'library';
   else if (start !== null) {
     // Something started that never listens (a queue consumer, a bot, a scheduler) is a worker.

@@ -351,6 +351,28 @@ describe('frameworks', () => {
     expect(t.services[0]).toMatchObject({ ...want });
     expect(t.services[0]!.role).toBeUndefined();
   });
+
+  it.each([
+    [
+      'SvelteKit on adapter-vercel (sveltejs/realworld)',
+      { 'package.json': { name: 'rw', scripts: { build: 'vite build', preview: 'vite preview' }, devDependencies: { '@sveltejs/kit': '^2', '@sveltejs/adapter-vercel': '^6' } }, 'svelte.config.js': "import adapter from '@sveltejs/adapter-vercel';\nexport default { kit: { adapter: adapter() } };\n" },
+      { file: 'svelte.config.js', line: 1, message: /adapter-vercel.*install @sveltejs\/adapter-node/ },
+    ],
+    [
+      'Astro server output on the Netlify adapter',
+      { 'package.json': { name: 'site', scripts: { build: 'astro build' }, dependencies: { astro: '^5', '@astrojs/netlify': '^6' } }, 'astro.config.mjs': "import netlify from '@astrojs/netlify';\nexport default { output: 'server', adapter: netlify() };\n" },
+      { file: 'astro.config.mjs', line: 1, message: /@astrojs\/netlify.*install @astrojs\/node/ },
+    ],
+    [
+      'an Expo app without react-native-web (create-t3-turbo apps/expo)',
+      { 'package.json': { name: 'mobile', main: 'index.ts', scripts: { dev: 'expo start', android: 'expo run:android' }, dependencies: { expo: '~54.0.0', 'react-native': '0.81.5', react: '19.1.0' } }, 'index.ts': "import 'expo-router/entry';\n" },
+      { file: 'package.json', message: /a mobile app.*EAS/ },
+    ],
+  ])('%s has no server a container runs: no service, and a warning that says why and what to do', async (_label, files, want) => {
+    const t = await detectFiles(files as RepoFiles);
+    expect(t.services).toEqual([]);
+    expect(t.warnings).toContainEqual(expect.objectContaining({ file: want.file, ...('line' in want ? { line: want.line } : {}), message: expect.stringMatching(want.message) }));
+  });
 });
 
 describe('ports, health, metrics and backing services', () => {

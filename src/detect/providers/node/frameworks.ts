@@ -2,6 +2,7 @@
  * JavaScript frameworks: which one a package declares, whether it is used, how it runs in
  * production and whether its build is a static site (SPA, static export) rather than a server.
  */
+import path from 'node:path';
 import type { SourceView } from '../../../source/source-view.js';
 import { inDir, type Fact } from '../../provider.js';
 import type { Framework } from '../../types.js';
@@ -223,6 +224,29 @@ export function staticOutput(source: SourceView, dir: string, fw: Framework, dep
   }
 }
 
+/**
+ * Why a meta-framework app has no server a container can run, where that shows, and the way out: it
+ * builds for a hosting platform (SvelteKit's and Astro's Vercel, Netlify, Cloudflare adapters) or it
+ * is a mobile app (Expo without react-native-web). Undefined when the reason is not known.
+ */
+export function noServer(source: SourceView, dir: string, fw: Framework, deps: Record<string, string>): { file: string; line?: number; message: string } | undefined {
+  const pkgFile = inDir(dir, 'package.json');
+  const at = (file: string, pattern: RegExp | string) => ({ file, ...(source.lineOf(file, pattern) ? { line: source.lineOf(file, pattern)! } : {}) });
+  if (fw === 'sveltekit' || fw === 'astro') {
+    const prefix = fw === 'sveltekit' ? '@sveltejs/adapter-' : '@astrojs/';
+    const adapter = Object.keys(deps).find((d) => d.startsWith(prefix) && /(vercel|netlify|cloudflare)/.test(d));
+    if (!adapter) return undefined;
+    const cfg = readConfig(source, dir, fw === 'sveltekit' ? 'svelte.config' : 'astro.config');
+    const where = cfg && source.lineOf(cfg.file, adapter) ? at(cfg.file, adapter) : at(pkgFile, `"${adapter}"`);
+    const node = fw === 'sveltekit' ? '@sveltejs/adapter-node' : '@astrojs/node';
+    return { ...where, message: `builds with ${adapter}, output for that platform that no container runs; to containerise it, install ${node} and use it as the adapter in ${cfg ? path.posix.basename(cfg.file) : 'its config'}, then run init again` };
+  }
+  if (fw === 'expo' && !deps['react-native-web']) {
+    return { ...at(pkgFile, '"expo"'), message: 'a mobile app (Expo without react-native-web): built with EAS and installed on devices, not run in a container; `expo start` is its development server' };
+  }
+  return undefined;
+}
+
 /** Production start command a framework implies when the package has no usable start script. */
 export function frameworkStart(source: SourceView, dir: string, fw: Framework, deps: Record<string, string>, scripts: Record<string, string>): string | null {
   switch (fw) {
@@ -250,7 +274,8 @@ export function frameworkStart(source: SourceView, dir: string, fw: Framework, d
       return ng.ssr ? `node ${ng.outputBase}/server/server.mjs` : null;
     }
     case 'expo':
-      return 'expo start';
+      // `expo start` is Metro, the development server; it is a web app's server only with react-native-web.
+      return deps['react-native-web'] ? 'expo start' : null;
     case 'qwik-city': {
       // The adapter's own `serve` script is the usual start; without it, what the adapter builds.
       const adapter = qwikAdapter(source, dir);
