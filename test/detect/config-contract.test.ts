@@ -29,6 +29,10 @@ const node = (deps: Record<string, string>, code: string) => ({
 const python = (code: string, reqs = 'flask==3.0.3\n') => ({ 'requirements.txt': reqs, 'app.py': code });
 const go = (code: string) => ({ 'go.mod': 'module example.com/api\n\ngo 1.22\n', 'main.go': `package main\n\nimport "net/http"\n\n${code}\nfunc main() { http.ListenAndServe(":8080", nil) }\n` });
 
+/** A Spring Boot web app's pom.xml, with more dependencies when given. */
+const springPom = (artifact: string, moreDependencies = '') =>
+  `<project><modelVersion>4.0.0</modelVersion><groupId>a</groupId><artifactId>${artifact}</artifactId><version>1</version><parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId><version>3.3.5</version></parent><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency>${moreDependencies}</dependencies></project>`;
+
 describe('environment variables, per language and reading style', () => {
   it('Node: process.env.X || default, brackets with ??, destructuring with defaults, readFileSync(process.env.X)', async () => {
     const s = await service(node({ pg: '8.13.1' }, [
@@ -80,9 +84,8 @@ describe('environment variables, per language and reading style', () => {
   });
 
   it('Java: System.getenv, @Value("${X:default}"), Spring ${X:default} in application.properties and .yml, relaxed binding of a literal datasource', async () => {
-    const pom = '<project><modelVersion>4.0.0</modelVersion><groupId>a</groupId><artifactId>inv</artifactId><version>1</version><parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId><version>3.3.5</version></parent><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency><dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId></dependency><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-data-redis</artifactId></dependency></dependencies></project>';
     const s = await service({
-      'pom.xml': pom,
+      'pom.xml': springPom('inv', '<dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId></dependency><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-data-redis</artifactId></dependency>'),
       'src/main/java/a/App.java': 'package a;\n@SpringBootApplication\nclass App {\n  @Value("${CACHE_TTL:60}") int ttl;\n  String k = System.getenv("STRIPE_KEY");\n}\n',
       'src/main/resources/application.properties': 'spring.datasource.url=jdbc:postgresql://db:5432/inv\nspring.datasource.password=${DB_PASSWORD}\n',
       'src/main/resources/application-prod.yml': 'spring:\n  data:\n    redis:\n      host: ${REDIS_HOST:localhost}\n',
@@ -97,9 +100,8 @@ describe('environment variables, per language and reading style', () => {
   });
 
   it("Spring: a placeholder naming a property the file sets (spring-petclinic's ${database}) is that property, not an environment read", async () => {
-    const pom = '<project><modelVersion>4.0.0</modelVersion><groupId>a</groupId><artifactId>pc</artifactId><version>1</version><parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId><version>3.3.5</version></parent><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>';
     const s = await service({
-      'pom.xml': pom,
+      'pom.xml': springPom('pc'),
       'src/main/java/a/App.java': 'package a;\n@SpringBootApplication\nclass App {}\n',
       'src/main/resources/application.properties': 'database=h2\nspring.sql.init.schema-locations=classpath*:db/${database}/schema.sql\nlogging.level.root=${LOG_LEVEL}\n',
     });
