@@ -7,13 +7,13 @@ import { createRequire } from 'node:module';
 import { EXIT_CODES } from '../errors.js';
 import { errorJson, formatError, hasPrintedJson, note, out, printJson, setColor, toStackgenError } from './output.js';
 import { processIo, session, withSession, type CliIo } from './session.js';
+import { STACKGEN_VERSION } from '../version.js';
+import { COMMAND_META, type CommandName } from './commands/meta.js';
 import type { CommandModule } from 'yargs';
 
 // yargs' CommonJS build is one bundled file; its ESM build is 34 modules, which every command paid to resolve.
 const require = createRequire(import.meta.url);
 const yargs = require('yargs') as typeof import('yargs').default;
-import { STACKGEN_VERSION } from '../version.js';
-import { COMMAND_META, type CommandName } from './commands/meta.js';
 
 /**
  * Commands load on demand: verify pulls in testcontainers and dockerode, init the prompt library,
