@@ -158,6 +158,24 @@ describe('stackgen init --yes', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  it("a workflow of the user's own at the default pipeline's path (wagtail/bakerydemo's docker.yml) is kept: no pipeline rendered, and stderr says how to get one", async () => {
+    const dir = copyFixture('go-stdlib-api');
+    const workflow = path.join(dir, '.github/workflows/docker.yml');
+    fs.mkdirSync(path.dirname(workflow), { recursive: true });
+    fs.writeFileSync(workflow, 'name: docker\non: [push]\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: docker build .\n');
+    const before = fs.readFileSync(workflow, 'utf8');
+    const r = await stackgen(['init', dir, '--yes']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/kept your \.github\/workflows\/docker\.yml.*--ci github --force/);
+    expect(fs.readFileSync(workflow, 'utf8')).toBe(before);
+    expect((parse(fs.readFileSync(path.join(dir, 'stackgen.yaml'), 'utf8')) as { ci: { provider: string } }).ci.provider).toBe('none');
+    // Asked for by name, the pipeline is stackgen's to write: a conflict, as for any file of the user's.
+    fs.rmSync(path.join(dir, 'stackgen.yaml'));
+    const named = await stackgen(['init', dir, '--yes', '--ci', 'github']);
+    expect(named.code).toBe(3);
+    expect(fs.readFileSync(workflow, 'utf8')).toBe(before);
+  });
+
   it("a repository's own Dockerfile is kept by default; --own-dockerfile replace renders stackgen's in its place", async () => {
     // A template's leftover Dockerfile that cannot build this pnpm project (it copies package-lock.json).
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stackgen-init-own-dockerfile-'));

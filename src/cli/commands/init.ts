@@ -3,6 +3,7 @@
  * flush. The spec is the user's file: written when missing; on a re-run the new detection is merged
  * into it in place, so their edits and comments stay.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { detectWithReport } from '../../detect/detect.js';
@@ -11,6 +12,8 @@ import { StackgenError } from '../../errors.js';
 import { normalizeTargets, TARGETS, type SpecFromTopologyOptions, type Target } from '../../spec/from-topology.js';
 import { SPEC_FILE, specFileFor } from '../../spec/spec-file.js';
 import type { MergeResult } from '../../spec/stringify.js';
+import { CI_FILES } from '../../render/artifacts/ci-files.js';
+import { readManifest } from '../../tree/manifest.js';
 import type { FlushedTree } from '../../tree/virtual-tree.js';
 import { conflictError, info, note, printChanges, printJson, style } from '../output.js';
 import { cliEnv, fromCwd, session } from '../session.js';
@@ -115,6 +118,11 @@ function defaultsFrom(g: GivenAnswers): SpecFromTopologyOptions {
   return o;
 }
 
+/** `file` when the repository has it and stackgen did not write it. */
+function userFileAt(rootDir: string, file: string): string | undefined {
+  return fs.existsSync(path.join(rootDir, file)) && !readManifest(rootDir).files[file] ? file : undefined;
+}
+
 function isPromptExit(err: unknown): boolean {
   const name = (err as { name?: string } | null)?.name;
   return name === 'ExitPromptError' || name === 'AbortPromptError';
@@ -167,6 +175,13 @@ export const initCommand: CommandModule<object, InitArgs> = {
     } else {
       if (!args.yes) note(`${style.dim('no terminal to ask on')}: taking the detected defaults and the flags given (pass --yes to say so).`);
       options = defaultsFrom(given);
+      // The default pipeline's file already holds a workflow of the user's (`docker.yml` is a common
+      // name): keep theirs and render none, rather than stop on a conflict nobody asked for.
+      const own = given.ci === undefined && !fs.existsSync(path.join(rootDir, SPEC_FILE)) ? userFileAt(rootDir, CI_FILES.github) : undefined;
+      if (own) {
+        options.ci = 'none';
+        note(`${style.dim('kept your')} ${own}${style.dim(': no CI pipeline rendered (ci.provider: none); --ci github --force replaces it, --ci gitlab writes .gitlab-ci.yml')}`);
+      }
     }
     if (args.name) options.name = args.name;
     options.ownDockerfile = args.ownDockerfile;
