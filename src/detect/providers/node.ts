@@ -66,8 +66,9 @@ function delegates(source: SourceView, dir: string, cmd: string, scripts: Record
       }),
     );
   }
-  if (/\b(turbo|nx|lerna|concurrently|npm-run-all2?|run-p|run-s|wireit|ultra)\b/.test(cmd)) return true;
-  if (/\b(pnpm|yarn|npm|bun)\b[^&|;]*(?:\s-r\b|--recursive|--filter\b|\s-F\s|--workspaces?\b|\s-w\s|\bworkspaces?\s|--prefix[\s=]|--cwd[\s=]|-C\s)/.test(cmd)) return true;
+  // A tool as a command word, not a flag that happens to share its name (`next build --turbo` is Turbopack).
+  if (/(?<![-\w./])(turbo|nx|lerna|concurrently|npm-run-all2?|run-p|run-s|wireit|ultra)\b/.test(cmd)) return true;
+  if (/(?<![-\w./])(pnpm|yarn|npm|bun)\b[^&|;]*(?:\s-r\b|--recursive|--filter\b|\s-F\s|--workspaces?\b|\s-w\s|\bworkspaces?\s|--prefix[\s=]|--cwd[\s=]|-C\s)/.test(cmd)) return true;
   const cd = /\bcd\s+([\w./-]+)\s*&&/.exec(cmd);
   return Boolean(cd?.[1] && source.has(inDir(dir, `${cd[1].replace(/\/$/, '')}/package.json`)));
 }

@@ -550,6 +550,15 @@ describe('not a service', () => {
     expect(t.services.map((s) => [s.role, s.commands.build, s.staticDir])).toEqual([['static', 'npm run build', 'dist']]);
   });
 
+  it("`next build --turbo` (Turbopack) in an npm-run-all build is the package's own build, not Turborepo (umami)", async () => {
+    const t = await detectFiles({
+      'package.json': { name: 'umami', scripts: { build: 'npm-run-all check-env build-db build-app', 'check-env': 'node scripts/check-env.js', 'build-db': 'npm-run-all build-db-client', 'build-db-client': 'prisma generate', 'build-app': 'next build --turbo', start: 'next start' }, dependencies: { next: '15.5.0', react: '19.1.0' }, devDependencies: { 'npm-run-all': '^4.1.5' } },
+      'pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
+      'pnpm-workspace.yaml': "packages:\n  - '**'\n",
+    });
+    expect(t.services[0]).toMatchObject({ name: 'umami', framework: 'nextjs', commands: { build: 'pnpm run build', start: 'next start' } });
+  });
+
   it('npm-run-all whose scripts build other packages (`run-s build:*` → `npm run build -w web`) still delegates', async () => {
     const c = await candidates({ 'package.json': { name: 'r', workspaces: ['apps/*'], scripts: { build: 'run-s build:*', 'build:web': 'npm run build -w web' }, devDependencies: { vite: '^6', 'npm-run-all': '^4' } }, 'index.html': '<div></div>\n', 'apps/web/package.json': { name: 'web' } });
     expect(c.find((x) => x.path === '.')!.role).toBe('workspace');
