@@ -108,12 +108,19 @@ export const dockerfileProvider: Provider = {
   },
 };
 
-/** Dockerfiles of the repository, outside test/example folders and dev containers. */
+/**
+ * Folders of development tools whose Dockerfiles build an editor's or a cloud IDE's environment, or a
+ * CI job's image, never the app: dev containers, CodeSandbox (excalidraw's .codesandbox/Dockerfile),
+ * Gitpod, CI configuration.
+ */
+const DEV_TOOL_DIR = /(^|\/)\.(devcontainer|codesandbox|gitpod|github|gitlab|circleci|buildkite|vscode|idea)\//;
+
+/** Dockerfiles of the repository, outside test/example folders and development tools' folders. */
 export function dockerfiles(source: SourceView): string[] {
   const names = new Set(source.glob(['**/Dockerfile', '**/Dockerfile.*', '**/*.Dockerfile', '**/*.dockerfile', '**/dockerfile', '**/Containerfile']).map((f) => path.posix.basename(f)));
   return source
     .manifests([...names])
-    .filter((f) => !/(^|\/)\.devcontainer\//.test(f) && !/\.(dockerignore|md|txt|orig|bak|j2|tpl|template|erb|tmpl)$/i.test(f));
+    .filter((f) => !DEV_TOOL_DIR.test(f) && !/\.(dockerignore|md|txt|orig|bak|j2|tpl|template|erb|tmpl)$/i.test(f));
 }
 
 const DOCKER_DIR = /^(docker|\.docker|dockerfiles|deploy|deployment|container|\.container)$/i;

@@ -98,6 +98,12 @@ interface Context {
   others: string[];
 }
 
+/** How a script runs an SPA build tool's production build. */
+const SPA_BUILD: Partial<Record<Framework, RegExp>> = {
+  vite: /(?<![-\w./])vite\s+build\b/,
+  'create-react-app': /(?<![-\w./])react-scripts\s+build\b/,
+};
+
 function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate {
   const { json, dir, file } = pkg;
   const name = str(json.name);
@@ -129,6 +135,11 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
 
   // Frameworks: meta framework > server framework seen in source > SPA build tool > server framework only declared.
   const declared = FRAMEWORKS.filter((f) => Object.keys(every).some((d) => f.deps.test(d)));
+  // A workspace member whose scripts run a build tool the root declares (hoisted devDependencies:
+  // excalidraw-app runs `vite build`, vite is in the root package.json) is that tool's project too.
+  const rootDeps = ctx.member ? allDeps(ctx.member.pkg.json) : {};
+  const hoisted = FRAMEWORKS.filter((f) => f.kind === 'spa' && !declared.includes(f) && Object.keys(rootDeps).some((d) => f.deps.test(d)) && Object.values(scripts).some((v) => SPA_BUILD[f.id]?.test(v)));
+  declared.push(...hoisted);
   const used = new Map<Framework, Fact>();
   for (const f of declared) {
     const re = USAGE[f.id];
@@ -141,8 +152,13 @@ function describePackage(source: SourceView, pkg: Pkg, ctx: Context): Candidate 
     declared.find((f) => f.kind === 'spa' && (f.id !== 'vite' || hasViteApp(source, dir))) ??
     declared.find((f) => f.kind === 'server');
   if (framework) {
-    const dep = Object.keys(every).find((d) => framework.deps.test(d))!;
-    facts.push({ file, ...keyLine(source, file, dep), signal: `dependency \`${dep}\`${used.has(framework.id) ? '' : framework.kind === 'server' ? ' (declared; no import seen)' : ''}`, kind: 'framework' });
+    if (hoisted.includes(framework) && ctx.member) {
+      const dep = Object.keys(rootDeps).find((d) => framework.deps.test(d))!;
+      facts.push({ file: ctx.member.pkg.file, ...keyLine(source, ctx.member.pkg.file, dep), signal: `dependency \`${dep}\` of the workspace root, run by this package's scripts`, kind: 'framework' });
+    } else {
+      const dep = Object.keys(every).find((d) => framework.deps.test(d))!;
+      facts.push({ file, ...keyLine(source, file, dep), signal: `dependency \`${dep}\`${used.has(framework.id) ? '' : framework.kind === 'server' ? ' (declared; no import seen)' : ''}`, kind: 'framework' });
+    }
     const u = used.get(framework.id);
     if (u) facts.push(u);
   }

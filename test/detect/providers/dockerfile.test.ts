@@ -89,6 +89,17 @@ describe('a Dockerfile alone in a folder', () => {
     expect(t.services.map((s) => [s.path, s.language])).toEqual([['.', 'php']]);
   });
 
+  it("a cloud IDE's or CI's Dockerfile (excalidraw's .codesandbox/Dockerfile, .gitpod, .github) is no service", async () => {
+    const t = await detectTree({
+      'index.html': '<!doctype html><title>x</title>\n',
+      '.codesandbox/Dockerfile': 'FROM node:24-bullseye\n',
+      '.gitpod/Dockerfile': 'FROM gitpod/workspace-full\n',
+      '.github/actions/build/Dockerfile': 'FROM alpine:3.20\nENTRYPOINT ["/run.sh"]\n',
+    });
+    expect(t.services.map((s) => s.path)).toEqual(['.']);
+    expect(t.services[0]!.evidence.some((e) => e.file.includes('Dockerfile'))).toBe(false);
+  });
+
   it('a Dockerfile in a folder of its own under docker/ (docker/node/Dockerfile), built by compose from the root, is the root app', async () => {
     const t = await detectTree({
       'package.json': JSON.stringify({ name: 'shop', scripts: { start: 'node server.js' }, dependencies: { express: '^4', mongoose: '^8' } }),

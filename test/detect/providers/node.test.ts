@@ -119,6 +119,21 @@ describe('workspaces', () => {
     expect(turbo.services[0]!.commands.build).toBe('turbo run build --filter=@x/web');
   });
 
+  it("a member that runs a build tool the root declares (excalidraw-app: `vite build`, vite hoisted to the root) is that tool's static site", async () => {
+    const t = await detectFiles({
+      'package.json': { private: true, workspaces: ['excalidraw-app', 'packages/*'], devDependencies: { vite: '5.0.12', '@vitejs/plugin-react': '3.1.0' } },
+      'yarn.lock': '# yarn lockfile v1\n',
+      'excalidraw-app/package.json': { name: 'excalidraw-app', scripts: { 'build:app': 'cross-env VITE_APP_ENABLE_TRACKING=true vite build', build: 'yarn build:app', start: 'yarn && vite' }, dependencies: { react: '19.0.0' } },
+      'excalidraw-app/index.html': '<!doctype html><div id="root"></div><script type="module" src="./index.tsx"></script>\n',
+      'excalidraw-app/index.tsx': "import { createRoot } from 'react-dom/client';\n",
+      'excalidraw-app/vite.config.mts': 'export default { build: { outDir: "build" } };\n',
+      'packages/common/package.json': { name: '@excalidraw/common', main: 'src/index.ts' },
+    });
+    const app = t.services.find((s) => s.path === 'excalidraw-app')!;
+    expect(app).toMatchObject({ role: 'static', framework: 'vite', staticDir: 'build' });
+    expect(app.evidence).toContainEqual(expect.objectContaining({ file: 'package.json', signal: expect.stringMatching(/`vite` of the workspace root/) }));
+  });
+
   it('a root that is itself an app stays a service', async () => {
     const t = await detectFiles({
       'package.json': { name: 'site', workspaces: ['packages/*'], scripts: { start: 'node server.js' }, dependencies: { express: '^4' } },
