@@ -423,9 +423,12 @@ function depth(f: string): number {
   return f.split('/').length;
 }
 
+/** A folder of examples by its suffix: `push-examples`, `code_samples` (uptime-kuma's extra/push-examples/*). */
+const EXAMPLES_SUFFIX = /^[\w.]+[-_](examples?|samples?)$/i;
+
 function inNonServiceDir(f: string): boolean {
   const segs = f.split('/').slice(0, -1);
-  return segs.some((s, i) => NON_SERVICE_DIRS.includes(s) || NON_SERVICE_DIRS.includes(segs.slice(0, i + 1).slice(-2).join('/')));
+  return segs.some((s, i) => NON_SERVICE_DIRS.includes(s) || EXAMPLES_SUFFIX.test(s) || NON_SERVICE_DIRS.includes(segs.slice(0, i + 1).slice(-2).join('/')));
 }
 
 function stripBom(text: string): string {
