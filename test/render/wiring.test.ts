@@ -37,6 +37,17 @@ describe('wiring', () => {
     expect(messages).toMatch(/api reads STRIPE_API_KEY with no default/);
   });
 
+  it("names a framework's many optional reads briefly (Laravel's config/*.php reads ~45): eight, then a count; .env.example lists them all", async () => {
+    const names = Array.from({ length: 11 }, (_, i) => `AWS_SETTING_${i + 1}`);
+    const v = validateSpec(input({ expects: names }));
+    expect(v.errors).toEqual([]);
+    const tree = await render(v.spec!, { rootDir: root() });
+    const warning = tree.warnings.find((w) => /cannot fill/.test(w.message))!;
+    expect(warning.message).toContain(`api reads ${names.slice(0, 8).join(', ')} and 3 more with no default`);
+    expect(warning.message).not.toContain('AWS_SETTING_9');
+    for (const n of names) expect(tree.read('.env.example')).toContain(`# ${n}=`);
+  });
+
   it('a backing service the app reads nothing for keeps its default variable, with its password', async () => {
     const v = validateSpec(input({}));
     const compose = parse((await render(v.spec!, { rootDir: root() })).read('compose.yaml')!);

@@ -7,6 +7,9 @@
 import type { BackingService, Spec } from '../../spec/types.generated.js';
 import { envPrefix, secretPath, type BackingModel } from './backing.js';
 
+/** How many unfilled variables a warning names before it counts the rest. */
+const SHOWN_OPEN = 8;
+
 /** What one wired variable becomes in the app's compose service. */
 export interface WiredValue {
   value: string;
@@ -105,7 +108,8 @@ export function wiringWarnings(spec: Spec): Array<{ message: string; hint: strin
     const open = s.expects.filter((v) => !filled.has(v));
     if (open.length > 0) {
       out.push({
-        message: `${name} reads ${open.join(', ')} with no default, and stackgen cannot fill ${open.length === 1 ? 'it' : 'them'} (listed in .env.example).`,
+        // A framework's config files can read dozens (Laravel's config/*.php): name a few, count the rest.
+        message: `${name} reads ${open.length > SHOWN_OPEN ? `${open.slice(0, SHOWN_OPEN).join(', ')} and ${open.length - SHOWN_OPEN} more` : open.join(', ')} with no default, and stackgen cannot fill ${open.length === 1 ? 'it' : 'them'} (all listed in .env.example and services.${name}.expects).`,
         hint: `Set ${open.length === 1 ? 'it' : 'each'} in services.${name}.env, or services.${name}.secrets for a credential, in stackgen.yaml.`,
       });
     }
