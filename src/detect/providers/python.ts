@@ -497,7 +497,7 @@ function servePlan(ctx: Ctx, scan: PyScan, project: Project, envPort: PortPick):
 
   // A stdlib http.server app, or any script with a main block: a web server if it listens, else a worker.
   const entry = entryFile(source, dir, scan);
-  if (scan.stdlibServer) {
+  if (scan.stdlibServer && !inToolFolder(dir, scan.stdlibServer.file)) {
     const file = scan.mains.find((m) => m.runs === 'server')?.file ?? scan.stdlibServer.file;
     facts.push({ file: scan.stdlibServer.file, line: scan.stdlibServer.line, signal: `\`${scan.stdlibServer.text}\``, kind: 'usage' });
     const port = portFact(codePort(scan, scan.stdlibServer.file) ?? envPort, 8000);
@@ -509,6 +509,13 @@ function servePlan(ctx: Ctx, scan: PyScan, project: Project, envPort: PortPick):
     depFact(has('celery')!, 'framework');
     facts.push({ file: scan.celery.file, line: scan.celery.line, signal: `\`${scan.celery.text}\``, kind: 'usage' });
     return { framework: null, role: 'worker', start: `celery -A ${mod.module} worker --loglevel=info`, port: null };
+  }
+  // A packaged command-line program: the console script `pip install .` puts on PATH runs it (httpie's
+  // `http`), where running its module as a file would break its package imports.
+  const script = consoleScripts(source, dir)[0];
+  if (script) {
+    facts.push({ file: script.file, ...lineOpt(script.line), signal: `console script \`${script.name}\` (${script.target}): a command that runs to completion`, kind: 'entrypoint' });
+    return { framework: null, role: 'job', start: script.name, port: null };
   }
   const entryOrLone = entry ?? loneScript(source, dir, scan);
   // A gRPC server listens too: on the port it adds, else gRPC's conventional 50051.
@@ -622,8 +629,39 @@ function entryFile(source: SourceView, dir: string, scan: PyScan): string | unde
  * starts a service from there.
  */
 function inToolFolder(dir: string, file: string): boolean {
-  return relTo(dir, file).split('/').slice(0, -1).some((seg) => /^(scripts|tools|hack)$/.test(seg));
+  return relTo(dir, file).split('/').slice(0, -1).some((seg) => /^(scripts|tools|hack|benchmarks?|bench|profiling|extras?)$/.test(seg));
 }
+
+/**
+ * The commands a package installs (`[project.scripts]`, Poetry's `[tool.poetry.scripts]`, setup.cfg's
+ * and setup.py's `console_scripts`), in the order declared. Read as text and TOML, never executed.
+ */
+function consoleScripts(source: SourceView, dir: string): Array<{ name: string; target: string; file: string; line?: number }> {
+  const out: Array<{ name: string; target: string; file: string; line?: number }> = [];
+  const pyFile = inDir(dir, 'pyproject.toml');
+  if (source.has(pyFile)) {
+    const t = source.readToml<Toml>(pyFile).value;
+    const tables = [tomlPath(t, 'project', 'scripts'), tomlPath(t, 'tool', 'poetry', 'scripts')];
+    for (const table of tables) {
+      if (!table || typeof table !== 'object') continue;
+      for (const [name, target] of Object.entries(table as Record<string, unknown>)) {
+        if (typeof target === 'string' && SCRIPT_NAME.test(name)) out.push({ name, target, file: pyFile, ...lineOpt(source.lineOf(pyFile, new RegExp(`^\\s*["']?${name.replace(/\./g, '\\.')}["']?\\s*=`))) });
+      }
+    }
+  }
+  for (const f of ['setup.cfg', 'setup.py'].map((n) => inDir(dir, n))) {
+    const text = source.readText(f);
+    if (!text) continue;
+    // The console_scripts block (setup.cfg) or list (setup.py): `name = module:func` / `'name=module:func'`.
+    const block = /console_scripts["']?\s*[:=]\s*(\[[^\]]*\]|(?:\n[ \t]+[^\n]*)+)/.exec(text)?.[1] ?? '';
+    for (const m of block.matchAll(/["']?([A-Za-z0-9][\w.-]*)\s*=\s*([\w.]+:[\w.]+)/g)) {
+      if (SCRIPT_NAME.test(m[1]!)) out.push({ name: m[1]!, target: m[2]!, file: f, ...lineOpt(source.lineOf(f, m[0]!.replace(/^["']/, ''))) });
+    }
+  }
+  return out;
+}
+
+const SCRIPT_NAME = /^[A-Za-z0-9][\w.-]{0,63}$/;
 
 type OtherPlan = (
   portFact: (p: PortPick, fallback: number) => number,

@@ -280,3 +280,34 @@ describe('a Celery app beside a web app', () => {
     expect(both.services.map((s) => s.commands.start)).toEqual(['gunicorn shop.wsgi', 'celery -A shop worker -l info']);
   });
 });
+
+describe('a packaged command-line program', () => {
+  it("runs the console script `pip install .` installs (httpie: setup.cfg's `http`), not a benchmark's test server under extras/", async () => {
+    const t = await detectFiles({
+      'setup.py': 'from setuptools import setup\nsetup()\n',
+      'setup.cfg': '[metadata]\nname = httpie\n\n[options]\npackages = find:\ninstall_requires =\n    requests>=2.22.0\n\n[options.entry_points]\nconsole_scripts =\n    http = httpie.__main__:main\n    https = httpie.__main__:main\n',
+      'httpie/__init__.py': '',
+      'httpie/__main__.py': "import sys\n\ndef main():\n    from .core import main\n    return main()\n\nif __name__ == '__main__':\n    sys.exit(main())\n",
+      'extras/profiling/benchmarks.py': "from http.server import HTTPServer\n\nif __name__ == '__main__':\n    server = HTTPServer(('localhost', 0), None)\n",
+    });
+    expect(t.services).toHaveLength(1);
+    expect(t.services[0]).toMatchObject({ role: 'job', port: null, commands: { install: 'pip install .', start: 'http' } });
+    expect(t.services[0]!.evidence).toContainEqual(expect.objectContaining({ file: 'setup.cfg', line: 11, signal: expect.stringMatching(/console script `http` \(httpie\.__main__:main\)/) }));
+  });
+
+  it('[project.scripts] in pyproject.toml names the command; a web framework app keeps its server', async () => {
+    const cli = await detectFiles({
+      'pyproject.toml': '[project]\nname = "reporter"\nversion = "1.0"\ndependencies = ["click>=8"]\n\n[project.scripts]\nreport = "reporter.cli:main"\n',
+      'reporter/__init__.py': '',
+      'reporter/cli.py': 'import click\n\n@click.command()\ndef main():\n    click.echo("done")\n',
+    });
+    expect(cli.services[0]).toMatchObject({ role: 'job', commands: { start: 'report' } });
+    const web = await detectFiles({
+      'pyproject.toml': '[project]\nname = "api"\nversion = "1.0"\ndependencies = ["fastapi", "uvicorn"]\n\n[project.scripts]\nserve = "api.main:run"\n',
+      'api/__init__.py': '',
+      'api/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+    });
+    expect(web.services[0]).toMatchObject({ framework: 'fastapi', port: 8000 });
+    expect(web.services[0]!.role).toBeUndefined();
+  });
+});
