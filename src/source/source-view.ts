@@ -112,10 +112,10 @@ export const ALWAYS_IGNORED_DIRS = [
 ] as const;
 
 /**
- * Folders whose manifests describe test data or examples, not services of this repository
- * (a `package.json` under `test/fixtures/` is not an app to containerise).
+ * Folders whose manifests describe test data, fuzz targets or examples, not services of this repository
+ * (a `package.json` under `test/fixtures/` is not an app to containerise, nor ripgrep's cargo-fuzz `fuzz/` crate).
  */
-const NON_SERVICE_DIRS = ['test', 'tests', '__tests__', 'spec', 'fixtures', 'testdata', 'examples', 'example', 'samples', 'e2e', 'cypress', 'playwright', 'docs/examples'];
+const NON_SERVICE_DIRS = ['test', 'tests', '__tests__', 'spec', 'fixtures', 'testdata', 'examples', 'example', 'samples', 'e2e', 'cypress', 'playwright', 'fuzz', 'docs/examples'];
 
 export interface SourceViewOptions {
   /** Largest file read in full, in bytes; larger files are read up to this size. Default 1 MiB. */

@@ -33,9 +33,9 @@ describe('SourceView listing', () => {
 });
 
 describe('SourceView manifests', () => {
-  it('leaves out manifests in test, fixture and example folders, examples named by suffix too (uptime-kuma extra/push-examples/*)', () => {
+  it('leaves out manifests in test, fixture, fuzz and example folders, examples named by suffix too (uptime-kuma extra/push-examples/*)', () => {
     const view = SourceView.openSync(
-      tempRepo({ 'package.json': '{}', 'api/package.json': '{}', 'test/fixtures/app/package.json': '{}', 'examples/a/package.json': '{}', 'extra/push-examples/javascript-fetch/package.json': '{}', 'docs/code_samples/x/package.json': '{}', 'packages/examples-lib/package.json': '{}' }, 'sg-listing-manifests-'),
+      tempRepo({ 'package.json': '{}', 'api/package.json': '{}', 'test/fixtures/app/package.json': '{}', 'examples/a/package.json': '{}', 'extra/push-examples/javascript-fetch/package.json': '{}', 'docs/code_samples/x/package.json': '{}', 'packages/examples-lib/package.json': '{}', 'fuzz/package.json': '{}' }, 'sg-listing-manifests-'),
       { gitignore: false },
     );
     // A package named for examples (examples-lib) is kept: only a folder of examples is left out.
