@@ -15,7 +15,7 @@ import { parseDocument } from 'yaml';
 import type { VerifyReport } from '../../src/verify/verify.js';
 import { leftovers } from '../../src/verify/verify.js';
 import { formatReport, toJUnit } from '../../src/verify/report.js';
-import { describeDocker, HOST_CA_BUNDLE, OFFLINE_IMAGE_MAP } from '../helpers/docker.js';
+import { describeDocker, HOST_CA_BUNDLE, OFFLINE_IMAGE_MAP, withEngineLock } from '../helpers/docker.js';
 import { FIXTURES_DIR, loadFixtureExpectations, REPO_ROOT } from '../helpers/fixtures.js';
 
 const CLI = path.join(REPO_ROOT, 'bin/stackgen.js');
@@ -67,7 +67,8 @@ describeDocker('init → verify on real Docker', () => {
       expect(init.status, init.stderr + init.stdout).toBe(0);
       addChecks(dir, e2e.probes ?? []);
 
-      const run = await cli(['verify', dir, '--json', ...verifyFlags, ...(e2e.verifyArgs ?? [])]);
+      // Not while swarm-verify creates or leaves a swarm: that rewires the engine's networks under a running stack.
+      const run = await withEngineLock(() => cli(['verify', dir, '--json', ...verifyFlags, ...(e2e.verifyArgs ?? [])]));
       const report = reportOf(run);
       // A failure quotes what each failing service last said: its healthcheck's output and its logs.
       const said = report.services

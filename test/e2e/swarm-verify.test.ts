@@ -13,10 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { execa } from 'execa';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it, onTestFinished } from 'vitest';
 import { parseDocument } from 'yaml';
 import { formatRollout, swarmLeftovers, type SwarmVerifyReport } from '../../src/verify/swarm.js';
-import { describeDocker, HOST_CA_BUNDLE, OFFLINE_IMAGE_MAP } from '../helpers/docker.js';
+import { describeDocker, engineLock, HOST_CA_BUNDLE, OFFLINE_IMAGE_MAP } from '../helpers/docker.js';
 import { FIXTURES_DIR, REPO_ROOT } from '../helpers/fixtures.js';
 import { addRedisWorker } from '../helpers/redis-worker.js';
 
@@ -38,6 +38,8 @@ function swarmState(): Promise<string> {
 
 describeDocker('verify --target swarm on real Docker', () => {
   it('node + postgres + redis with a worker: converges healthy, passes the probes, rolls an update without a failed probe, and leaves nothing behind', async () => {
+    // `swarm init` / `swarm leave --force` rewire the engine's networks: never under another test's running stack.
+    onTestFinished(await engineLock());
     const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-swarm-e2e-'));
     tmpDirs.push(parent);
     const dir = path.join(parent, WEB);

@@ -6,6 +6,8 @@
  *   import { describeDocker, itDocker } from '../helpers/docker.js';
  *   describeDocker('builds and runs', () => { it(...) });   // or itDocker('…', async () => …)
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { describe, it } from 'vitest';
@@ -91,4 +93,55 @@ export function itDocker(name: string, fn: () => Promise<void> | void, timeout?:
     it(name, () => {
       throw new Error(failure);
     });
+}
+
+/**
+ * One lock, across vitest's worker processes, for the Docker tests that change the engine for everyone
+ * (`docker swarm init` / `swarm leave --force` rewire its networks) and the stacks that change could
+ * disturb (init-verify's stacks, whose apps must reach their databases). A directory made atomically
+ * holds the holder's pid; a dead holder's lock is broken; the wait is bounded and then fails loudly.
+ * Returns the release.
+ */
+export async function engineLock(maxWaitMs = 15 * 60_000): Promise<() => void> {
+  const dir = path.join(os.tmpdir(), 'stackgen-test-engine.lock');
+  const started = Date.now();
+  for (;;) {
+    try {
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'pid'), String(process.pid));
+      return () => fs.rmSync(dir, { recursive: true, force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let holder = 0;
+    try {
+      holder = Number(fs.readFileSync(path.join(dir, 'pid'), 'utf8'));
+    } catch {
+      // Just made: its pid is being written.
+    }
+    if (holder > 0 && !processAlive(holder)) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() - started > maxWaitMs) throw new Error(`the engine lock ${dir} is held by pid ${holder} for over ${maxWaitMs / 60_000} minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+export async function withEngineLock<T>(run: () => Promise<T>): Promise<T> {
+  const release = await engineLock();
+  try {
+    return await run();
+  } finally {
+    release();
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
