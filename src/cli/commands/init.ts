@@ -13,7 +13,7 @@ import { normalizeTargets, TARGETS, type SpecFromTopologyOptions, type Target } 
 import { SPEC_FILE, specFileFor } from '../../spec/spec-file.js';
 import type { MergeResult } from '../../spec/stringify.js';
 import { CI_FILES } from '../../render/artifacts/ci-files.js';
-import { readManifest } from '../../tree/manifest.js';
+import { userFileText } from '../../render/contexts/repo.js';
 import type { FlushedTree } from '../../tree/virtual-tree.js';
 import { conflictError, info, note, printChanges, printJson, style } from '../output.js';
 import { cliEnv, fromCwd, session } from '../session.js';
@@ -118,11 +118,6 @@ function defaultsFrom(g: GivenAnswers): SpecFromTopologyOptions {
   return o;
 }
 
-/** `file` when the repository has it and stackgen did not write it. */
-function userFileAt(rootDir: string, file: string): string | undefined {
-  return fs.existsSync(path.join(rootDir, file)) && !readManifest(rootDir).files[file] ? file : undefined;
-}
-
 function isPromptExit(err: unknown): boolean {
   const name = (err as { name?: string } | null)?.name;
   return name === 'ExitPromptError' || name === 'AbortPromptError';
@@ -177,7 +172,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
       options = defaultsFrom(given);
       // The default pipeline's file already holds a workflow of the user's (`docker.yml` is a common
       // name): keep theirs and render none, rather than stop on a conflict nobody asked for.
-      const own = given.ci === undefined && !fs.existsSync(path.join(rootDir, SPEC_FILE)) ? userFileAt(rootDir, CI_FILES.github) : undefined;
+      const own = given.ci === undefined && !fs.existsSync(path.join(rootDir, SPEC_FILE)) && userFileText(rootDir, CI_FILES.github) !== undefined ? CI_FILES.github : undefined;
       if (own) {
         options.ci = 'none';
         note(`${style.dim('kept your')} ${own}${style.dim(': no CI pipeline rendered (ci.provider: none); --ci github --force replaces it, --ci gitlab writes .gitlab-ci.yml')}`);

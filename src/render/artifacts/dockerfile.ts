@@ -6,8 +6,7 @@ import { StackgenError } from '../../errors.js';
 import { hasUnsafeChars } from '../../safe-text.js';
 import type { Artifact, OutputFile } from '../artifact.js';
 import { dockerfileContext } from '../contexts/dockerfile.js';
-import { readManifest } from '../../tree/manifest.js';
-import { join, readText } from '../contexts/repo.js';
+import { join, userFileText } from '../contexts/repo.js';
 import { serviceModels, type TemplateName } from '../contexts/service.js';
 
 /** The .dockerignore template each Dockerfile template uses (templates/dockerignore/<family>.njk). */
@@ -54,8 +53,8 @@ function assertSingleLines(value: unknown, where: string): void {
  * Dockerfile copies is lint's to report (SG1006 names the rule and its line).
  */
 function ignoreFile(rootDir: string, file: string, rendered: string): OutputFile {
-  const existing = readText(rootDir, file);
-  if (existing === undefined || readManifest(rootDir).files[file]) return { path: file, content: rendered };
+  const existing = userFileText(rootDir, file);
+  if (existing === undefined) return { path: file, content: rendered };
   const have = new Set(existing.split(/\r?\n/).map((l) => l.trim()));
   const missing = rendered.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#') && !have.has(l.trim()));
   if (missing.length === 0) return { path: file, content: existing, owner: 'user' };

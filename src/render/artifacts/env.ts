@@ -8,9 +8,8 @@ import crypto from 'node:crypto';
 import ignore from 'ignore';
 import type { Artifact, OutputFile } from '../artifact.js';
 import { backingModels, type EnvVar } from '../contexts/backing.js';
-import { readText } from '../contexts/repo.js';
+import { readText, userFileText } from '../contexts/repo.js';
 import { unfilledVariables } from '../contexts/wiring.js';
-import { readManifest } from '../../tree/manifest.js';
 
 export interface EnvGroup {
   title: string;
@@ -63,7 +62,7 @@ export const envArtifact: Artifact = {
     const groups = envGroups(input);
     // Many apps keep their own .env.example (for runs outside Docker): never fight over it; the
     // stack's variables then go to .env.stack.example.
-    const own = readText(input.rootDir, '.env.example') !== undefined && !(readManifest(input.rootDir).files['.env.example']);
+    const own = userFileText(input.rootDir, '.env.example') !== undefined;
     const out: OutputFile[] = [{ path: own ? '.env.stack.example' : '.env.example', content: engine.render('compose/env.example.njk', { groups, unfilled: unfilledVariables(input.spec) }) }];
 
     const existing = readText(input.rootDir, '.env');

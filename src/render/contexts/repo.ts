@@ -9,6 +9,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { tomlParser } from '../../lazy.js';
 import { SourceView } from '../../source/source-view.js';
+import { readManifest } from '../../tree/manifest.js';
 
 /**
  * Only dependency and VCS folders are left out: render asks about build output names detect skips
@@ -66,6 +67,12 @@ function inside(rel: string): string | undefined {
 export function readText(rootDir: string, rel: string): string | undefined {
   const file = inside(rel);
   return file === undefined ? undefined : repository(rootDir).readText(file);
+}
+
+/** The text of a repository file stackgen did not write (none in its manifest): the user's own; else undefined. */
+export function userFileText(rootDir: string, rel: string): string | undefined {
+  const text = readText(rootDir, rel);
+  return text !== undefined && !readManifest(rootDir).files[rel] ? text : undefined;
 }
 
 /** A file or a folder (holding files) of the repository. */

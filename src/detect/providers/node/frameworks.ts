@@ -231,7 +231,10 @@ export function staticOutput(source: SourceView, dir: string, fw: Framework, dep
  */
 export function noServer(source: SourceView, dir: string, fw: Framework, deps: Record<string, string>): { file: string; line?: number; message: string } | undefined {
   const pkgFile = inDir(dir, 'package.json');
-  const at = (file: string, pattern: RegExp | string) => ({ file, ...(source.lineOf(file, pattern) ? { line: source.lineOf(file, pattern)! } : {}) });
+  const at = (file: string, pattern: RegExp | string) => {
+    const line = source.lineOf(file, pattern);
+    return { file, ...(line ? { line } : {}) };
+  };
   if (fw === 'sveltekit' || fw === 'astro') {
     const prefix = fw === 'sveltekit' ? '@sveltejs/adapter-' : '@astrojs/';
     const adapter = Object.keys(deps).find((d) => d.startsWith(prefix) && /(vercel|netlify|cloudflare)/.test(d));
